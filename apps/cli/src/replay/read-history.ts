@@ -1,0 +1,72 @@
+import { createInterface } from 'node:readline';
+import type { Readable } from 'node:stream';
+import { BillingEvent, Problem, validateBillingEvent } from '@referrals/contracts';
+import { CodeClaims, codeConflictRule, parseInstant, ProgramRegistry } from '@referrals/domain';
+
+/** One accepted event of a history file, with its arrival rank (ties in time keep input order). */
+export interface HistoryEntry {
+  readonly seq: number;
+  readonly at: number;
+  readonly event: BillingEvent;
+}
+
+/** A line that breaks CONTRACT §1; the replay stops on the first one. */
+export class BadLineError extends Error {
+  constructor(
+    readonly line: number,
+    readonly problems: readonly Problem[],
+  ) {
+    super(problems.map((p) => `line ${line}: ${p.path}: ${p.rule}`).join('\n'));
+  }
+}
+
+export interface ReadStats {
+  lines: number;
+  accepted: number;
+  duplicates: number;
+}
+
+/**
+ * Reads NDJSON billing events in arrival order: validates each line as the
+ * API would, drops a `(program, id)` already seen, and rejects a code claim
+ * that conflicts with an earlier one.
+ */
+export async function* readHistory(
+  input: Readable,
+  programs: ProgramRegistry,
+  stats: ReadStats = { lines: 0, accepted: 0, duplicates: 0 },
+): AsyncGenerator<HistoryEntry> {
+  const seen = new Set<string>();
+  const codes = new CodeClaims();
+  const lines = createInterface({ input, crlfDelay: Infinity });
+  for await (const text of lines) {
+    const line = ++stats.lines;
+    if (text.trim() === '') continue;
+    let json: unknown;
+    try {
+      json = JSON.parse(text);
+    } catch (error) {
+      throw new BadLineError(line, [
+        { path: '(line)', rule: `is not valid JSON (${(error as Error).message})` },
+      ]);
+    }
+    const result = validateBillingEvent(json, programs);
+    if (!result.ok) throw new BadLineError(line, result.problems);
+    const event = result.value;
+    const key = `${event.program}\u0000${event.id}`;
+    if (seen.has(key)) {
+      stats.duplicates++;
+      continue;
+    }
+    seen.add(key);
+    if (event.type === 'referral_code.assigned') {
+      const claim = codes.claim(event.program, event.data.code, event.accountId);
+      if (!claim.claimed)
+        throw new BadLineError(line, [
+          { path: 'data.code', rule: codeConflictRule(event.data.code) },
+        ]);
+    }
+    stats.accepted++;
+    yield { seq: line, at: parseInstant(event.occurredAt), event };
+  }
+}

@@ -1,0 +1,59 @@
+import {
+  formatInstant,
+  Instant,
+  ProgramRegistry,
+  ReferralEngine,
+  ReferralView,
+  RewardView,
+} from '@referrals/domain';
+import type { HistoryEntry } from './read-history';
+import { timeOrdered, TimeOrderOptions } from './time-ordered';
+
+export interface ReplayResult {
+  asOf: string;
+  referrals: ReferralView[];
+  rewards: RewardView[];
+}
+
+/**
+ * Runs a history through the live system's engine with the clock at `asOf`:
+ * events after it are not yet history, checks due at or before it have fired.
+ * Nothing is paid; rewards show as `earned`.
+ */
+export async function replay(
+  entries: AsyncIterable<HistoryEntry>,
+  asOf: Instant,
+  programs: ProgramRegistry,
+  options?: TimeOrderOptions,
+): Promise<ReplayResult> {
+  const engine = new ReferralEngine(programs);
+  for await (const { event } of timeOrdered(upTo(entries, asOf), options)) engine.apply(event);
+  engine.advanceTo(asOf);
+  return {
+    asOf: formatInstant(asOf),
+    referrals: engine
+      .referralViews()
+      .sort(
+        (a, b) =>
+          compare(a.program, b.program) ||
+          compare(a.signedUpAt, b.signedUpAt) ||
+          compare(a.refereeAccountId, b.refereeAccountId),
+      ),
+    rewards: engine
+      .rewardViews()
+      .sort(
+        (a, b) =>
+          compare(a.earnedAt, b.earnedAt) ||
+          compare(a.program, b.program) ||
+          compare(a.refereeAccountId, b.refereeAccountId) ||
+          compare(a.role, b.role) ||
+          compare(a.rewardId, b.rewardId),
+      ),
+  };
+}
+
+async function* upTo(entries: AsyncIterable<HistoryEntry>, asOf: Instant) {
+  for await (const entry of entries) if (entry.at <= asOf) yield entry;
+}
+
+const compare = (a: string, b: string) => (a < b ? -1 : a > b ? 1 : 0);

@@ -1,0 +1,19 @@
+/**
+ * One jest run covers every tier: `*.spec.ts` beside the code (pure),
+ * `*.int.spec.ts` (real PostgreSQL / Redis / PGlite) and `test/` (end to end).
+ * Sources are transpiled without type-checking; `npm run typecheck` does that once.
+ */
+/** @type {import('jest').Config} */
+module.exports = {
+  testEnvironment: 'node',
+  roots: ['<rootDir>/apps', '<rootDir>/libs', '<rootDir>/test'],
+  testMatch: ['**/*.spec.ts'],
+  transform: {
+    '^.+\\.ts$': ['ts-jest', { tsconfig: '<rootDir>/tsconfig.json' }],
+  },
+  moduleNameMapper: {
+    '^@referrals/(contracts|domain|event-store)$': '<rootDir>/libs/$1/src/index.ts',
+  },
+  modulePathIgnorePatterns: ['<rootDir>/.*/dist/'],
+  testTimeout: 30000,
+};

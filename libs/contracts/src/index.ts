@@ -1,0 +1,5 @@
+export * from './primitives';
+export * from './billing-event.schema';
+export * from './program-catalog';
+export * from './problems';
+export * from './validate-billing-event';

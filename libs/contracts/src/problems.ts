@@ -1,0 +1,46 @@
+import type { z } from 'zod';
+
+/** One rule an input broke: `path` names the field (`data.amount`, `[2].type`), `rule` says what it must be. */
+export interface Problem {
+  readonly path: string;
+  readonly rule: string;
+}
+
+export function formatPath(path: readonly PropertyKey[]): string {
+  let out = '';
+  for (const key of path) {
+    if (typeof key === 'number') out += `[${key}]`;
+    else out += out ? `.${String(key)}` : String(key);
+  }
+  return out || '(event)';
+}
+
+/** Turns zod's issues into `field: rule` problems; each unknown key is named on its own. */
+export function problemsFromZod(error: z.ZodError, prefix: readonly PropertyKey[] = []): Problem[] {
+  return error.issues.flatMap((issue): Problem[] => {
+    const path = [...prefix, ...issue.path];
+    if (issue.code === 'unrecognized_keys') {
+      return issue.keys.map((key) => ({ path: formatPath([...path, key]), rule: 'unknown key' }));
+    }
+    if (issue.code === 'invalid_type' && issue.input === undefined) {
+      return [{ path: formatPath(path), rule: 'is required' }];
+    }
+    return [{ path: formatPath(path), rule: issue.message }];
+  });
+}
+
+export function prefixProblems(problems: readonly Problem[], prefix: string): Problem[] {
+  return problems.map((p) => ({
+    path:
+      p.path === '(event)'
+        ? prefix
+        : p.path.startsWith('[')
+          ? `${prefix}${p.path}`
+          : `${prefix}.${p.path}`,
+    rule: p.rule,
+  }));
+}
+
+export const describeProblem = (p: Problem) => `${p.path}: ${p.rule}`;
+export const describeProblems = (problems: readonly Problem[]) =>
+  problems.map(describeProblem).join('; ');

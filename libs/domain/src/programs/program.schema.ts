@@ -1,0 +1,136 @@
+import { z } from 'zod';
+import { PROGRAM_ID_PATTERN } from '@referrals/contracts';
+import { roundingModeSchema } from '../time/rounding';
+
+/**
+ * A referral program is data: this rule set says which plans and products it
+ * sells, who may refer, what triggers a reward, and how much each side earns.
+ * The built-in programs and every what-if variant are JSON files of this shape.
+ */
+
+const id = z.string().regex(/^[a-z0-9][a-z0-9_-]{0,63}$/, 'must be a lower-case id');
+const amount = z.number().int().min(0);
+const basisPoints = z.number().int().min(0).max(1_000_000);
+
+export const rewardAmountSchema = z.discriminatedUnion('type', [
+  z.strictObject({ type: z.literal('fixed'), amount }),
+  /** By the referee's plan when the trigger fires; a plan missing here forfeits (`plan_not_eligible`). */
+  z.strictObject({ type: z.literal('by_plan'), amounts: z.record(z.string(), amount) }),
+  /** By the referee's product when the trigger fires; a product missing here forfeits (`product_not_eligible`). */
+  z.strictObject({ type: z.literal('by_product'), amounts: z.record(z.string(), amount) }),
+  /** A share of the referee's plan units (minutes), e.g. 2500 bp = 25 %. */
+  z.strictObject({
+    type: z.literal('percent_of_plan_units'),
+    basisPoints,
+    rounding: roundingModeSchema,
+  }),
+  /** A share of the payment that fired the reward (recurring credits). */
+  z.strictObject({
+    type: z.literal('percent_of_payment'),
+    basisPoints,
+    rounding: roundingModeSchema,
+  }),
+]);
+
+export const rewardKindSchema = z.enum(['bonus_minutes', 'account_credit', 'cash', 'discount']);
+export type RewardKind = z.infer<typeof rewardKindSchema>;
+
+export const rewardSpecSchema = z.strictObject({
+  role: z.enum(['referrer', 'referee']),
+  kind: rewardKindSchema,
+  amount: rewardAmountSchema,
+  /** The reward lapses this many calendar months after it is earned. */
+  expiresAfterMonths: z.number().int().min(1).optional(),
+  /** Payable by the nth business day (Mon–Fri) of the month it is earned in. */
+  dueByBusinessDay: z.number().int().min(1).max(23).optional(),
+});
+
+const triggerBase = { id, rewards: z.array(rewardSpecSchema).min(1) };
+
+export const triggerSchema = z.discriminatedUnion('on', [
+  /** The referee's first `subscription.activated`; `products`/`plans` limit which first subscriptions count. */
+  z.strictObject({
+    on: z.literal('first_activation'),
+    ...triggerBase,
+    products: z.array(z.string()).min(1).optional(),
+    plans: z.array(z.string()).min(1).optional(),
+  }),
+  /** The referee's successful, unrefunded payments reach `count`. */
+  z.strictObject({
+    on: z.literal('successful_payments'),
+    ...triggerBase,
+    count: z.number().int().min(1),
+  }),
+  /**
+   * A check at 00:00 UTC on the first day of the `monthsAfterFirstPayment`th month after the
+   * month of the referee's first successful payment; the referee must be active then.
+   */
+  z.strictObject({
+    on: z.literal('monthly_check'),
+    ...triggerBase,
+    monthsAfterFirstPayment: z.number().int().min(1).max(120),
+  }),
+  /** Every successful payment of the referee while it stays a client (a recurring reward). */
+  z.strictObject({ on: z.literal('each_successful_payment'), ...triggerBase }),
+]);
+export type Trigger = z.infer<typeof triggerSchema>;
+
+export const planSchema = z.strictObject({
+  id: z.string().min(1),
+  /** Units the plan includes per month (minutes), where rewards are a share of them. */
+  units: z.number().int().min(0).optional(),
+  /** Monthly price in minor units, for reading only. */
+  price: z.number().int().min(0).optional(),
+});
+
+export const programSchema = z
+  .strictObject({
+    id: z.string().regex(PROGRAM_ID_PATTERN, 'must match ^[a-z0-9][a-z0-9_-]{0,63}$'),
+    name: z.string().min(1),
+    description: z.string().optional(),
+    currency: z.string().regex(/^[A-Z]{3}$/),
+    /** Plans lowest to highest, or `any` where plans are free-form within a product. */
+    plans: z.union([z.literal('any'), z.array(planSchema).min(1)]),
+    products: z.array(z.string().min(1)).min(1).optional(),
+    eligibility: z
+      .strictObject({
+        referrerMustBeSubscribed: z.boolean().default(false),
+        referrerMustNotBePartner: z.boolean().default(false),
+        /** Referrals per referrer that may be eligible; later ones are `referrer_cap_reached`. */
+        maxReferralsPerReferrer: z.number().int().min(1).optional(),
+      })
+      .default({ referrerMustBeSubscribed: false, referrerMustNotBePartner: false }),
+    triggers: z.array(triggerSchema).min(1),
+  })
+  .superRefine((program, ctx) => {
+    const ids = program.triggers.map((t) => t.id);
+    if (new Set(ids).size !== ids.length) {
+      ctx.addIssue({ code: 'custom', path: ['triggers'], message: 'trigger ids must be unique' });
+    }
+    program.triggers.forEach((trigger, t) =>
+      trigger.rewards.forEach((reward, r) => {
+        if (reward.amount.type === 'percent_of_plan_units') {
+          const unitless =
+            program.plans === 'any' || program.plans.some((p) => p.units === undefined);
+          if (unitless) {
+            ctx.addIssue({
+              code: 'custom',
+              path: ['triggers', t, 'rewards', r, 'amount'],
+              message: 'percent_of_plan_units needs `units` on every plan',
+            });
+          }
+        }
+        if (reward.amount.type === 'by_product' && !program.products) {
+          ctx.addIssue({
+            code: 'custom',
+            path: ['triggers', t, 'rewards', r, 'amount'],
+            message: 'by_product needs the program to define products',
+          });
+        }
+      }),
+    );
+  });
+
+export type Program = z.infer<typeof programSchema>;
+export type RewardSpec = z.infer<typeof rewardSpecSchema>;
+export type RewardAmount = z.infer<typeof rewardAmountSchema>;
