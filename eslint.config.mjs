@@ -33,6 +33,10 @@ export default tseslint.config(
     },
   },
   {
+    files: ['**/*.js'],
+    rules: { '@typescript-eslint/no-require-imports': 'off' },
+  },
+  {
     files: ['libs/domain/src/**/*.ts', 'libs/contracts/src/**/*.ts'],
     rules: {
       // The domain is pure: time enters as data, never from the clock.
