@@ -1,0 +1,118 @@
+/**
+ * The event store port: the only way the engine reads and writes events.
+ * Adapters: PostgreSQL (`pg`), PGlite (embedded, same SQL), EventStoreDB, in-memory.
+ */
+
+/** An event to append. `eventId` is the idempotency key: the same id appended again is a duplicate, not an error. */
+export interface EventToAppend {
+  readonly eventId: string;
+  readonly type: string;
+  readonly data: unknown;
+  readonly metadata?: Readonly<Record<string, unknown>>;
+}
+
+export interface RecordedEvent<Data = unknown> {
+  readonly eventId: string;
+  readonly type: string;
+  readonly data: Data;
+  readonly metadata: Readonly<Record<string, unknown>>;
+  readonly streamId: string;
+  /** 0-based position within its stream. */
+  readonly streamPosition: bigint;
+  /** Position in the store's global order ($all); increases with every append. */
+  readonly globalPosition: bigint;
+  readonly recordedAt: Date;
+}
+
+/**
+ * What the stream must look like for an append to go through:
+ * `any`; `no_stream` (it must not exist); `stream_exists`; or the position of
+ * its last event (`-1n` for an empty stream is the same as `no_stream`).
+ */
+export type ExpectedVersion = 'any' | 'no_stream' | 'stream_exists' | bigint;
+
+export interface StreamWrite {
+  readonly streamId: string;
+  readonly events: readonly EventToAppend[];
+  readonly expectedVersion?: ExpectedVersion;
+}
+
+export interface AppendResult {
+  /** Events written now. */
+  readonly appended: number;
+  /** Events whose `eventId` was already in the store: skipped. */
+  readonly duplicates: number;
+  /** The ids of those duplicates. */
+  readonly duplicateIds: readonly string[];
+  /** Position of the stream's last event after the append (-1n when empty). */
+  readonly streamVersion: bigint;
+}
+
+export class WrongExpectedVersionError extends Error {
+  constructor(
+    readonly streamId: string,
+    readonly expected: ExpectedVersion,
+    readonly actual: bigint,
+  ) {
+    super(`stream ${streamId}: expected version ${String(expected)}, actual ${actual}`);
+  }
+}
+
+export interface ReadAllOptions {
+  /** Read events strictly after this global position (default: from the start). */
+  readonly after?: bigint;
+  readonly maxCount?: number;
+  /** Only streams whose id starts with one of these prefixes. */
+  readonly streamPrefixes?: readonly string[];
+}
+
+export interface SubscriptionOptions {
+  /** Names the subscriber; its checkpoint is stored under this id. */
+  readonly subscriptionId: string;
+  readonly streamPrefixes?: readonly string[];
+  readonly batchSize?: number;
+  /**
+   * Handles a batch in global order. The checkpoint moves past the batch only
+   * after the handler resolves (at-least-once); a handler that throws gets the
+   * same batch again after a pause.
+   */
+  readonly handle: (events: readonly RecordedEvent[]) => Promise<void>;
+  /**
+   * Where the checkpoint is kept. Default: the store's own checkpoint table.
+   * A projection passes its own, to save rows and checkpoint in one transaction.
+   */
+  readonly checkpoints?: CheckpointStore;
+  readonly onError?: (error: unknown) => void;
+}
+
+export interface CheckpointStore {
+  load(subscriptionId: string): Promise<bigint | undefined>;
+  store(subscriptionId: string, position: bigint): Promise<void>;
+}
+
+export interface Subscription {
+  /** Resolves once the subscriber has caught up with everything appended before the call. */
+  caughtUp(): Promise<void>;
+  stop(): Promise<void>;
+}
+
+export interface EventStore {
+  /** Appends to one stream, atomically. */
+  appendToStream(
+    streamId: string,
+    events: readonly EventToAppend[],
+    options?: { expectedVersion?: ExpectedVersion },
+  ): Promise<AppendResult>;
+  /**
+   * Appends to several streams. All or nothing where the store can (PostgreSQL,
+   * PGlite, in-memory: one transaction); on EventStoreDB stream by stream,
+   * safe to retry whole because event ids make a repeat a no-op.
+   */
+  appendBatch(writes: readonly StreamWrite[]): Promise<AppendResult[]>;
+  readStream(streamId: string, options?: { from?: bigint; maxCount?: number }): Promise<RecordedEvent[]>;
+  readAll(options?: ReadAllOptions): Promise<RecordedEvent[]>;
+  /** Never skips an event, even one whose transaction commits after a later one. */
+  subscribe(options: SubscriptionOptions): Subscription;
+  readonly checkpoints: CheckpointStore;
+  close(): Promise<void>;
+}
