@@ -86,6 +86,21 @@ export class ReferralEngine {
     return [...this.earned.values()].map(toEarnedRewardView);
   }
 
+  /** The referral an account is the referee of, as the referrer's view shows it. */
+  referralView(programId: string, refereeAccountId: string): ReferralView | undefined {
+    const book = this.books.get(programId);
+    const referral = book?.referrals.get(refereeAccountId);
+    if (!book || !referral?.exists) return undefined;
+    return toReferralView(book.program, referral, book.account(refereeAccountId));
+  }
+
+  /** The rewards earned so far through the referral of this referee. */
+  rewardViewsOf(programId: string, refereeAccountId: string): RewardView[] {
+    const referral = this.books.get(programId)?.referrals.get(refereeAccountId);
+    if (!referral?.exists) return [];
+    return referral.rewardIds.map((id) => toEarnedRewardView(this.earned.get(id) as EarnedReward));
+  }
+
   private book(programId: string): ProgramBook {
     let book = this.books.get(programId);
     if (!book) {

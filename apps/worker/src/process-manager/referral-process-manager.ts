@@ -1,0 +1,206 @@
+import type { BillingEvent } from '@referrals/contracts';
+import { Decision, ProgramRegistry, ReferralEngine, ReferralView, RewardView } from '@referrals/domain';
+import {
+  EventStore,
+  RecordedEvent,
+  Subscription,
+  WrongExpectedVersionError,
+} from '@referrals/event-store';
+import { ACCOUNT_STREAM_PREFIX, decisionEventId, referralStream } from '@referrals/ingestion';
+import type { ReadModelWriter } from '@referrals/projections';
+import { ReorderWindow } from './reorder-window';
+
+export const PROCESS_MANAGER = 'referral-process-manager';
+
+export interface ProcessManagerOptions {
+  readonly store: EventStore;
+  readonly programs: ProgramRegistry;
+  readonly readModel: ReadModelWriter;
+  /** Wall-clock time in ms; tests pass a controllable clock. */
+  readonly clock: () => number;
+  readonly reorderWindowMs: number;
+  readonly tickMs?: number;
+  readonly onError?: (error: unknown) => void;
+}
+
+interface Received {
+  readonly event: BillingEvent;
+  readonly position: bigint;
+}
+
+/** One program's engine and reordering window: programs never wait on each other. */
+interface Lane {
+  readonly engine: ReferralEngine;
+  readonly window: ReorderWindow<Received>;
+}
+
+/**
+ * The live referral process manager: it follows the account streams, lets
+ * each program's events through the reordering window into the same engine
+ * the replay runs, appends the decisions to referral streams (deterministic
+ * event ids and expected versions, so a decision taken twice is a duplicate),
+ * and writes the referrer views with its checkpoint in one transaction.
+ *
+ * On start it rebuilds its engines from the history up to its checkpoint
+ * (those decisions are already stored) and follows the store from there.
+ */
+export class ReferralProcessManager {
+  private readonly lanes = new Map<string, Lane>();
+  private readonly versions = new Map<string, bigint>();
+  private subscription?: Subscription;
+  private ticker?: NodeJS.Timeout;
+  private work: Promise<void> = Promise.resolve();
+  private receivedUpTo = -1n;
+  private storedCheckpoint?: bigint;
+
+  constructor(private readonly options: ProcessManagerOptions) {}
+
+  async start(): Promise<void> {
+    const checkpoint = await this.options.readModel.checkpoint(PROCESS_MANAGER);
+    if (checkpoint !== undefined) await this.rebuild(checkpoint);
+    this.receivedUpTo = checkpoint ?? -1n;
+    this.storedCheckpoint = checkpoint;
+    this.subscription = this.options.store.subscribe({
+      subscriptionId: PROCESS_MANAGER,
+      streamPrefixes: [ACCOUNT_STREAM_PREFIX],
+      // The checkpoint that counts is the one stored with the views, below the events still held.
+      checkpoints: { load: async () => checkpoint, store: async () => undefined },
+      handle: (events) => this.serially(() => this.receive(events)),
+      onError: this.options.onError,
+    });
+    this.ticker = setInterval(
+      () => void this.serially(() => this.flush()).catch((e) => this.options.onError?.(e)),
+      this.options.tickMs ?? 100,
+    );
+  }
+
+  /** Resolves once every event appended before the call has been received and everything releasable applied. */
+  async settle(): Promise<void> {
+    await this.subscription?.caughtUp();
+    await this.serially(() => this.flush());
+  }
+
+  async stop(): Promise<void> {
+    if (this.ticker) clearInterval(this.ticker);
+    await this.subscription?.stop();
+    await this.work;
+  }
+
+  private serially(step: () => Promise<void>): Promise<void> {
+    const next = this.work.then(step);
+    this.work = next.catch(() => undefined);
+    return next;
+  }
+
+  private async receive(events: readonly RecordedEvent[]): Promise<void> {
+    const now = this.options.clock();
+    for (const recorded of events) {
+      const event = recorded.data as BillingEvent;
+      this.lane(event.program).window.push({ event, position: recorded.globalPosition }, Date.parse(event.occurredAt), now);
+      this.receivedUpTo = recorded.globalPosition;
+    }
+    await this.flush();
+  }
+
+  private async flush(): Promise<void> {
+    const now = this.options.clock();
+    const decisions: Decision[] = [];
+    const touched = new Map<string, Set<string>>();
+    for (const [program, lane] of this.lanes) {
+      const seen = touched.get(program) ?? new Set<string>();
+      touched.set(program, seen);
+      for (const { event } of lane.window.release(now)) {
+        for (const decision of lane.engine.apply(event)) {
+          decisions.push(decision);
+          seen.add(decision.refereeAccountId);
+        }
+        seen.add(event.accountId); // its own referral's view may show new progress
+      }
+      // A quiet program's due checks fire by the wall clock.
+      if (lane.window.isQuiet(now)) {
+        for (const decision of lane.engine.advanceTo(now)) {
+          decisions.push(decision);
+          seen.add(decision.refereeAccountId);
+        }
+      }
+    }
+    const checkpoint = this.appliedUpTo();
+    if (decisions.length === 0 && [...touched.values()].every((s) => s.size === 0) && checkpoint === this.storedCheckpoint) {
+      return;
+    }
+    for (const decision of decisions) await this.append(decision);
+    const referrals: ReferralView[] = [];
+    const rewards: RewardView[] = [];
+    for (const [program, referees] of touched) {
+      const engine = this.lane(program).engine;
+      for (const referee of referees) {
+        const view = engine.referralView(program, referee);
+        if (!view) continue;
+        referrals.push(view);
+        rewards.push(...engine.rewardViewsOf(program, referee));
+      }
+    }
+    await this.options.readModel.write({ referrals, rewards, checkpoint: { name: PROCESS_MANAGER, position: checkpoint } });
+    this.storedCheckpoint = checkpoint;
+  }
+
+  /** Every account event at or before this position has been applied. */
+  private appliedUpTo(): bigint {
+    let upTo = this.receivedUpTo;
+    for (const lane of this.lanes.values()) {
+      for (const held of lane.window.heldItems()) {
+        if (held.position - 1n < upTo) upTo = held.position - 1n;
+      }
+    }
+    return upTo;
+  }
+
+  private async append(decision: Decision): Promise<void> {
+    const streamId = referralStream(decision.referralId);
+    const expected = this.versions.get(streamId) ?? -1n;
+    const events = decision.events.map((e) => ({ eventId: decisionEventId(e), type: e.type, data: e.data }));
+    try {
+      const result = await this.options.store.appendToStream(streamId, events, {
+        expectedVersion: expected < 0n ? 'no_stream' : expected,
+      });
+      this.versions.set(streamId, result.streamVersion);
+    } catch (error) {
+      if (!(error instanceof WrongExpectedVersionError)) throw error;
+      // Another instance took the same decisions first: fine if they are ours to the id.
+      const stored = await this.options.store.readStream(streamId);
+      const ids = new Set(stored.map((e) => e.eventId));
+      if (!events.every((e) => ids.has(e.eventId))) throw error;
+      this.versions.set(streamId, BigInt(stored.length - 1));
+    }
+  }
+
+  /** Re-runs the applied history in time order, without appending: those decisions are stored already. */
+  private async rebuild(upTo: bigint): Promise<void> {
+    const history: Received[] = [];
+    for (let after = -1n; after < upTo; ) {
+      const batch = await this.options.store.readAll({ after, maxCount: 5000, streamPrefixes: [ACCOUNT_STREAM_PREFIX] });
+      if (batch.length === 0) break;
+      for (const recorded of batch) {
+        if (recorded.globalPosition > upTo) break;
+        history.push({ event: recorded.data as BillingEvent, position: recorded.globalPosition });
+      }
+      after = batch[batch.length - 1].globalPosition;
+    }
+    history.sort((a, b) => Date.parse(a.event.occurredAt) - Date.parse(b.event.occurredAt) || (a.position < b.position ? -1 : 1));
+    for (const { event } of history) {
+      for (const decision of this.lane(event.program).engine.apply(event)) {
+        const streamId = referralStream(decision.referralId);
+        this.versions.set(streamId, (this.versions.get(streamId) ?? -1n) + BigInt(decision.events.length));
+      }
+    }
+  }
+
+  private lane(program: string): Lane {
+    let lane = this.lanes.get(program);
+    if (!lane) {
+      lane = { engine: new ReferralEngine(this.options.programs), window: new ReorderWindow(this.options.reorderWindowMs) };
+      this.lanes.set(program, lane);
+    }
+    return lane;
+  }
+}

@@ -1,0 +1,136 @@
+import {
+  BillingEvent,
+  Problem,
+  ProgramCatalogs,
+  prefixProblems,
+  validateBillingEvent,
+} from '@referrals/contracts';
+import { codeConflictRule } from '@referrals/domain';
+import {
+  EventStore,
+  EventToAppend,
+  StreamWrite,
+  WrongExpectedVersionError,
+} from '@referrals/event-store';
+import { CODE_CLAIMED, CodeClaimed } from './code-claim';
+import { accountStream, billingEventId, codeClaimEventId, codeStream } from './streams';
+
+export const MAX_BATCH = 1000;
+
+export type IngestOutcome =
+  | { readonly status: 'accepted'; readonly stored: number; readonly duplicates: number }
+  | { readonly status: 'invalid'; readonly problems: readonly Problem[] }
+  | { readonly status: 'conflict'; readonly problems: readonly Problem[] };
+
+/**
+ * Takes one event or a batch from upstream, all or nothing: every event is
+ * checked against the contract, every code claim against the code streams,
+ * and only then is the whole batch appended in one go. A `(program, id)`
+ * already stored is reported as a duplicate, never an error.
+ */
+export class EventIngestor {
+  constructor(
+    private readonly store: EventStore,
+    private readonly programs: ProgramCatalogs,
+    private readonly clock: () => Date = () => new Date(),
+  ) {}
+
+  async ingest(body: unknown): Promise<IngestOutcome> {
+    const batch = Array.isArray(body);
+    const items: unknown[] = batch ? (body as unknown[]) : [body];
+    if (items.length === 0) return invalid('(body)', 'must hold at least one event');
+    if (items.length > MAX_BATCH) return invalid('(body)', `must hold at most ${MAX_BATCH} events`);
+
+    const events: BillingEvent[] = [];
+    const problems: Problem[] = [];
+    items.forEach((item, index) => {
+      const result = validateBillingEvent(item, this.programs);
+      if (result.ok) events.push(result.value);
+      else problems.push(...(batch ? prefixProblems(result.problems, `[${index}]`) : result.problems));
+    });
+    if (problems.length > 0) return { status: 'invalid', problems };
+
+    // A claim can race another request; the loser re-reads and answers 409 or goes through.
+    for (let attempt = 0; ; attempt++) {
+      try {
+        return await this.append(events, batch);
+      } catch (error) {
+        if (!(error instanceof WrongExpectedVersionError) || attempt >= 2) throw error;
+      }
+    }
+  }
+
+  private async append(events: BillingEvent[], batch: boolean): Promise<IngestOutcome> {
+    const claims = await this.codeClaims(events, batch);
+    if ('problems' in claims) return { status: 'conflict', problems: claims.problems };
+
+    const receivedAt = this.clock().toISOString();
+    const byStream = new Map<string, EventToAppend[]>();
+    for (const event of events) {
+      const streamId = accountStream(event.program, event.accountId);
+      const list = byStream.get(streamId) ?? [];
+      list.push({
+        eventId: billingEventId(event.program, event.id),
+        type: event.type,
+        data: event,
+        metadata: { receivedAt },
+      });
+      byStream.set(streamId, list);
+    }
+    const writes: StreamWrite[] = [
+      ...claims.writes,
+      ...[...byStream].map(([streamId, list]) => ({ streamId, events: list, expectedVersion: 'any' as const })),
+    ];
+    const results = await this.store.appendBatch(writes);
+    const billing = results.slice(claims.writes.length);
+    return {
+      status: 'accepted',
+      stored: billing.reduce((n, r) => n + r.appended, 0),
+      duplicates: billing.reduce((n, r) => n + r.duplicates, 0),
+    };
+  }
+
+  /** New claims to write, or the codes another account already holds. */
+  private async codeClaims(
+    events: BillingEvent[],
+    batch: boolean,
+  ): Promise<{ writes: StreamWrite[] } | { problems: Problem[] }> {
+    const writes: StreamWrite[] = [];
+    const problems: Problem[] = [];
+    const claimedHere = new Map<string, string>();
+    for (const [index, event] of events.entries()) {
+      if (event.type !== 'referral_code.assigned') continue;
+      const { code } = event.data;
+      const streamId = codeStream(event.program, code);
+      const holder = claimedHere.get(streamId) ?? (await this.holderOf(streamId));
+      if (holder !== undefined && holder !== event.accountId) {
+        problems.push({ path: batch ? `[${index}].data.code` : 'data.code', rule: codeConflictRule(code) });
+        continue;
+      }
+      if (holder !== undefined) continue;
+      claimedHere.set(streamId, event.accountId);
+      const claim: CodeClaimed = {
+        program: event.program,
+        code,
+        accountId: event.accountId,
+        claimedAt: event.occurredAt,
+      };
+      writes.push({
+        streamId,
+        expectedVersion: 'no_stream',
+        events: [{ eventId: codeClaimEventId(event.program, code), type: CODE_CLAIMED, data: claim }],
+      });
+    }
+    return problems.length > 0 ? { problems } : { writes };
+  }
+
+  private async holderOf(streamId: string): Promise<string | undefined> {
+    const [first] = await this.store.readStream(streamId, { maxCount: 1 });
+    return (first?.data as CodeClaimed | undefined)?.accountId;
+  }
+}
+
+const invalid = (path: string, rule: string): IngestOutcome => ({
+  status: 'invalid',
+  problems: [{ path, rule }],
+});

@@ -1,0 +1,3 @@
+export * from './streams';
+export * from './code-claim';
+export * from './event-ingestor';

@@ -1,0 +1,48 @@
+import { createHash } from 'node:crypto';
+import type { ReferralEvent } from '@referrals/domain';
+
+/**
+ * Stream layout: billing facts in one stream per account, decisions in one
+ * stream per referral, code ownership in one stream per code (first claim wins).
+ */
+export const ACCOUNT_STREAM_PREFIX = 'account:';
+export const REFERRAL_STREAM_PREFIX = 'referral:';
+export const CODE_STREAM_PREFIX = 'code:';
+
+export const accountStream = (program: string, accountId: string) =>
+  `${ACCOUNT_STREAM_PREFIX}${program}:${accountId}`;
+export const referralStream = (referralId: string) => `${REFERRAL_STREAM_PREFIX}${referralId}`;
+export const codeStream = (program: string, code: string) => `${CODE_STREAM_PREFIX}${program}:${code}`;
+
+const digest = (...parts: string[]) =>
+  createHash('sha256').update(parts.join('\u0000')).digest('hex').slice(0, 32);
+
+/** The upstream `(program, id)` is the idempotency key: the same pair always maps to the same event id. */
+export const billingEventId = (program: string, id: string) => `billing-${digest(program, id)}`;
+
+export const codeClaimEventId = (program: string, code: string) => `claim-${digest(program, code)}`;
+
+/**
+ * A decision's event id follows from what it decides, so a decision taken
+ * twice (a restart, a second worker) is a duplicate append, never a second fact.
+ */
+export function decisionEventId(event: ReferralEvent): string {
+  switch (event.type) {
+    case 'ReferralCreated':
+      return `decision-${digest(event.data.referralId, 'created')}`;
+    case 'ReferralMarkedIneligible':
+      return `decision-${digest(event.data.referralId, 'ineligible')}`;
+    case 'RewardEarned':
+      return `decision-${digest(event.data.rewardId, 'earned')}`;
+    case 'CheckScheduled':
+      return `decision-${digest(event.data.timerId, 'scheduled')}`;
+    case 'TriggerSkipped':
+    case 'ReferralForfeited':
+    case 'TriggerEnded':
+      return `decision-${digest(event.data.referralId, event.data.triggerId, event.type)}`;
+    default: {
+      const exhaustive: never = event;
+      throw new Error(`unknown decision ${JSON.stringify(exhaustive)}`);
+    }
+  }
+}

@@ -1,0 +1,4 @@
+export * from './sql-database';
+export * from './read-model.schema';
+export * from './read-model.writer';
+export * from './read-model.queries';

@@ -1,0 +1,41 @@
+import { quoteIdent, SqlClient } from './sql-database';
+
+/**
+ * The read models behind the referrer views: one row per referral and per
+ * reward, the whole view as JSON plus the columns the queries filter on.
+ */
+export async function createReadModelSchema(db: SqlClient, schema: string): Promise<void> {
+  const s = quoteIdent(schema);
+  await db.query(`CREATE SCHEMA IF NOT EXISTS ${s}`);
+  await db.query(`
+    CREATE TABLE IF NOT EXISTS ${s}.referral_view (
+      program text NOT NULL,
+      referee_account_id text NOT NULL,
+      referrer_account_id text NOT NULL,
+      status text NOT NULL,
+      signed_up_at timestamptz NOT NULL,
+      view jsonb NOT NULL,
+      PRIMARY KEY (program, referee_account_id)
+    )`);
+  await db.query(`CREATE INDEX IF NOT EXISTS referral_view_by_referrer
+    ON ${s}.referral_view (program, referrer_account_id, signed_up_at)`);
+  await db.query(`
+    CREATE TABLE IF NOT EXISTS ${s}.reward_view (
+      reward_id text PRIMARY KEY,
+      program text NOT NULL,
+      beneficiary_account_id text NOT NULL,
+      kind text NOT NULL,
+      unit text NOT NULL,
+      amount bigint NOT NULL,
+      status text NOT NULL,
+      earned_at timestamptz NOT NULL,
+      view jsonb NOT NULL
+    )`);
+  await db.query(`CREATE INDEX IF NOT EXISTS reward_view_by_beneficiary
+    ON ${s}.reward_view (program, beneficiary_account_id, earned_at)`);
+  await db.query(`
+    CREATE TABLE IF NOT EXISTS ${s}.projection_checkpoints (
+      name text PRIMARY KEY,
+      position bigint NOT NULL
+    )`);
+}

@@ -1,0 +1,78 @@
+import type { ReferralView, RewardView } from '@referrals/domain';
+import { quoteIdent, SqlClient, SqlDatabase } from './sql-database';
+
+export interface ReadModelChanges {
+  readonly referrals: readonly ReferralView[];
+  readonly rewards: readonly RewardView[];
+  /** The projection's position after these changes; stored in the same transaction. */
+  readonly checkpoint?: { readonly name: string; readonly position: bigint };
+}
+
+/** Writes view rows and the checkpoint in one transaction, so a crash never leaves them apart. */
+export class ReadModelWriter {
+  private readonly s: string;
+
+  constructor(
+    private readonly db: SqlDatabase,
+    schema: string,
+  ) {
+    this.s = quoteIdent(schema);
+  }
+
+  async write(changes: ReadModelChanges): Promise<void> {
+    await this.db.transaction(async (tx) => {
+      if (changes.referrals.length > 0) await this.upsertReferrals(tx, changes.referrals);
+      if (changes.rewards.length > 0) await this.upsertRewards(tx, changes.rewards);
+      if (changes.checkpoint) {
+        await tx.query(
+          `INSERT INTO ${this.s}.projection_checkpoints (name, position) VALUES ($1, $2)
+           ON CONFLICT (name) DO UPDATE SET position = EXCLUDED.position`,
+          [changes.checkpoint.name, changes.checkpoint.position.toString()],
+        );
+      }
+    });
+  }
+
+  async checkpoint(name: string): Promise<bigint | undefined> {
+    const rows = await this.db.query<{ position: string }>(
+      `SELECT position::text AS position FROM ${this.s}.projection_checkpoints WHERE name = $1`,
+      [name],
+    );
+    return rows[0] ? BigInt(rows[0].position) : undefined;
+  }
+
+  /** Empties the views and checkpoints, for a rebuild from the event store. */
+  async truncate(): Promise<void> {
+    await this.db.query(
+      `TRUNCATE ${this.s}.referral_view, ${this.s}.reward_view, ${this.s}.projection_checkpoints`,
+    );
+  }
+
+  // One statement per batch: the rows travel as one JSON array.
+  private async upsertReferrals(tx: SqlClient, referrals: readonly ReferralView[]) {
+    await tx.query(
+      `INSERT INTO ${this.s}.referral_view
+         (program, referee_account_id, referrer_account_id, status, signed_up_at, view)
+       SELECT v->>'program', v->>'refereeAccountId', v->>'referrerAccountId', v->>'status',
+              (v->>'signedUpAt')::timestamptz, v
+       FROM jsonb_array_elements($1::jsonb) AS v
+       ON CONFLICT (program, referee_account_id) DO UPDATE
+         SET referrer_account_id = EXCLUDED.referrer_account_id, status = EXCLUDED.status,
+             signed_up_at = EXCLUDED.signed_up_at, view = EXCLUDED.view`,
+      [JSON.stringify(referrals)],
+    );
+  }
+
+  /** A reward, once earned, is never rewritten here: payout moves its status elsewhere. */
+  private async upsertRewards(tx: SqlClient, rewards: readonly RewardView[]) {
+    await tx.query(
+      `INSERT INTO ${this.s}.reward_view
+         (reward_id, program, beneficiary_account_id, kind, unit, amount, status, earned_at, view)
+       SELECT v->>'rewardId', v->>'program', v->>'beneficiaryAccountId', v->>'kind', v->>'unit',
+              (v->>'amount')::bigint, v->>'status', (v->>'earnedAt')::timestamptz, v
+       FROM jsonb_array_elements($1::jsonb) AS v
+       ON CONFLICT (reward_id) DO NOTHING`,
+      [JSON.stringify(rewards)],
+    );
+  }
+}
