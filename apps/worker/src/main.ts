@@ -1,1 +1,33 @@
-export {};
+import { ReferralProcessManager } from '@referrals/process-manager';
+import { createRuntime, loadConfig } from '@referrals/runtime';
+
+/**
+ * The worker alone, for deployments where API and worker run apart (PostgreSQL
+ * or EventStoreDB). With PGlite, `npm start` runs both in one process instead.
+ */
+async function main() {
+  const config = loadConfig();
+  const runtime = await createRuntime(config);
+  const worker = new ReferralProcessManager({
+    store: runtime.store,
+    programs: runtime.programs,
+    readModel: runtime.readModel,
+    clock: Date.now,
+    reorderWindowMs: config.REORDER_WINDOW,
+    onError: (error) => process.stderr.write(`worker: ${(error as Error).stack ?? String(error)}\n`),
+  });
+  await worker.start();
+  process.stdout.write(`referral worker running (store: ${config.EVENT_STORE})\n`);
+  const stop = async () => {
+    await worker.stop();
+    await runtime.close();
+    process.exit(0);
+  };
+  process.once('SIGINT', () => void stop());
+  process.once('SIGTERM', () => void stop());
+}
+
+main().catch((error: Error) => {
+  process.stderr.write(`worker failed to start: ${error.message}\n`);
+  process.exit(1);
+});

@@ -1,0 +1,41 @@
+import { DynamicModule, Module } from '@nestjs/common';
+import { LoggerModule } from 'nestjs-pino';
+import { ApiKeys } from './auth/api-keys';
+import { AuthGuard } from './auth/auth.guard';
+import type { AppConfig } from '@referrals/runtime';
+import { AccountsController } from './http/accounts.controller';
+import { EventsController } from './http/events.controller';
+import { HealthController } from './http/health.controller';
+import type { Runtime } from '@referrals/runtime';
+import { EVENT_STORE, INGESTOR, PROGRAMS, QUERIES, READINESS, REFERRAL_CODES } from './tokens';
+
+/** The HTTP edge: controllers over the runtime's parts, which are built outside Nest. */
+@Module({})
+export class AppModule {
+  static forRuntime(config: AppConfig, runtime: Runtime): DynamicModule {
+    return {
+      module: AppModule,
+      imports: [
+        LoggerModule.forRoot({
+          pinoHttp: {
+            level: config.LOG_LEVEL,
+            // Keys never reach the logs.
+            redact: ['req.headers.authorization'],
+          },
+          forRoutes: ['*'],
+        }),
+      ],
+      controllers: [EventsController, AccountsController, HealthController],
+      providers: [
+        { provide: ApiKeys, useValue: new ApiKeys(config.API_KEYS, config.ADMIN_API_KEY) },
+        AuthGuard,
+        { provide: EVENT_STORE, useValue: runtime.store },
+        { provide: INGESTOR, useValue: runtime.ingestor },
+        { provide: QUERIES, useValue: runtime.queries },
+        { provide: REFERRAL_CODES, useValue: runtime.codes },
+        { provide: PROGRAMS, useValue: runtime.programs },
+        { provide: READINESS, useValue: () => runtime.ready() },
+      ],
+    };
+  }
+}

@@ -1,0 +1,35 @@
+import { createHash, timingSafeEqual } from 'node:crypto';
+
+export type Caller = { readonly admin: true } | { readonly admin: false; readonly program: string };
+
+/**
+ * The keys of `API_KEYS` (`program:key,…`) and `ADMIN_API_KEY`. Keys are kept
+ * only as SHA-256 digests and compared in constant time, so neither timing
+ * nor a memory dump gives one away.
+ */
+export class ApiKeys {
+  private readonly keys: { digest: Buffer; caller: Caller }[] = [];
+
+  constructor(apiKeys: string, adminKey?: string) {
+    for (const entry of apiKeys.split(',').map((e) => e.trim()).filter(Boolean)) {
+      const colon = entry.indexOf(':');
+      if (colon <= 0 || colon === entry.length - 1) throw new Error('API_KEYS: each entry must be program:key');
+      this.keys.push({ digest: digest(entry.slice(colon + 1)), caller: { admin: false, program: entry.slice(0, colon) } });
+    }
+    if (adminKey) this.keys.push({ digest: digest(adminKey), caller: { admin: true } });
+  }
+
+  /** The caller a bearer key belongs to, or undefined. Every key is compared, match or not. */
+  identify(key: string): Caller | undefined {
+    const candidate = digest(key);
+    let found: Caller | undefined;
+    for (const { digest: known, caller } of this.keys) {
+      if (timingSafeEqual(known, candidate) && !found) found = caller;
+    }
+    return found;
+  }
+}
+
+const digest = (key: string) => createHash('sha256').update(key).digest();
+
+export const mayReach = (caller: Caller, program: string) => caller.admin || caller.program === program;

@@ -1,0 +1,79 @@
+import { z } from 'zod';
+import { billingEventSchema } from '@referrals/contracts';
+
+/**
+ * The OpenAPI document, its request schema generated from the contract's zod
+ * schemas (never written twice).
+ */
+export function openApiDocument() {
+  const event = z.toJSONSchema(billingEventSchema, { target: 'openapi-3.0', unrepresentable: 'any' });
+  const problem = {
+    type: 'object',
+    properties: {
+      error: { type: 'string' },
+      message: { type: 'string' },
+      problems: {
+        type: 'array',
+        items: { type: 'object', properties: { path: { type: 'string' }, rule: { type: 'string' } } },
+      },
+    },
+  };
+  const account = [
+    { name: 'program', in: 'path', required: true, schema: { type: 'string' } },
+    { name: 'accountId', in: 'path', required: true, schema: { type: 'string' } },
+  ];
+  return {
+    openapi: '3.0.3',
+    info: { title: 'Referral engine', version: '1', description: 'Billing events in; referrals and rewards out.' },
+    components: {
+      securitySchemes: { bearer: { type: 'http', scheme: 'bearer' } },
+      schemas: { BillingEvent: event, Problem: problem },
+    },
+    security: [{ bearer: [] }],
+    paths: {
+      '/v1/events': {
+        post: {
+          summary: 'Store one billing event or a batch of up to 1,000 (all or nothing)',
+          requestBody: {
+            required: true,
+            content: {
+              'application/json': {
+                schema: {
+                  oneOf: [
+                    { $ref: '#/components/schemas/BillingEvent' },
+                    { type: 'array', maxItems: 1000, items: { $ref: '#/components/schemas/BillingEvent' } },
+                  ],
+                },
+              },
+            },
+          },
+          responses: {
+            '202': { description: 'Stored; duplicates of `(program, id)` are counted, not stored again' },
+            '400': { description: 'Malformed: every problem by path; nothing stored', content: { 'application/json': { schema: { $ref: '#/components/schemas/Problem' } } } },
+            '401': { description: 'No valid key' },
+            '403': { description: "Another program's events" },
+            '409': { description: 'A referral code another account holds; nothing stored' },
+            '413': { description: 'Body too large' },
+          },
+        },
+      },
+      '/v1/programs/{program}/accounts/{accountId}/referrals': {
+        get: { summary: "The referrer's view of its referrals", parameters: account, responses: { '200': { description: 'Referrals' } } },
+      },
+      '/v1/programs/{program}/accounts/{accountId}/rewards': {
+        get: { summary: 'Rewards where the account is the beneficiary', parameters: account, responses: { '200': { description: 'Rewards' } } },
+      },
+      '/v1/programs/{program}/accounts/{accountId}/referral-code': {
+        put: { summary: "Issue (or return) the account's code and share link", parameters: account, responses: { '200': { description: 'Code' } } },
+        get: { summary: "The account's code and share link", parameters: account, responses: { '200': { description: 'Code' }, '404': { description: 'No code yet' } } },
+      },
+      '/v1/programs/{program}/summary': {
+        get: {
+          summary: 'Referral counts by status and amounts earned by kind and unit',
+          parameters: [account[0]],
+          responses: { '200': { description: 'Summary' } },
+        },
+      },
+    },
+  };
+}

@@ -1,0 +1,7 @@
+/** Injection tokens for the runtime's parts (interfaces have no runtime class to inject by). */
+export const EVENT_STORE = Symbol('EVENT_STORE');
+export const INGESTOR = Symbol('INGESTOR');
+export const QUERIES = Symbol('QUERIES');
+export const REFERRAL_CODES = Symbol('REFERRAL_CODES');
+export const PROGRAMS = Symbol('PROGRAMS');
+export const READINESS = Symbol('READINESS');

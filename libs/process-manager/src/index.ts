@@ -1,0 +1,2 @@
+export * from './reorder-window';
+export * from './referral-process-manager';
