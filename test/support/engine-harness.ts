@@ -1,0 +1,75 @@
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { BillingEvent } from '@referrals/contracts';
+import { configSchema } from '@referrals/runtime';
+import { RunningEngine, startEngine } from '../../apps/api/src/main';
+
+export const ADMIN_KEY = 'test-admin-key';
+export const KALLYAI_KEY = 'test-kallyai-key';
+export const WINDOW_MS = 300;
+
+/** A running engine (API + worker) on an embedded PGlite in a temporary folder. */
+export async function startTestEngine(overrides: Record<string, string> = {}) {
+  const dataDir = mkdtempSync(join(tmpdir(), 'referrals-e2e-'));
+  const config = configSchema.parse({
+    PORT: '0',
+    EVENT_STORE: 'pglite',
+    DATA_DIR: dataDir,
+    ADMIN_API_KEY: ADMIN_KEY,
+    API_KEYS: `kallyai:${KALLYAI_KEY}`,
+    REORDER_WINDOW: `${WINDOW_MS}ms`,
+    LOG_LEVEL: 'silent',
+    ...overrides,
+  });
+  const engine = await startEngine(config);
+  return {
+    engine,
+    async stop() {
+      await engine.close();
+      rmSync(dataDir, { recursive: true, force: true });
+    },
+  };
+}
+
+export async function api(
+  engine: RunningEngine,
+  method: string,
+  path: string,
+  body?: unknown,
+  key: string | undefined = ADMIN_KEY,
+): Promise<{ status: number; body: any }> {
+  const response = await fetch(`${engine.url}${path}`, {
+    method,
+    headers: {
+      ...(body !== undefined && { 'content-type': 'application/json' }),
+      ...(key !== undefined && { authorization: `Bearer ${key}` }),
+    },
+    body: body === undefined ? undefined : typeof body === 'string' ? body : JSON.stringify(body),
+  });
+  const text = await response.text();
+  return { status: response.status, body: text ? JSON.parse(text) : undefined };
+}
+
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+/** Waits until the worker has applied everything and the reordering windows have gone quiet. */
+export async function untilIdle(engine: RunningEngine) {
+  for (let i = 0; i < 3; i++) {
+    await sleep(WINDOW_MS + 50);
+    await engine.worker?.settle();
+  }
+}
+
+export const readEvents = (path: string): BillingEvent[] =>
+  readFileSync(path, 'utf8')
+    .split('\n')
+    .filter((l) => l.trim())
+    .map((l) => JSON.parse(l) as BillingEvent);
+
+/** Stable: events of the same instant keep their file order. */
+export const inTimeOrder = (events: BillingEvent[]) =>
+  events
+    .map((event, i) => ({ event, i }))
+    .sort((a, b) => Date.parse(a.event.occurredAt) - Date.parse(b.event.occurredAt) || a.i - b.i)
+    .map((e) => e.event);
