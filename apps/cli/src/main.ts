@@ -46,6 +46,14 @@ export async function main(argv: string[], now: () => Date = () => new Date()): 
       );
     });
 
+  cli
+    .command('rebuild-projections')
+    .description('empty the read models and write them again from the configured event store')
+    .action(async () => {
+      const { rebuildProjections } = await import('./rebuild-projections');
+      out.push(await rebuildProjections());
+    });
+
   try {
     await cli.parseAsync(argv);
   } catch (error) {

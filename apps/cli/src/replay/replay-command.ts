@@ -3,7 +3,8 @@ import type { Readable } from 'node:stream';
 import { SingleBar } from 'cli-progress';
 import { loadPrograms } from '../program-files';
 import { readHistory } from './read-history';
-import { replay } from './replay';
+import { replay, ReplayResult } from './replay';
+
 import { renderTables } from './render-table';
 
 export interface ReplayOptions {
@@ -30,15 +31,29 @@ export async function replayCommand(options: ReplayOptions, now: () => Date): Pr
       `--as-of: must be an ISO-8601 date-time with an offset or Z, got ${options.asOf}`,
     );
   }
+  if (options.input === undefined) {
+    // Without --input, the history is the configured event store's.
+    // Loaded on demand: a replay of a file never opens a database.
+    const { createRuntime, loadConfig } = await import('@referrals/runtime');
+    const { storeHistory } = await import('../store-history');
+    const runtime = await createRuntime(loadConfig(), programs);
+    try {
+      return render(await replay(storeHistory(runtime.store), asOf, programs), options);
+    } finally {
+      await runtime.close();
+    }
+  }
   const input: Readable = options.input === '-' ? process.stdin : createReadStream(options.input);
   const progress = options.input !== '-' ? showProgress(options.input, input) : undefined;
   try {
-    const result = await replay(readHistory(input, programs), asOf, programs);
-    return options.json ? JSON.stringify(result, null, 2) : renderTables(result);
+    return render(await replay(readHistory(input, programs), asOf, programs), options);
   } finally {
     progress?.stop();
   }
 }
+
+const render = (result: ReplayResult, options: ReplayOptions) =>
+  options.json ? JSON.stringify(result, null, 2) : renderTables(result);
 
 export class UsageError extends Error {}
 
