@@ -3,14 +3,21 @@ import { join } from 'node:path';
 import { ProgramRegistry } from '@referrals/domain';
 import { readHistory } from '../../apps/cli/src/replay/read-history';
 import { replay } from '../../apps/cli/src/replay/replay';
-import { api, inTimeOrder, readEvents, startTestEngine, untilIdle } from '../support/engine-harness';
+import {
+  api,
+  inTimeOrder,
+  readEvents,
+  startTestEngine,
+  untilIdle,
+} from '../support/engine-harness';
 
 const HISTORIES = join(__dirname, '..', '..', 'examples', 'histories');
 const SCENARIOS = ['kallyai-bonus-minutes', 'callrail-four-invoices', 'smithai-third-month-cash'];
 
 const byReferee = (a: { refereeAccountId: string }, b: { refereeAccountId: string }) =>
   a.refereeAccountId.localeCompare(b.refereeAccountId);
-const byRewardId = (a: { rewardId: string }, b: { rewardId: string }) => a.rewardId.localeCompare(b.rewardId);
+const byRewardId = (a: { rewardId: string }, b: { rewardId: string }) =>
+  a.rewardId.localeCompare(b.rewardId);
 
 describe('live engine = replay', () => {
   let harness: Awaited<ReturnType<typeof startTestEngine>>;
@@ -19,38 +26,53 @@ describe('live engine = replay', () => {
   }, 60_000);
   afterAll(() => harness?.stop());
 
-  describe.each(SCENARIOS)('when the %s history is posted in occurredAt order, each event twice', (name) => {
-    const file = join(HISTORIES, `${name}.ndjson`);
+  describe.each(SCENARIOS)(
+    'when the %s history is posted in occurredAt order, each event twice',
+    (name) => {
+      const file = join(HISTORIES, `${name}.ndjson`);
 
-    it('shows the referrals and rewards the replay CLI gives for the same history', async () => {
-      const { engine } = harness;
-      const events = inTimeOrder(readEvents(file));
-      for (let i = 0; i < events.length; i += 4) {
-        const posted = await api(engine, 'POST', '/v1/events', events.slice(i, i + 4));
-        expect(posted.status).toBe(202);
-        expect(posted.body.duplicates).toBe(0);
-      }
-      const again = await api(engine, 'POST', '/v1/events', events);
-      expect(again).toEqual({ status: 202, body: { stored: 0, duplicates: events.length } });
-      await untilIdle(engine);
+      it('shows the referrals and rewards the replay CLI gives for the same history', async () => {
+        const { engine } = harness;
+        const events = inTimeOrder(readEvents(file));
+        for (let i = 0; i < events.length; i += 4) {
+          const posted = await api(engine, 'POST', '/v1/events', events.slice(i, i + 4));
+          expect(posted.status).toBe(202);
+          expect(posted.body.duplicates).toBe(0);
+        }
+        const again = await api(engine, 'POST', '/v1/events', events);
+        expect(again).toEqual({ status: 202, body: { stored: 0, duplicates: events.length } });
+        await untilIdle(engine);
 
-      const programs = ProgramRegistry.withBuiltins();
-      const expected = await replay(readHistory(createReadStream(file), programs), Date.now(), programs);
-      expect(expected.referrals.length).toBeGreaterThan(0);
+        const programs = ProgramRegistry.withBuiltins();
+        const expected = await replay(
+          readHistory(createReadStream(file), programs),
+          Date.now(),
+          programs,
+        );
+        expect(expected.referrals.length).toBeGreaterThan(0);
 
-      for (const referrer of new Set(expected.referrals.map((r) => r.referrerAccountId))) {
-        const program = expected.referrals[0].program;
-        const live = await api(engine, 'GET', `/v1/programs/${program}/accounts/${referrer}/referrals`);
-        expect(live.status).toBe(200);
-        const want = expected.referrals.filter((r) => r.referrerAccountId === referrer);
-        expect([...live.body.referrals].sort(byReferee)).toEqual([...want].sort(byReferee));
-      }
-      for (const beneficiary of new Set(expected.rewards.map((r) => r.beneficiaryAccountId))) {
-        const program = expected.rewards[0].program;
-        const live = await api(engine, 'GET', `/v1/programs/${program}/accounts/${beneficiary}/rewards`);
-        const want = expected.rewards.filter((r) => r.beneficiaryAccountId === beneficiary);
-        expect([...live.body.rewards].sort(byRewardId)).toEqual([...want].sort(byRewardId));
-      }
-    }, 60_000);
-  });
+        for (const referrer of new Set(expected.referrals.map((r) => r.referrerAccountId))) {
+          const program = expected.referrals[0].program;
+          const live = await api(
+            engine,
+            'GET',
+            `/v1/programs/${program}/accounts/${referrer}/referrals`,
+          );
+          expect(live.status).toBe(200);
+          const want = expected.referrals.filter((r) => r.referrerAccountId === referrer);
+          expect([...live.body.referrals].sort(byReferee)).toEqual([...want].sort(byReferee));
+        }
+        for (const beneficiary of new Set(expected.rewards.map((r) => r.beneficiaryAccountId))) {
+          const program = expected.rewards[0].program;
+          const live = await api(
+            engine,
+            'GET',
+            `/v1/programs/${program}/accounts/${beneficiary}/rewards`,
+          );
+          const want = expected.rewards.filter((r) => r.beneficiaryAccountId === beneficiary);
+          expect([...live.body.rewards].sort(byRewardId)).toEqual([...want].sort(byRewardId));
+        }
+      }, 60_000);
+    },
+  );
 });

@@ -19,7 +19,11 @@ export interface RunningEngine {
 }
 
 /** Builds the HTTP API over a runtime; with RUN_WORKER the process manager runs in the same process. */
-export async function startEngine(config: AppConfig, runtime?: Runtime, clock: () => number = Date.now): Promise<RunningEngine> {
+export async function startEngine(
+  config: AppConfig,
+  runtime?: Runtime,
+  clock: () => number = Date.now,
+): Promise<RunningEngine> {
   const parts = runtime ?? (await createRuntime(config));
   const app = await NestFactory.create<NestFastifyApplication>(
     AppModule.forRuntime(config, parts),
@@ -27,7 +31,10 @@ export async function startEngine(config: AppConfig, runtime?: Runtime, clock: (
     { bufferLogs: true },
   );
   app.useLogger(app.get(Logger));
-  await app.register(fastifySwagger as never, { mode: 'static', specification: { document: openApiDocument() } });
+  await app.register(fastifySwagger as never, {
+    mode: 'static',
+    specification: { document: openApiDocument() },
+  });
   await app.register(fastifySwaggerUi as never, { routePrefix: '/docs' });
   let worker: ReferralProcessManager | undefined;
   if (config.RUN_WORKER) {
@@ -63,7 +70,9 @@ if (require.main === module) {
       const stop = () => void engine.close().then(() => process.exit(0));
       process.once('SIGINT', stop);
       process.once('SIGTERM', stop);
-      process.stdout.write(`referral engine listening on ${engine.url} (store: ${config.EVENT_STORE})\n`);
+      process.stdout.write(
+        `referral engine listening on ${engine.url} (store: ${config.EVENT_STORE})\n`,
+      );
     })
     .catch((error: Error) => {
       process.stderr.write(`referral engine failed to start: ${error.message}\n`);

@@ -6,7 +6,10 @@ import { billingEventSchema } from '@referrals/contracts';
  * schemas (never written twice).
  */
 export function openApiDocument() {
-  const event = z.toJSONSchema(billingEventSchema, { target: 'openapi-3.0', unrepresentable: 'any' });
+  const event = z.toJSONSchema(billingEventSchema, {
+    target: 'openapi-3.0',
+    unrepresentable: 'any',
+  });
   const problem = {
     type: 'object',
     properties: {
@@ -14,7 +17,10 @@ export function openApiDocument() {
       message: { type: 'string' },
       problems: {
         type: 'array',
-        items: { type: 'object', properties: { path: { type: 'string' }, rule: { type: 'string' } } },
+        items: {
+          type: 'object',
+          properties: { path: { type: 'string' }, rule: { type: 'string' } },
+        },
       },
     },
   };
@@ -24,7 +30,11 @@ export function openApiDocument() {
   ];
   return {
     openapi: '3.0.3',
-    info: { title: 'Referral engine', version: '1', description: 'Billing events in; referrals and rewards out.' },
+    info: {
+      title: 'Referral engine',
+      version: '1',
+      description: 'Billing events in; referrals and rewards out.',
+    },
     components: {
       securitySchemes: { bearer: { type: 'http', scheme: 'bearer' } },
       schemas: { BillingEvent: event, Problem: problem },
@@ -41,15 +51,24 @@ export function openApiDocument() {
                 schema: {
                   oneOf: [
                     { $ref: '#/components/schemas/BillingEvent' },
-                    { type: 'array', maxItems: 1000, items: { $ref: '#/components/schemas/BillingEvent' } },
+                    {
+                      type: 'array',
+                      maxItems: 1000,
+                      items: { $ref: '#/components/schemas/BillingEvent' },
+                    },
                   ],
                 },
               },
             },
           },
           responses: {
-            '202': { description: 'Stored; duplicates of `(program, id)` are counted, not stored again' },
-            '400': { description: 'Malformed: every problem by path; nothing stored', content: { 'application/json': { schema: { $ref: '#/components/schemas/Problem' } } } },
+            '202': {
+              description: 'Stored; duplicates of `(program, id)` are counted, not stored again',
+            },
+            '400': {
+              description: 'Malformed: every problem by path; nothing stored',
+              content: { 'application/json': { schema: { $ref: '#/components/schemas/Problem' } } },
+            },
             '401': { description: 'No valid key' },
             '403': { description: "Another program's events" },
             '409': { description: 'A referral code another account holds; nothing stored' },
@@ -58,14 +77,30 @@ export function openApiDocument() {
         },
       },
       '/v1/programs/{program}/accounts/{accountId}/referrals': {
-        get: { summary: "The referrer's view of its referrals", parameters: account, responses: { '200': { description: 'Referrals' } } },
+        get: {
+          summary: "The referrer's view of its referrals",
+          parameters: account,
+          responses: { '200': { description: 'Referrals' } },
+        },
       },
       '/v1/programs/{program}/accounts/{accountId}/rewards': {
-        get: { summary: 'Rewards where the account is the beneficiary', parameters: account, responses: { '200': { description: 'Rewards' } } },
+        get: {
+          summary: 'Rewards where the account is the beneficiary',
+          parameters: account,
+          responses: { '200': { description: 'Rewards' } },
+        },
       },
       '/v1/programs/{program}/accounts/{accountId}/referral-code': {
-        put: { summary: "Issue (or return) the account's code and share link", parameters: account, responses: { '200': { description: 'Code' } } },
-        get: { summary: "The account's code and share link", parameters: account, responses: { '200': { description: 'Code' }, '404': { description: 'No code yet' } } },
+        put: {
+          summary: "Issue (or return) the account's code and share link",
+          parameters: account,
+          responses: { '200': { description: 'Code' } },
+        },
+        get: {
+          summary: "The account's code and share link",
+          parameters: account,
+          responses: { '200': { description: 'Code' }, '404': { description: 'No code yet' } },
+        },
       },
       '/v1/programs/{program}/summary': {
         get: {

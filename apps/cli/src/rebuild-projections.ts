@@ -20,7 +20,10 @@ export async function rebuildProjections(): Promise<string> {
     bar?.start(Number(upTo) + 1, 0);
     const engine = new ReferralEngine(runtime.programs);
     let events = 0;
-    const history = storeHistory(runtime.store, { upTo, onBatch: (p) => bar?.update(Number(p) + 1) });
+    const history = storeHistory(runtime.store, {
+      upTo,
+      onBatch: (p) => bar?.update(Number(p) + 1),
+    });
     for await (const { event } of timeOrdered(history)) {
       engine.apply(event);
       events++;
@@ -30,9 +33,17 @@ export async function rebuildProjections(): Promise<string> {
     const rewards = engine.rewardViews();
     await runtime.readModel.truncate();
     for (let i = 0; i < Math.max(referrals.length, rewards.length); i += 1000) {
-      await runtime.readModel.write({ referrals: referrals.slice(i, i + 1000), rewards: rewards.slice(i, i + 1000) });
+      await runtime.readModel.write({
+        referrals: referrals.slice(i, i + 1000),
+        rewards: rewards.slice(i, i + 1000),
+      });
     }
-    if (upTo >= 0n) await runtime.readModel.write({ referrals: [], rewards: [], checkpoint: { name: PROCESS_MANAGER, position: upTo } });
+    if (upTo >= 0n)
+      await runtime.readModel.write({
+        referrals: [],
+        rewards: [],
+        checkpoint: { name: PROCESS_MANAGER, position: upTo },
+      });
     return `rebuilt the read models from ${events} events: ${referrals.length} referrals, ${rewards.length} rewards`;
   } finally {
     await runtime.close();

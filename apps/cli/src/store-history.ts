@@ -13,8 +13,12 @@ export async function* storeHistory(
   options: { upTo?: bigint; batchSize?: number; onBatch?: (position: bigint) => void } = {},
 ): AsyncGenerator<HistoryEntry> {
   const { upTo, batchSize = 5000 } = options;
-  for (let after = -1n; ; ) {
-    const batch = await store.readAll({ after, maxCount: batchSize, streamPrefixes: [ACCOUNT_STREAM_PREFIX] });
+  for (let after = -1n; ;) {
+    const batch = await store.readAll({
+      after,
+      maxCount: batchSize,
+      streamPrefixes: [ACCOUNT_STREAM_PREFIX],
+    });
     if (batch.length === 0) return;
     for (const recorded of batch) {
       if (upTo !== undefined && recorded.globalPosition > upTo) return;

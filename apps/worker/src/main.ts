@@ -14,7 +14,8 @@ async function main() {
     readModel: runtime.readModel,
     clock: Date.now,
     reorderWindowMs: config.REORDER_WINDOW,
-    onError: (error) => process.stderr.write(`worker: ${(error as Error).stack ?? String(error)}\n`),
+    onError: (error) =>
+      process.stderr.write(`worker: ${(error as Error).stack ?? String(error)}\n`),
   });
   await worker.start();
   process.stdout.write(`referral worker running (store: ${config.EVENT_STORE})\n`);

@@ -46,7 +46,8 @@ export class EventIngestor {
     items.forEach((item, index) => {
       const result = validateBillingEvent(item, this.programs);
       if (result.ok) events.push(result.value);
-      else problems.push(...(batch ? prefixProblems(result.problems, `[${index}]`) : result.problems));
+      else
+        problems.push(...(batch ? prefixProblems(result.problems, `[${index}]`) : result.problems));
     });
     if (problems.length > 0) return { status: 'invalid', problems };
 
@@ -79,7 +80,11 @@ export class EventIngestor {
     }
     const writes: StreamWrite[] = [
       ...claims.writes,
-      ...[...byStream].map(([streamId, list]) => ({ streamId, events: list, expectedVersion: 'any' as const })),
+      ...[...byStream].map(([streamId, list]) => ({
+        streamId,
+        events: list,
+        expectedVersion: 'any' as const,
+      })),
     ];
     const results = await this.store.appendBatch(writes);
     const billing = results.slice(claims.writes.length);
@@ -104,7 +109,10 @@ export class EventIngestor {
       const streamId = codeStream(event.program, code);
       const holder = claimedHere.get(streamId) ?? (await this.holderOf(streamId));
       if (holder !== undefined && holder !== event.accountId) {
-        problems.push({ path: batch ? `[${index}].data.code` : 'data.code', rule: codeConflictRule(code) });
+        problems.push({
+          path: batch ? `[${index}].data.code` : 'data.code',
+          rule: codeConflictRule(code),
+        });
         continue;
       }
       if (holder !== undefined) continue;
@@ -118,7 +126,9 @@ export class EventIngestor {
       writes.push({
         streamId,
         expectedVersion: 'no_stream',
-        events: [{ eventId: codeClaimEventId(event.program, code), type: CODE_CLAIMED, data: claim }],
+        events: [
+          { eventId: codeClaimEventId(event.program, code), type: CODE_CLAIMED, data: claim },
+        ],
       });
     }
     return problems.length > 0 ? { problems } : { writes };

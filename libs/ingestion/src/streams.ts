@@ -12,7 +12,8 @@ export const CODE_STREAM_PREFIX = 'code:';
 export const accountStream = (program: string, accountId: string) =>
   `${ACCOUNT_STREAM_PREFIX}${program}:${accountId}`;
 export const referralStream = (referralId: string) => `${REFERRAL_STREAM_PREFIX}${referralId}`;
-export const codeStream = (program: string, code: string) => `${CODE_STREAM_PREFIX}${program}:${code}`;
+export const codeStream = (program: string, code: string) =>
+  `${CODE_STREAM_PREFIX}${program}:${code}`;
 
 const digest = (...parts: string[]) =>
   createHash('sha256').update(parts.join('\u0000')).digest('hex').slice(0, 32);

@@ -1,5 +1,11 @@
 import type { BillingEvent } from '@referrals/contracts';
-import { Decision, ProgramRegistry, ReferralEngine, ReferralView, RewardView } from '@referrals/domain';
+import {
+  Decision,
+  ProgramRegistry,
+  ReferralEngine,
+  ReferralView,
+  RewardView,
+} from '@referrals/domain';
 import {
   EventStore,
   RecordedEvent,
@@ -96,7 +102,11 @@ export class ReferralProcessManager {
     const now = this.options.clock();
     for (const recorded of events) {
       const event = recorded.data as BillingEvent;
-      this.lane(event.program).window.push({ event, position: recorded.globalPosition }, Date.parse(event.occurredAt), now);
+      this.lane(event.program).window.push(
+        { event, position: recorded.globalPosition },
+        Date.parse(event.occurredAt),
+        now,
+      );
       this.receivedUpTo = recorded.globalPosition;
     }
     await this.flush();
@@ -125,7 +135,11 @@ export class ReferralProcessManager {
       }
     }
     const checkpoint = this.appliedUpTo();
-    if (decisions.length === 0 && [...touched.values()].every((s) => s.size === 0) && checkpoint === this.storedCheckpoint) {
+    if (
+      decisions.length === 0 &&
+      [...touched.values()].every((s) => s.size === 0) &&
+      checkpoint === this.storedCheckpoint
+    ) {
       return;
     }
     for (const decision of decisions) await this.append(decision);
@@ -140,7 +154,11 @@ export class ReferralProcessManager {
         rewards.push(...engine.rewardViewsOf(program, referee));
       }
     }
-    await this.options.readModel.write({ referrals, rewards, checkpoint: { name: PROCESS_MANAGER, position: checkpoint } });
+    await this.options.readModel.write({
+      referrals,
+      rewards,
+      checkpoint: { name: PROCESS_MANAGER, position: checkpoint },
+    });
     this.storedCheckpoint = checkpoint;
   }
 
@@ -158,7 +176,11 @@ export class ReferralProcessManager {
   private async append(decision: Decision): Promise<void> {
     const streamId = referralStream(decision.referralId);
     const expected = this.versions.get(streamId) ?? -1n;
-    const events = decision.events.map((e) => ({ eventId: decisionEventId(e), type: e.type, data: e.data }));
+    const events = decision.events.map((e) => ({
+      eventId: decisionEventId(e),
+      type: e.type,
+      data: e.data,
+    }));
     try {
       const result = await this.options.store.appendToStream(streamId, events, {
         expectedVersion: expected < 0n ? 'no_stream' : expected,
@@ -177,8 +199,12 @@ export class ReferralProcessManager {
   /** Re-runs the applied history in time order, without appending: those decisions are stored already. */
   private async rebuild(upTo: bigint): Promise<void> {
     const history: Received[] = [];
-    for (let after = -1n; after < upTo; ) {
-      const batch = await this.options.store.readAll({ after, maxCount: 5000, streamPrefixes: [ACCOUNT_STREAM_PREFIX] });
+    for (let after = -1n; after < upTo;) {
+      const batch = await this.options.store.readAll({
+        after,
+        maxCount: 5000,
+        streamPrefixes: [ACCOUNT_STREAM_PREFIX],
+      });
       if (batch.length === 0) break;
       for (const recorded of batch) {
         if (recorded.globalPosition > upTo) break;
@@ -186,11 +212,18 @@ export class ReferralProcessManager {
       }
       after = batch[batch.length - 1].globalPosition;
     }
-    history.sort((a, b) => Date.parse(a.event.occurredAt) - Date.parse(b.event.occurredAt) || (a.position < b.position ? -1 : 1));
+    history.sort(
+      (a, b) =>
+        Date.parse(a.event.occurredAt) - Date.parse(b.event.occurredAt) ||
+        (a.position < b.position ? -1 : 1),
+    );
     for (const { event } of history) {
       for (const decision of this.lane(event.program).engine.apply(event)) {
         const streamId = referralStream(decision.referralId);
-        this.versions.set(streamId, (this.versions.get(streamId) ?? -1n) + BigInt(decision.events.length));
+        this.versions.set(
+          streamId,
+          (this.versions.get(streamId) ?? -1n) + BigInt(decision.events.length),
+        );
       }
     }
   }
@@ -198,7 +231,10 @@ export class ReferralProcessManager {
   private lane(program: string): Lane {
     let lane = this.lanes.get(program);
     if (!lane) {
-      lane = { engine: new ReferralEngine(this.options.programs), window: new ReorderWindow(this.options.reorderWindowMs) };
+      lane = {
+        engine: new ReferralEngine(this.options.programs),
+        window: new ReorderWindow(this.options.reorderWindowMs),
+      };
       this.lanes.set(program, lane);
     }
     return lane;

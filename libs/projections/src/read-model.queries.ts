@@ -4,7 +4,10 @@ import { quoteIdent, SqlClient } from './sql-database';
 export interface ProgramSummary {
   program: string;
   referrals: { total: number; byStatus: Record<string, number> };
-  rewards: { count: number; earned: { kind: string; unit: string; count: number; amount: number }[] };
+  rewards: {
+    count: number;
+    earned: { kind: string; unit: string; count: number; amount: number }[];
+  };
 }
 
 /** The questions the API asks of the read models. */
@@ -54,11 +57,17 @@ export class ReadModelQueries {
       referrals: { total: statuses.reduce((n, r) => n + Number(r.n), 0), byStatus },
       rewards: {
         count: earned.reduce((n, r) => n + Number(r.n), 0),
-        earned: earned.map((r) => ({ kind: r.kind, unit: r.unit, count: Number(r.n), amount: Number(r.amount) })),
+        earned: earned.map((r) => ({
+          kind: r.kind,
+          unit: r.unit,
+          count: Number(r.n),
+          amount: Number(r.amount),
+        })),
       },
     };
   }
 }
 
 /** Drivers differ: pg parses jsonb, some return text. */
-const parseJson = <T>(value: T | string): T => (typeof value === 'string' ? (JSON.parse(value) as T) : value);
+const parseJson = <T>(value: T | string): T =>
+  typeof value === 'string' ? (JSON.parse(value) as T) : value;

@@ -3,7 +3,13 @@ import { z } from 'zod';
 const duration = z
   .string()
   .regex(/^\d+(ms|s)?$/, 'must be a duration like 5s or 5000ms')
-  .transform((v) => (v.endsWith('ms') ? Number(v.slice(0, -2)) : v.endsWith('s') ? Number(v.slice(0, -1)) * 1000 : Number(v)));
+  .transform((v) =>
+    v.endsWith('ms')
+      ? Number(v.slice(0, -2))
+      : v.endsWith('s')
+        ? Number(v.slice(0, -1)) * 1000
+        : Number(v),
+  );
 
 /** Every setting the engine reads, with the embedded defaults of `npm start`. */
 export const configSchema = z.object({
@@ -12,16 +18,26 @@ export const configSchema = z.object({
   EVENT_STORE: z.enum(['pglite', 'postgres', 'eventstoredb', 'memory']).default('pglite'),
   DATA_DIR: z.string().default('./data'),
   DATABASE_URL: z.string().default('postgres://postgres@127.0.0.1:5432/postgres'),
-  DATABASE_SCHEMA: z.string().regex(/^[a-z_][a-z0-9_]*$/).default('referrals'),
+  DATABASE_SCHEMA: z
+    .string()
+    .regex(/^[a-z_][a-z0-9_]*$/)
+    .default('referrals'),
   EVENTSTORE_CONNECTION_STRING: z.string().optional(),
   /** `program:key,…`: each key reaches only its program. */
   API_KEYS: z.string().default(''),
   ADMIN_API_KEY: z.string().optional(),
   REORDER_WINDOW: duration.default(5000),
-  BODY_LIMIT_BYTES: z.coerce.number().int().min(1024).default(5 * 1024 * 1024),
+  BODY_LIMIT_BYTES: z.coerce
+    .number()
+    .int()
+    .min(1024)
+    .default(5 * 1024 * 1024),
   SHARE_LINK_BASE_URL: z.string().url().default('http://localhost:3000/r'),
   /** Run the referral process manager in this process too (the single-process default). */
-  RUN_WORKER: z.enum(['true', 'false']).default('true').transform((v) => v === 'true'),
+  RUN_WORKER: z
+    .enum(['true', 'false'])
+    .default('true')
+    .transform((v) => v === 'true'),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
 });
 

@@ -6,7 +6,10 @@ import { accountStream, EventIngestor } from '@referrals/ingestion';
 // No 0/O, 1/I/L or U: a code read aloud or copied by hand stays unambiguous.
 const ALPHABET = '23456789ABCDEFGHJKMNPQRSTVWXYZ';
 const randomCode = () =>
-  Array.from({ length: 8 }, (_, i) => (i === 4 ? '-' : '') + ALPHABET[randomInt(ALPHABET.length)]).join('');
+  Array.from(
+    { length: 8 },
+    (_, i) => (i === 4 ? '-' : '') + ALPHABET[randomInt(ALPHABET.length)],
+  ).join('');
 
 export interface IssuedCode {
   program: string;
@@ -49,13 +52,19 @@ export class ReferralCodes {
         occurredAt: this.clock().toISOString(),
         data: { code: randomCode() },
       });
-      if (outcome.status === 'invalid') throw new Error(outcome.problems.map((p) => `${p.path}: ${p.rule}`).join('; '));
+      if (outcome.status === 'invalid')
+        throw new Error(outcome.problems.map((p) => `${p.path}: ${p.rule}`).join('; '));
       // 'conflict': the random code is taken; draw another.
     }
     throw new Error('could not find a free referral code');
   }
 
   private issued(program: string, accountId: string, code: string): IssuedCode {
-    return { program, accountId, code, shareLink: `${this.shareLinkBase}/${program}/${encodeURIComponent(code)}` };
+    return {
+      program,
+      accountId,
+      code,
+      shareLink: `${this.shareLinkBase}/${program}/${encodeURIComponent(code)}`,
+    };
   }
 }

@@ -1,7 +1,12 @@
 import { ProgramRegistry } from '@referrals/domain';
 import { EventStore, openStores } from '@referrals/event-store';
 import { EventIngestor } from '@referrals/ingestion';
-import { createReadModelSchema, ReadModelQueries, ReadModelWriter, SqlDatabase } from '@referrals/projections';
+import {
+  createReadModelSchema,
+  ReadModelQueries,
+  ReadModelWriter,
+  SqlDatabase,
+} from '@referrals/projections';
 import type { AppConfig } from './config';
 import { ReferralCodes } from './referral-codes';
 
@@ -19,7 +24,10 @@ export interface Runtime {
   close(): Promise<void>;
 }
 
-export async function createRuntime(config: AppConfig, programs = ProgramRegistry.withBuiltins()): Promise<Runtime> {
+export async function createRuntime(
+  config: AppConfig,
+  programs = ProgramRegistry.withBuiltins(),
+): Promise<Runtime> {
   // The read models live in SQL beside the events (PGlite or PostgreSQL), also when the events live in EventStoreDB.
   const { store, sql } = await openStores({
     kind: config.EVENT_STORE,

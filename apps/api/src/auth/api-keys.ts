@@ -11,10 +11,17 @@ export class ApiKeys {
   private readonly keys: { digest: Buffer; caller: Caller }[] = [];
 
   constructor(apiKeys: string, adminKey?: string) {
-    for (const entry of apiKeys.split(',').map((e) => e.trim()).filter(Boolean)) {
+    for (const entry of apiKeys
+      .split(',')
+      .map((e) => e.trim())
+      .filter(Boolean)) {
       const colon = entry.indexOf(':');
-      if (colon <= 0 || colon === entry.length - 1) throw new Error('API_KEYS: each entry must be program:key');
-      this.keys.push({ digest: digest(entry.slice(colon + 1)), caller: { admin: false, program: entry.slice(0, colon) } });
+      if (colon <= 0 || colon === entry.length - 1)
+        throw new Error('API_KEYS: each entry must be program:key');
+      this.keys.push({
+        digest: digest(entry.slice(colon + 1)),
+        caller: { admin: false, program: entry.slice(0, colon) },
+      });
     }
     if (adminKey) this.keys.push({ digest: digest(adminKey), caller: { admin: true } });
   }
@@ -32,4 +39,5 @@ export class ApiKeys {
 
 const digest = (key: string) => createHash('sha256').update(key).digest();
 
-export const mayReach = (caller: Caller, program: string) => caller.admin || caller.program === program;
+export const mayReach = (caller: Caller, program: string) =>
+  caller.admin || caller.program === program;

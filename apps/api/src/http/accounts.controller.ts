@@ -38,7 +38,8 @@ export class AccountsController {
   async code(@Param('program') program: string, @Param('accountId') accountId: string) {
     this.known(program);
     const code = await this.codes.current(program, accountId);
-    if (!code) throw new NotFoundException(`account ${accountId} has no referral code in ${program}`);
+    if (!code)
+      throw new NotFoundException(`account ${accountId} has no referral code in ${program}`);
     return code;
   }
 

@@ -27,7 +27,10 @@ export class EventsController {
     const caller = request.caller;
     const items = Array.isArray(body) ? body : [body];
     const foreign = items.find(
-      (e) => caller && typeof (e as { program?: unknown })?.program === 'string' && !mayReach(caller, (e as { program: string }).program),
+      (e) =>
+        caller &&
+        typeof (e as { program?: unknown })?.program === 'string' &&
+        !mayReach(caller, (e as { program: string }).program),
     ) as { program: string } | undefined;
     if (foreign) throw new ForbiddenException(`this key does not reach program ${foreign.program}`);
     const outcome = await this.ingestor.ingest(body);
@@ -35,9 +38,17 @@ export class EventsController {
       case 'accepted':
         return { stored: outcome.stored, duplicates: outcome.duplicates };
       case 'invalid':
-        throw new BadRequestException({ error: 'invalid_events', message: 'nothing was stored', problems: outcome.problems });
+        throw new BadRequestException({
+          error: 'invalid_events',
+          message: 'nothing was stored',
+          problems: outcome.problems,
+        });
       case 'conflict':
-        throw new ConflictException({ error: 'code_conflict', message: 'nothing was stored', problems: outcome.problems });
+        throw new ConflictException({
+          error: 'code_conflict',
+          message: 'nothing was stored',
+          problems: outcome.problems,
+        });
     }
   }
 }

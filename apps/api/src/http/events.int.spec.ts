@@ -1,4 +1,9 @@
-import { api, KALLYAI_KEY, startTestEngine, untilIdle } from '../../../../test/support/engine-harness';
+import {
+  api,
+  KALLYAI_KEY,
+  startTestEngine,
+  untilIdle,
+} from '../../../../test/support/engine-harness';
 
 const event = (id: string, overrides: Record<string, unknown> = {}) => ({
   id,
@@ -16,14 +21,21 @@ describe('POST /v1/events', () => {
     harness = await startTestEngine({ BODY_LIMIT_BYTES: '65536' });
   }, 60_000);
   afterAll(() => harness?.stop());
-  const post = (body: unknown, key?: string) => api(harness.engine, 'POST', '/v1/events', body, key);
+  const post = (body: unknown, key?: string) =>
+    api(harness.engine, 'POST', '/v1/events', body, key);
   const storedIn = async (accountId: string) =>
     harness.engine.runtime.store.readStream(`account:kallyai:${accountId}`);
 
   describe('when an event is valid', () => {
     it('stores it once, and a second delivery is a duplicate', async () => {
-      expect(await post(event('once'))).toEqual({ status: 202, body: { stored: 1, duplicates: 0 } });
-      expect(await post(event('once'))).toEqual({ status: 202, body: { stored: 0, duplicates: 1 } });
+      expect(await post(event('once'))).toEqual({
+        status: 202,
+        body: { stored: 1, duplicates: 0 },
+      });
+      expect(await post(event('once'))).toEqual({
+        status: 202,
+        body: { stored: 0, duplicates: 1 },
+      });
       expect(await storedIn('acct-once')).toHaveLength(1);
     });
   });
@@ -32,7 +44,10 @@ describe('POST /v1/events', () => {
     it('answers 400 naming every problem by path, and stores nothing of the batch', async () => {
       const batch = [
         event('good-1'),
-        event('bad-1', { type: 'payment.succeeded', data: { invoiceId: 'i', amount: '45.00', currency: 'USD', extra: 1 } }),
+        event('bad-1', {
+          type: 'payment.succeeded',
+          data: { invoiceId: 'i', amount: '45.00', currency: 'USD', extra: 1 },
+        }),
         event('good-2'),
       ];
       const answer = await post(batch);
@@ -53,7 +68,10 @@ describe('POST /v1/events', () => {
         event('p2', { type: 'subscription.activated', data: { plan: 'gold' } }),
       ]);
       expect(answer.status).toBe(400);
-      expect(answer.body.problems.map((p: { path: string }) => p.path)).toEqual(['[0].program', '[1].data.plan']);
+      expect(answer.body.problems.map((p: { path: string }) => p.path)).toEqual([
+        '[0].program',
+        '[1].data.plan',
+      ]);
     });
 
     it('answers 400 for a body that is not JSON', async () => {
@@ -83,44 +101,92 @@ describe('POST /v1/events', () => {
 
     it("answers 403 when a program key posts or reads another program's data", async () => {
       expect((await post(event('a2', { program: 'callrail' }), KALLYAI_KEY)).status).toBe(403);
-      expect((await api(harness.engine, 'GET', '/v1/programs/callrail/accounts/x/referrals', undefined, KALLYAI_KEY)).status).toBe(403);
+      expect(
+        (
+          await api(
+            harness.engine,
+            'GET',
+            '/v1/programs/callrail/accounts/x/referrals',
+            undefined,
+            KALLYAI_KEY,
+          )
+        ).status,
+      ).toBe(403);
       expect((await post(event('a3'), KALLYAI_KEY)).status).toBe(202);
     });
   });
 
   it('answers 413 for a body over the limit', async () => {
-    const big = Array.from({ length: 600 }, (_, i) => event(`big-${i}`, { data: { name: 'x'.repeat(150) } }));
+    const big = Array.from({ length: 600 }, (_, i) =>
+      event(`big-${i}`, { data: { name: 'x'.repeat(150) } }),
+    );
     expect((await post(big)).status).toBe(413);
   });
 
   describe('the referral code endpoint', () => {
     it('issues a code once and returns the same code and link again', async () => {
-      const first = await api(harness.engine, 'PUT', '/v1/programs/kallyai/accounts/coder/referral-code');
+      const first = await api(
+        harness.engine,
+        'PUT',
+        '/v1/programs/kallyai/accounts/coder/referral-code',
+      );
       expect(first.status).toBe(200);
       expect(first.body.code).toMatch(/^[A-Z0-9][A-Z0-9-]{3,31}$/);
       expect(first.body.shareLink).toContain(first.body.code);
-      const again = await api(harness.engine, 'PUT', '/v1/programs/kallyai/accounts/coder/referral-code');
+      const again = await api(
+        harness.engine,
+        'PUT',
+        '/v1/programs/kallyai/accounts/coder/referral-code',
+      );
       expect(again.body).toEqual(first.body);
-      expect((await api(harness.engine, 'GET', '/v1/programs/kallyai/accounts/coder/referral-code')).body).toEqual(first.body);
+      expect(
+        (await api(harness.engine, 'GET', '/v1/programs/kallyai/accounts/coder/referral-code'))
+          .body,
+      ).toEqual(first.body);
     });
 
     it('attributes a signup with the issued code to the account', async () => {
       const alice = 'code-referrer';
       await post([
         event('r1', { accountId: alice, data: {} }),
-        event('r2', { accountId: alice, type: 'subscription.activated', occurredAt: '2026-01-02T09:01:00Z', data: { plan: 'pro' } }),
+        event('r2', {
+          accountId: alice,
+          type: 'subscription.activated',
+          occurredAt: '2026-01-02T09:01:00Z',
+          data: { plan: 'pro' },
+        }),
       ]);
-      const { body } = await api(harness.engine, 'PUT', `/v1/programs/kallyai/accounts/${alice}/referral-code`);
-      await post(event('r3', { accountId: 'code-referee', occurredAt: new Date().toISOString(), data: { referralCode: body.code } }));
+      const { body } = await api(
+        harness.engine,
+        'PUT',
+        `/v1/programs/kallyai/accounts/${alice}/referral-code`,
+      );
+      await post(
+        event('r3', {
+          accountId: 'code-referee',
+          occurredAt: new Date().toISOString(),
+          data: { referralCode: body.code },
+        }),
+      );
       await untilIdle(harness.engine);
-      const view = await api(harness.engine, 'GET', `/v1/programs/kallyai/accounts/${alice}/referrals`);
-      expect(view.body.referrals).toEqual([expect.objectContaining({ refereeAccountId: 'code-referee', status: 'pending' })]);
+      const view = await api(
+        harness.engine,
+        'GET',
+        `/v1/programs/kallyai/accounts/${alice}/referrals`,
+      );
+      expect(view.body.referrals).toEqual([
+        expect.objectContaining({ refereeAccountId: 'code-referee', status: 'pending' }),
+      ]);
     });
   });
 
   it('serves health and the OpenAPI document', async () => {
-    expect((await api(harness.engine, 'GET', '/health/live', undefined, undefined)).status).toBe(200);
-    expect((await api(harness.engine, 'GET', '/health/ready', undefined, undefined)).status).toBe(200);
+    expect((await api(harness.engine, 'GET', '/health/live', undefined, undefined)).status).toBe(
+      200,
+    );
+    expect((await api(harness.engine, 'GET', '/health/ready', undefined, undefined)).status).toBe(
+      200,
+    );
     const docs = await api(harness.engine, 'GET', '/docs/json', undefined, undefined);
     expect(docs.body.components.schemas.BillingEvent).toBeDefined();
   });

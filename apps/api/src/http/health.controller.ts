@@ -19,7 +19,10 @@ export class HealthController {
       await this.ready();
       return { status: 'ok' };
     } catch (error) {
-      throw new ServiceUnavailableException({ status: 'unavailable', reason: (error as Error).message });
+      throw new ServiceUnavailableException({
+        status: 'unavailable',
+        reason: (error as Error).message,
+      });
     }
   }
 }
