@@ -14,20 +14,24 @@ export function validateBillingEvent(
   input: unknown,
   catalogs: ProgramCatalogs,
 ): Validation<BillingEvent> {
-  const envelope = envelopeSchema.safeParse(input);
+  // `reportInput`: zod 4 leaves `input` off its issues otherwise, and problemsFromZod
+  // tells a missing field from a wrong one by it.
+  const envelope = envelopeSchema.safeParse(input, { reportInput: true });
   if (!envelope.success) {
     const problems = problemsFromZod(envelope.error);
     // Check `data` too when the type is known, so one answer lists every problem.
     const type = (input as { type?: unknown } | null)?.type;
     const data = (input as { data?: unknown } | null)?.data;
     if (typeof type === 'string' && type in eventDataSchemas && isObject(data)) {
-      const dataCheck = eventDataSchemas[type as keyof typeof eventDataSchemas].safeParse(data);
+      const dataCheck = eventDataSchemas[type as keyof typeof eventDataSchemas].safeParse(data, {
+        reportInput: true,
+      });
       if (!dataCheck.success) problems.push(...problemsFromZod(dataCheck.error, ['data']));
     }
     return { ok: false, problems };
   }
   const { type } = envelope.data;
-  const data = eventDataSchemas[type].safeParse(envelope.data.data);
+  const data = eventDataSchemas[type].safeParse(envelope.data.data, { reportInput: true });
   const problems = data.success ? [] : problemsFromZod(data.error, ['data']);
   problems.push(...catalogProblems(envelope.data, catalogs));
   if (problems.length > 0) return { ok: false, problems };
