@@ -114,7 +114,7 @@ describe('when the fourth payment succeeds', () => {
     ['premium', 15000],
   ])('on %s both sides earn %i cents of account credit', (plan, cents) => {
     const credit = {
-      kind: 'account_credit',
+      kind: 'account_credit' as const,
       amount: cents,
       unit: 'USD',
       earnedAt: '2026-05-02T10:00:00.000Z',

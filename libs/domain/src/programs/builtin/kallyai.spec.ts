@@ -34,7 +34,7 @@ describe('when the referee activates its first subscription', () => {
   ])('on %s both sides earn %i bonus minutes', (plan, minutes) => {
     const at = '2026-01-10T12:30:00Z';
     const side = {
-      kind: 'bonus_minutes',
+      kind: 'bonus_minutes' as const,
       amount: minutes,
       unit: 'minutes',
       earnedAt: '2026-01-10T12:30:00.000Z',

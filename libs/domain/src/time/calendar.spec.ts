@@ -1,0 +1,96 @@
+import fc from 'fast-check';
+import {
+  addCalendarMonths,
+  businessDayOfMonth,
+  formatDate,
+  formatInstant,
+  startOfMonthAfter,
+} from './calendar';
+
+/** The calendar arithmetic of CONTRACT §3, all in UTC, against naive day-by-day counting. */
+
+const utc = (y: number, m: number, d: number, h = 0, min = 0) => Date.UTC(y, m - 1, d, h, min);
+const daysIn = (y: number, m: number) => new Date(Date.UTC(y, m, 0)).getUTCDate();
+
+/** The nth Mon–Fri of a month, found by walking its days. */
+function nthWeekday(y: number, m: number, n: number): string {
+  for (let d = 1, seen = 0; d <= daysIn(y, m); d++) {
+    const day = new Date(utc(y, m, d)).getUTCDay();
+    if (day !== 0 && day !== 6 && ++seen === n) return formatDate(utc(y, m, d));
+  }
+  throw new Error('no such business day');
+}
+
+const month = fc.record({
+  y: fc.integer({ min: 2000, max: 2100 }),
+  m: fc.integer({ min: 1, max: 12 }),
+});
+
+describe('the nth business day of a month', () => {
+  it('April 2026 (starting on a Wednesday): the 15th is the 21st', () => {
+    expect(formatDate(businessDayOfMonth(utc(2026, 4, 1), 15))).toBe('2026-04-21');
+  });
+
+  it.each([
+    ['August 2026, starting on a Saturday', 2026, 8, '2026-08-21'],
+    ['November 2026, starting on a Sunday', 2026, 11, '2026-11-20'],
+    ['June 2026, starting on a Monday', 2026, 6, '2026-06-19'],
+  ])('%s: the 15th is %s', (_, y, m, expected) => {
+    expect(formatDate(businessDayOfMonth(utc(y, m, 1), 15))).toBe(expected);
+  });
+
+  it('is the nth weekday counted day by day, for any month, any day of it, any n', () => {
+    fc.assert(
+      fc.property(
+        month,
+        fc.integer({ min: 1, max: 20 }),
+        fc.integer({ min: 1, max: 28 }),
+        ({ y, m }, n, d) => {
+          expect(formatDate(businessDayOfMonth(utc(y, m, d, 13), n))).toBe(nthWeekday(y, m, n));
+        },
+      ),
+    );
+  });
+});
+
+describe('one calendar month later', () => {
+  it.each([
+    [utc(2026, 1, 31, 8), '2026-02-28T08:00:00.000Z'],
+    [utc(2028, 1, 31, 8), '2028-02-29T08:00:00.000Z'],
+    [utc(2026, 1, 10, 12, 30), '2026-02-10T12:30:00.000Z'],
+    [utc(2026, 12, 31, 23, 59), '2027-01-31T23:59:00.000Z'],
+  ])('after %p is %s', (at, expected) => {
+    expect(formatInstant(addCalendarMonths(at, 1))).toBe(expected);
+  });
+
+  it('keeps the day and time, clamped to the last day of the next month', () => {
+    fc.assert(
+      fc.property(
+        month,
+        fc.integer({ min: 1, max: 31 }),
+        fc.integer({ min: 0, max: 23 }),
+        ({ y, m }, d, h) => {
+          fc.pre(d <= daysIn(y, m));
+          const [ny, nm] = m === 12 ? [y + 1, 1] : [y, m + 1];
+          expect(addCalendarMonths(utc(y, m, d, h), 1)).toBe(
+            utc(ny, nm, Math.min(d, daysIn(ny, nm)), h),
+          );
+        },
+      ),
+    );
+  });
+});
+
+describe('the first day of the third month after', () => {
+  it('any day of January gives April 1, 00:00 UTC', () => {
+    for (let d = 1; d <= 31; d++) {
+      expect(formatInstant(startOfMonthAfter(utc(2026, 1, d, 23, 59), 3))).toBe(
+        '2026-04-01T00:00:00.000Z',
+      );
+    }
+  });
+
+  it('November gives February 1 of the next year', () => {
+    expect(formatInstant(startOfMonthAfter(utc(2026, 11, 30), 3))).toBe('2027-02-01T00:00:00.000Z');
+  });
+});
