@@ -104,6 +104,7 @@ describe('the referral process manager', () => {
       const first = world.manager();
       await first.start();
       for (const event of events.slice(0, 5)) await world.ingestor.ingest(event);
+      await first.settle();
       world.advance(HOUR);
       await first.settle();
       await first.stop();
@@ -115,6 +116,7 @@ describe('the referral process manager', () => {
       await second.settle();
       expect((await world.store.readAll({ streamPrefixes: [REFERRAL_STREAM_PREFIX] })).length).toBe(decisionsBefore);
       for (const event of events.slice(5)) await world.ingestor.ingest(event);
+      await second.settle();
       world.advance(HOUR);
       await second.settle();
       await second.stop();
