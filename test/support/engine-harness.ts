@@ -37,7 +37,7 @@ export async function api(
   method: string,
   path: string,
   body?: unknown,
-  key: string | undefined = ADMIN_KEY,
+  key: string | null = ADMIN_KEY,
   // Response bodies are checked field by field in the tests.
   // eslint-disable-next-line @typescript-eslint/no-explicit-any
 ): Promise<{ status: number; body: any }> {
@@ -45,7 +45,7 @@ export async function api(
     method,
     headers: {
       ...(body !== undefined && { 'content-type': 'application/json' }),
-      ...(key !== undefined && { authorization: `Bearer ${key}` }),
+      ...(key !== null && { authorization: `Bearer ${key}` }),
     },
     body: body === undefined ? undefined : typeof body === 'string' ? body : JSON.stringify(body),
   });

@@ -4,6 +4,7 @@ import { ApiKeys } from './auth/api-keys';
 import { AuthGuard } from './auth/auth.guard';
 import type { AppConfig } from '@referrals/runtime';
 import { AccountsController } from './http/accounts.controller';
+import { DocsController } from './http/docs.controller';
 import { EventsController } from './http/events.controller';
 import { HealthController } from './http/health.controller';
 import type { Runtime } from '@referrals/runtime';
@@ -25,7 +26,7 @@ export class AppModule {
           forRoutes: ['*'],
         }),
       ],
-      controllers: [EventsController, AccountsController, HealthController],
+      controllers: [EventsController, AccountsController, HealthController, DocsController],
       providers: [
         { provide: ApiKeys, useValue: new ApiKeys(config.API_KEYS, config.ADMIN_API_KEY) },
         AuthGuard,

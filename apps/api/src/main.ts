@@ -1,13 +1,10 @@
 import 'reflect-metadata';
 import { NestFactory } from '@nestjs/core';
 import { FastifyAdapter, NestFastifyApplication } from '@nestjs/platform-fastify';
-import fastifySwagger from '@fastify/swagger';
-import fastifySwaggerUi from '@fastify/swagger-ui';
 import { Logger } from 'nestjs-pino';
 import { ReferralProcessManager } from '@referrals/process-manager';
 import { AppModule } from './app.module';
 import { AppConfig, loadConfig } from '@referrals/runtime';
-import { openApiDocument } from './openapi';
 import { createRuntime, Runtime } from '@referrals/runtime';
 
 export interface RunningEngine {
@@ -31,11 +28,6 @@ export async function startEngine(
     { bufferLogs: true },
   );
   app.useLogger(app.get(Logger));
-  await app.register(fastifySwagger as never, {
-    mode: 'static',
-    specification: { document: openApiDocument() },
-  });
-  await app.register(fastifySwaggerUi as never, { routePrefix: '/docs' });
   let worker: ReferralProcessManager | undefined;
   if (config.RUN_WORKER) {
     worker = new ReferralProcessManager({

@@ -109,7 +109,10 @@ export interface EventStore {
    * safe to retry whole because event ids make a repeat a no-op.
    */
   appendBatch(writes: readonly StreamWrite[]): Promise<AppendResult[]>;
-  readStream(streamId: string, options?: { from?: bigint; maxCount?: number }): Promise<RecordedEvent[]>;
+  readStream(
+    streamId: string,
+    options?: { from?: bigint; maxCount?: number },
+  ): Promise<RecordedEvent[]>;
   readAll(options?: ReadAllOptions): Promise<RecordedEvent[]>;
   /** Never skips an event, even one whose transaction commits after a later one. */
   subscribe(options: SubscriptionOptions): Subscription;

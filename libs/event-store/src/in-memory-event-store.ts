@@ -30,7 +30,9 @@ export class InMemoryEventStore implements EventStore {
     events: readonly EventToAppend[],
     options: { expectedVersion?: ExpectedVersion } = {},
   ): Promise<AppendResult> {
-    const [result] = await this.appendBatch([{ streamId, events, expectedVersion: options.expectedVersion }]);
+    const [result] = await this.appendBatch([
+      { streamId, events, expectedVersion: options.expectedVersion },
+    ]);
     return result;
   }
 
@@ -39,9 +41,15 @@ export class InMemoryEventStore implements EventStore {
     const planned = writes.map((write) => {
       const current = BigInt((this.streams.get(write.streamId)?.length ?? 0) - 1);
       const seen = new Set<string>();
-      const fresh = write.events.filter((e) => !this.ids.has(e.eventId) && !seen.has(e.eventId) && seen.add(e.eventId));
+      const fresh = write.events.filter(
+        (e) => !this.ids.has(e.eventId) && !seen.has(e.eventId) && seen.add(e.eventId),
+      );
       if (fresh.length > 0 && !versionMatches(write.expectedVersion ?? 'any', current)) {
-        throw new WrongExpectedVersionError(write.streamId, write.expectedVersion ?? 'any', current);
+        throw new WrongExpectedVersionError(
+          write.streamId,
+          write.expectedVersion ?? 'any',
+          current,
+        );
       }
       return { write, fresh, current };
     });
@@ -64,11 +72,19 @@ export class InMemoryEventStore implements EventStore {
         this.ids.add(event.eventId);
       }
       const duplicateIds = write.events.filter((e) => !fresh.includes(e)).map((e) => e.eventId);
-      return { appended: fresh.length, duplicates: duplicateIds.length, duplicateIds, streamVersion: BigInt(stream.length - 1) };
+      return {
+        appended: fresh.length,
+        duplicates: duplicateIds.length,
+        duplicateIds,
+        streamVersion: BigInt(stream.length - 1),
+      };
     });
   }
 
-  async readStream(streamId: string, options: { from?: bigint; maxCount?: number } = {}): Promise<RecordedEvent[]> {
+  async readStream(
+    streamId: string,
+    options: { from?: bigint; maxCount?: number } = {},
+  ): Promise<RecordedEvent[]> {
     const from = Number(options.from ?? 0n);
     return (this.streams.get(streamId) ?? []).slice(from, from + (options.maxCount ?? Infinity));
   }
@@ -76,9 +92,17 @@ export class InMemoryEventStore implements EventStore {
   async readAll(options: ReadAllOptions = {}): Promise<RecordedEvent[]> {
     const out: RecordedEvent[] = [];
     const max = options.maxCount ?? 1000;
-    for (let i = Number((options.after ?? -1n) + 1n); i < this.all.length && out.length < max; i++) {
+    for (
+      let i = Number((options.after ?? -1n) + 1n);
+      i < this.all.length && out.length < max;
+      i++
+    ) {
       const event = this.all[i];
-      if (!options.streamPrefixes || options.streamPrefixes.some((p) => event.streamId.startsWith(p))) out.push(event);
+      if (
+        !options.streamPrefixes ||
+        options.streamPrefixes.some((p) => event.streamId.startsWith(p))
+      )
+        out.push(event);
     }
     return out;
   }

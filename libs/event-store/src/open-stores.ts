@@ -38,12 +38,17 @@ export async function openStores(config: StoreConfig): Promise<OpenStores> {
       return { store: new SqlEventStore(sql, schema), sql };
     }
     case 'memory':
-      return { store: new InMemoryEventStore(), sql: config.shared ?? (await PgliteDatabase.open('memory://')) };
+      return {
+        store: new InMemoryEventStore(),
+        sql: config.shared ?? (await PgliteDatabase.open('memory://')),
+      };
     case 'eventstoredb': {
-      if (!config.connectionString) throw new Error('EVENTSTORE_CONNECTION_STRING is required for EVENT_STORE=eventstoredb');
+      if (!config.connectionString)
+        throw new Error('EVENTSTORE_CONNECTION_STRING is required for EVENT_STORE=eventstoredb');
       // Loaded on demand: the gRPC client is heavy and only this deployment needs it.
       const { EventStoreDbStore } = await import('./eventstoredb/eventstoredb-store');
-      const sql = config.shared ?? (await openSql({ ...config, kind: config.url ? 'postgres' : 'pglite' }));
+      const sql =
+        config.shared ?? (await openSql({ ...config, kind: config.url ? 'postgres' : 'pglite' }));
       await createEventStoreSchema(sql, schema); // for its checkpoints table
       return { store: EventStoreDbStore.connect(config.connectionString, sql, schema), sql };
     }
@@ -56,7 +61,9 @@ export async function openStores(config: StoreConfig): Promise<OpenStores> {
 
 function openSql(config: StoreConfig): Promise<SqlDatabase> {
   if (config.kind === 'postgres') {
-    return Promise.resolve(new PgDatabase(config.url ?? 'postgres://postgres@127.0.0.1:5432/postgres'));
+    return Promise.resolve(
+      new PgDatabase(config.url ?? 'postgres://postgres@127.0.0.1:5432/postgres'),
+    );
   }
   const dataDir = config.dataDir ?? './data';
   return PgliteDatabase.open(dataDir === 'memory://' ? dataDir : join(dataDir, 'pglite'));

@@ -1,4 +1,9 @@
-import type { EventStore, RecordedEvent, Subscription, SubscriptionOptions } from './event-store.port';
+import type {
+  EventStore,
+  RecordedEvent,
+  Subscription,
+  SubscriptionOptions,
+} from './event-store.port';
 
 /** What a store offers a polling subscriber beyond the port. */
 export interface PollableStore extends Pick<EventStore, 'readAll' | 'checkpoints'> {

@@ -56,7 +56,14 @@ describe('the referral process manager', () => {
     let clock = NOW;
     const readModel = new ReadModelWriter(sql, name);
     const manager = () =>
-      new ReferralProcessManager({ store, programs, readModel, clock: () => clock, reorderWindowMs: HOUR, tickMs: 10_000 });
+      new ReferralProcessManager({
+        store,
+        programs,
+        readModel,
+        clock: () => clock,
+        reorderWindowMs: HOUR,
+        tickMs: 10_000,
+      });
     return {
       store,
       readModel,
@@ -108,13 +115,17 @@ describe('the referral process manager', () => {
       world.advance(HOUR);
       await first.settle();
       await first.stop();
-      const decisionsBefore = (await world.store.readAll({ streamPrefixes: [REFERRAL_STREAM_PREFIX] })).length;
+      const decisionsBefore = (
+        await world.store.readAll({ streamPrefixes: [REFERRAL_STREAM_PREFIX] })
+      ).length;
       expect(decisionsBefore).toBeGreaterThan(0);
 
       const second = world.manager();
       await second.start();
       await second.settle();
-      expect((await world.store.readAll({ streamPrefixes: [REFERRAL_STREAM_PREFIX] })).length).toBe(decisionsBefore);
+      expect((await world.store.readAll({ streamPrefixes: [REFERRAL_STREAM_PREFIX] })).length).toBe(
+        decisionsBefore,
+      );
       for (const event of events.slice(5)) await world.ingestor.ingest(event);
       await second.settle();
       world.advance(HOUR);
@@ -123,7 +134,11 @@ describe('the referral process manager', () => {
 
       const expected = replayed(events, programs);
       const live = await world.queries.rewardsOf('kallyai', 'alice');
-      expect(live).toEqual(expect.arrayContaining(expected.rewardViews().filter((r) => r.beneficiaryAccountId === 'alice')));
+      expect(live).toEqual(
+        expect.arrayContaining(
+          expected.rewardViews().filter((r) => r.beneficiaryAccountId === 'alice'),
+        ),
+      );
       const decisions = await world.store.readAll({ streamPrefixes: [REFERRAL_STREAM_PREFIX] });
       const earned = decisions.filter((e) => e.type === 'RewardEarned');
       expect(earned).toHaveLength(expected.rewardViews().length);

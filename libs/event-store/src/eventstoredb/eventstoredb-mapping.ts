@@ -17,7 +17,11 @@ export function toExpectedRevision(expected: ExpectedVersion = 'any'): AppendExp
  * server's idempotent append recognises a repeat.
  */
 export function uuidOf(eventId: string): string {
-  const bytes = createHash('sha1').update('referral-engine:').update(eventId).digest().subarray(0, 16);
+  const bytes = createHash('sha1')
+    .update('referral-engine:')
+    .update(eventId)
+    .digest()
+    .subarray(0, 16);
   bytes[6] = (bytes[6] & 0x0f) | 0x50;
   bytes[8] = (bytes[8] & 0x3f) | 0x80;
   const hex = bytes.toString('hex');
@@ -27,9 +31,16 @@ export function uuidOf(eventId: string): string {
 /** Our event id travels in metadata, beside the caller's metadata. */
 export const EVENT_ID_KEY = '$referralsEventId';
 
-export function toRecordedEvent(event: AllStreamRecordedEvent | (Omit<AllStreamRecordedEvent, 'position'> & { position?: AllStreamRecordedEvent['position'] })): RecordedEvent {
+export function toRecordedEvent(
+  event:
+    | AllStreamRecordedEvent
+    | (Omit<AllStreamRecordedEvent, 'position'> & {
+        position?: AllStreamRecordedEvent['position'];
+      }),
+): RecordedEvent {
   const metadata = { ...((event.metadata as Record<string, unknown> | undefined) ?? {}) };
-  const eventId = typeof metadata[EVENT_ID_KEY] === 'string' ? (metadata[EVENT_ID_KEY] as string) : event.id;
+  const eventId =
+    typeof metadata[EVENT_ID_KEY] === 'string' ? (metadata[EVENT_ID_KEY] as string) : event.id;
   delete metadata[EVENT_ID_KEY];
   return {
     eventId,

@@ -23,7 +23,13 @@ import {
 import { PollingSubscription } from '../polling-subscription';
 import { SqlCheckpointStore } from '../sql/sql-checkpoint-store';
 import type { SqlDatabase } from '../sql/sql-driver';
-import { EVENT_ID_KEY, isOwnStream, toExpectedRevision, toRecordedEvent, uuidOf } from './eventstoredb-mapping';
+import {
+  EVENT_ID_KEY,
+  isOwnStream,
+  toExpectedRevision,
+  toRecordedEvent,
+  uuidOf,
+} from './eventstoredb-mapping';
 
 /**
  * The event store on EventStoreDB. Appends are atomic per stream; a batch
@@ -43,26 +49,57 @@ export class EventStoreDbStore implements EventStore {
   }
 
   static connect(connectionString: string, sql: SqlDatabase, schema: string): EventStoreDbStore {
-    return new EventStoreDbStore(EventStoreDBClient.connectionString(connectionString), sql, schema);
+    return new EventStoreDbStore(
+      EventStoreDBClient.connectionString(connectionString),
+      sql,
+      schema,
+    );
   }
 
-  async appendToStream(streamId: string, events: readonly EventToAppend[], options: { expectedVersion?: ExpectedVersion } = {}): Promise<AppendResult> {
+  async appendToStream(
+    streamId: string,
+    events: readonly EventToAppend[],
+    options: { expectedVersion?: ExpectedVersion } = {},
+  ): Promise<AppendResult> {
     const before = await this.knownIds(streamId, events);
-    const fresh = events.filter((e, i) => !before.has(e.eventId) && events.findIndex((o) => o.eventId === e.eventId) === i);
+    const fresh = events.filter(
+      (e, i) => !before.has(e.eventId) && events.findIndex((o) => o.eventId === e.eventId) === i,
+    );
     if (fresh.length === 0) {
-      return { appended: 0, duplicates: events.length, duplicateIds: events.map((e) => e.eventId), streamVersion: await this.version(streamId) };
+      return {
+        appended: 0,
+        duplicates: events.length,
+        duplicateIds: events.map((e) => e.eventId),
+        streamVersion: await this.version(streamId),
+      };
     }
     try {
       const result = await this.client.appendToStream(
         streamId,
-        fresh.map((e) => jsonEvent({ id: uuidOf(e.eventId), type: e.type, data: e.data as never, metadata: { ...(e.metadata ?? {}), [EVENT_ID_KEY]: e.eventId } })),
+        fresh.map((e) =>
+          jsonEvent({
+            id: uuidOf(e.eventId),
+            type: e.type,
+            data: e.data as never,
+            metadata: { ...(e.metadata ?? {}), [EVENT_ID_KEY]: e.eventId },
+          }),
+        ),
         { expectedRevision: toExpectedRevision(options.expectedVersion) },
       );
       const duplicateIds = events.filter((e) => !fresh.includes(e)).map((e) => e.eventId);
-      return { appended: fresh.length, duplicates: duplicateIds.length, duplicateIds, streamVersion: result.nextExpectedRevision };
+      return {
+        appended: fresh.length,
+        duplicates: duplicateIds.length,
+        duplicateIds,
+        streamVersion: result.nextExpectedRevision,
+      };
     } catch (error) {
       if (error instanceof EsdbWrongExpectedVersion) {
-        throw new WrongExpectedVersionError(streamId, options.expectedVersion ?? 'any', await this.version(streamId));
+        throw new WrongExpectedVersionError(
+          streamId,
+          options.expectedVersion ?? 'any',
+          await this.version(streamId),
+        );
       }
       throw error;
     }
@@ -70,14 +107,25 @@ export class EventStoreDbStore implements EventStore {
 
   async appendBatch(writes: readonly StreamWrite[]): Promise<AppendResult[]> {
     const results: AppendResult[] = [];
-    for (const write of writes) results.push(await this.appendToStream(write.streamId, write.events, { expectedVersion: write.expectedVersion }));
+    for (const write of writes)
+      results.push(
+        await this.appendToStream(write.streamId, write.events, {
+          expectedVersion: write.expectedVersion,
+        }),
+      );
     return results;
   }
 
-  async readStream(streamId: string, options: { from?: bigint; maxCount?: number } = {}): Promise<RecordedEvent[]> {
+  async readStream(
+    streamId: string,
+    options: { from?: bigint; maxCount?: number } = {},
+  ): Promise<RecordedEvent[]> {
     const out: RecordedEvent[] = [];
     try {
-      for await (const resolved of this.client.readStream(streamId, { fromRevision: options.from ?? START, maxCount: options.maxCount ?? Number.MAX_SAFE_INTEGER })) {
+      for await (const resolved of this.client.readStream(streamId, {
+        fromRevision: options.from ?? START,
+        maxCount: options.maxCount ?? Number.MAX_SAFE_INTEGER,
+      })) {
         if (resolved.event) out.push(toRecordedEvent(resolved.event as never));
       }
     } catch (error) {
@@ -104,7 +152,11 @@ export class EventStoreDbStore implements EventStore {
   }
 
   async headPosition(): Promise<bigint> {
-    for await (const resolved of this.client.readAll({ fromPosition: END, direction: BACKWARDS, maxCount: 1 })) {
+    for await (const resolved of this.client.readAll({
+      fromPosition: END,
+      direction: BACKWARDS,
+      maxCount: 1,
+    })) {
       return resolved.event?.position?.prepare ?? -1n;
     }
     return -1n;
@@ -124,7 +176,11 @@ export class EventStoreDbStore implements EventStore {
 
   private async version(streamId: string): Promise<bigint> {
     try {
-      for await (const resolved of this.client.readStream(streamId, { fromRevision: END, direction: BACKWARDS, maxCount: 1 })) {
+      for await (const resolved of this.client.readStream(streamId, {
+        fromRevision: END,
+        direction: BACKWARDS,
+        maxCount: 1,
+      })) {
         return resolved.event?.revision ?? -1n;
       }
     } catch (error) {
@@ -137,7 +193,8 @@ export class EventStoreDbStore implements EventStore {
   private async knownIds(streamId: string, events: readonly EventToAppend[]): Promise<Set<string>> {
     const wanted = new Set(events.map((e) => e.eventId));
     const known = new Set<string>();
-    for (const event of await this.readStream(streamId)) if (wanted.has(event.eventId)) known.add(event.eventId);
+    for (const event of await this.readStream(streamId))
+      if (wanted.has(event.eventId)) known.add(event.eventId);
     return known;
   }
 }

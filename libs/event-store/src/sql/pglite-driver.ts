@@ -19,7 +19,10 @@ export class PgliteDatabase implements SqlDatabase {
 
   transaction<T>(work: (tx: SqlClient) => Promise<T>): Promise<T> {
     return this.db.transaction((tx) =>
-      work({ query: async <R>(text: string, params: readonly unknown[] = []) => (await tx.query<R>(text, params as unknown[])).rows }),
+      work({
+        query: async <R>(text: string, params: readonly unknown[] = []) =>
+          (await tx.query<R>(text, params as unknown[])).rows,
+      }),
     );
   }
 

@@ -47,7 +47,9 @@ export class SqlEventStore implements EventStore {
     events: readonly EventToAppend[],
     options: { expectedVersion?: ExpectedVersion } = {},
   ): Promise<AppendResult> {
-    const [result] = await this.appendBatch([{ streamId, events, expectedVersion: options.expectedVersion }]);
+    const [result] = await this.appendBatch([
+      { streamId, events, expectedVersion: options.expectedVersion },
+    ]);
     return result;
   }
 
@@ -61,7 +63,10 @@ export class SqlEventStore implements EventStore {
 
   private async appendIn(tx: SqlClient, write: StreamWrite): Promise<AppendResult> {
     const { streamId, expectedVersion = 'any' } = write;
-    await tx.query(`INSERT INTO ${this.s}.streams (stream_id, version) VALUES ($1, -1) ON CONFLICT DO NOTHING`, [streamId]);
+    await tx.query(
+      `INSERT INTO ${this.s}.streams (stream_id, version) VALUES ($1, -1) ON CONFLICT DO NOTHING`,
+      [streamId],
+    );
     const [{ version }] = await tx.query<{ version: string }>(
       `SELECT version::text AS version FROM ${this.s}.streams WHERE stream_id = $1 FOR UPDATE`,
       [streamId],
@@ -77,10 +82,14 @@ export class SqlEventStore implements EventStore {
       ).map((r) => r.event_id),
     );
     const fresh = unique.filter((e) => !known.has(e.eventId));
-    const duplicateIds = write.events.map((e) => e.eventId).filter((id, i, all) => known.has(id) || all.indexOf(id) !== i);
+    const duplicateIds = write.events
+      .map((e) => e.eventId)
+      .filter((id, i, all) => known.has(id) || all.indexOf(id) !== i);
     // A retry of an append that already went through is a no-op, whatever the version now.
-    if (fresh.length === 0) return { appended: 0, duplicates: duplicateIds.length, duplicateIds, streamVersion: current };
-    if (!versionMatches(expectedVersion, current)) throw new WrongExpectedVersionError(streamId, expectedVersion, current);
+    if (fresh.length === 0)
+      return { appended: 0, duplicates: duplicateIds.length, duplicateIds, streamVersion: current };
+    if (!versionMatches(expectedVersion, current))
+      throw new WrongExpectedVersionError(streamId, expectedVersion, current);
     await tx.query(
       `INSERT INTO ${this.s}.events (stream_id, stream_position, event_id, type, data, metadata)
        SELECT $1, $2::bigint + x.ord, x.e->>'eventId', x.e->>'type', x.e->'data', x.e->'metadata'
@@ -89,15 +98,28 @@ export class SqlEventStore implements EventStore {
       [
         streamId,
         current.toString(),
-        JSON.stringify(fresh.map((e) => ({ eventId: e.eventId, type: e.type, data: e.data, metadata: e.metadata ?? {} }))),
+        JSON.stringify(
+          fresh.map((e) => ({
+            eventId: e.eventId,
+            type: e.type,
+            data: e.data,
+            metadata: e.metadata ?? {},
+          })),
+        ),
       ],
     );
     const streamVersion = current + BigInt(fresh.length);
-    await tx.query(`UPDATE ${this.s}.streams SET version = $2 WHERE stream_id = $1`, [streamId, streamVersion.toString()]);
+    await tx.query(`UPDATE ${this.s}.streams SET version = $2 WHERE stream_id = $1`, [
+      streamId,
+      streamVersion.toString(),
+    ]);
     return { appended: fresh.length, duplicates: duplicateIds.length, duplicateIds, streamVersion };
   }
 
-  async readStream(streamId: string, options: { from?: bigint; maxCount?: number } = {}): Promise<RecordedEvent[]> {
+  async readStream(
+    streamId: string,
+    options: { from?: bigint; maxCount?: number } = {},
+  ): Promise<RecordedEvent[]> {
     const rows = await this.db.query<EventRow>(
       `SELECT ${COLUMNS} FROM ${this.s}.events
        WHERE stream_id = $1 AND stream_position >= $2 ORDER BY stream_position LIMIT $3`,
@@ -115,14 +137,20 @@ export class SqlEventStore implements EventStore {
          AND ($3::jsonb IS NULL OR EXISTS (
            SELECT 1 FROM jsonb_array_elements_text($3::jsonb) AS p(prefix) WHERE starts_with(e.stream_id, p.prefix)))
        ORDER BY global_position LIMIT $2`,
-      [(options.after ?? -1n).toString(), options.maxCount ?? 1000, prefixes ? JSON.stringify(prefixes) : null],
+      [
+        (options.after ?? -1n).toString(),
+        options.maxCount ?? 1000,
+        prefixes ? JSON.stringify(prefixes) : null,
+      ],
     );
     return rows.map(toRecorded);
   }
 
   /** The newest position committed now: what a subscriber must reach to be caught up. */
   async headPosition(): Promise<bigint> {
-    const [row] = await this.db.query<{ head: string | null }>(`SELECT max(global_position)::text AS head FROM ${this.s}.events`);
+    const [row] = await this.db.query<{ head: string | null }>(
+      `SELECT max(global_position)::text AS head FROM ${this.s}.events`,
+    );
     return row.head === null ? -1n : BigInt(row.head);
   }
 
