@@ -121,8 +121,8 @@ export class SqlEventStore implements EventStore {
     options: { from?: bigint; maxCount?: number } = {},
   ): Promise<RecordedEvent[]> {
     const rows = await this.db.query<EventRow>(
-      `SELECT ${COLUMNS} FROM ${this.s}.events
-       WHERE stream_id = $1 AND stream_position >= $2 ORDER BY stream_position LIMIT $3`,
+      `SELECT ${COLUMNS} FROM ${this.s}.events e
+       WHERE stream_id = $1 AND stream_position >= $2 ORDER BY e.stream_position LIMIT $3`,
       [streamId, (options.from ?? 0n).toString(), options.maxCount ?? 1_000_000],
     );
     return rows.map(toRecorded);
@@ -136,7 +136,7 @@ export class SqlEventStore implements EventStore {
          AND transaction_id < pg_snapshot_xmin(pg_current_snapshot())
          AND ($3::jsonb IS NULL OR EXISTS (
            SELECT 1 FROM jsonb_array_elements_text($3::jsonb) AS p(prefix) WHERE starts_with(e.stream_id, p.prefix)))
-       ORDER BY global_position LIMIT $2`,
+       ORDER BY e.global_position LIMIT $2`,
       [
         (options.after ?? -1n).toString(),
         options.maxCount ?? 1000,
@@ -146,7 +146,7 @@ export class SqlEventStore implements EventStore {
     return rows.map(toRecorded);
   }
 
-  /** The newest position committed now: what a subscriber must reach to be caught up. */
+  /** The newest position committed now (columns are qualified: the text aliases would sort as text): what a subscriber must reach to be caught up. */
   async headPosition(): Promise<bigint> {
     const [row] = await this.db.query<{ head: string | null }>(
       `SELECT max(global_position)::text AS head FROM ${this.s}.events`,
