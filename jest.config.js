@@ -12,7 +12,8 @@ module.exports = {
     '^.+\\.ts$': ['ts-jest', { tsconfig: '<rootDir>/tsconfig.json' }],
   },
   moduleNameMapper: {
-    '^@referrals/(contracts|domain|event-store|ingestion|projections|process-manager|runtime)$': '<rootDir>/libs/$1/src/index.ts',
+    '^@referrals/(contracts|domain|event-store|ingestion|projections|process-manager|runtime)$':
+      '<rootDir>/libs/$1/src/index.ts',
   },
   modulePathIgnorePatterns: ['<rootDir>/.*/dist/'],
   testTimeout: 30000,

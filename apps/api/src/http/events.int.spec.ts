@@ -1,4 +1,5 @@
 import {
+  ADMIN_KEY,
   api,
   KALLYAI_KEY,
   startTestEngine,
@@ -21,7 +22,7 @@ describe('POST /v1/events', () => {
     harness = await startTestEngine({ BODY_LIMIT_BYTES: '65536' });
   }, 60_000);
   afterAll(() => harness?.stop());
-  const post = (body: unknown, key?: string) =>
+  const post = (body: unknown, key: string | null = ADMIN_KEY) =>
     api(harness.engine, 'POST', '/v1/events', body, key);
   const storedIn = async (accountId: string) =>
     harness.engine.runtime.store.readStream(`account:kallyai:${accountId}`);
