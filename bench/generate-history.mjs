@@ -7,8 +7,14 @@ import { once } from 'node:events';
 
 const PROGRAMS = {
   kallyai: { plans: ['starter', 'pro', 'power'], price: { starter: 900, pro: 2900, power: 7900 } },
-  callrail: { plans: ['starter', 'pro', 'premium'], price: { starter: 4500, pro: 14500, premium: 24500 } },
-  smithai: { products: ['virtual_receptionist', 'voice_assistant', 'chat', 'outreach'], price: 29200 },
+  callrail: {
+    plans: ['starter', 'pro', 'premium'],
+    price: { starter: 4500, pro: 14500, premium: 24500 },
+  },
+  smithai: {
+    products: ['virtual_receptionist', 'voice_assistant', 'chat', 'outreach'],
+    price: 29200,
+  },
 };
 const START = Date.parse('2024-01-01T00:00:00Z');
 const DAY = 86_400_000;
@@ -31,7 +37,14 @@ function* accountLife(rand, program, n, referrers, t0) {
   const at = (ms) => new Date(ms).toISOString();
   let t = t0;
   let seq = 0;
-  const ev = (type, data, time = t) => ({ id: `${accountId}-${seq++}`, type, program, accountId, occurredAt: at(time), data });
+  const ev = (type, data, time = t) => ({
+    id: `${accountId}-${seq++}`,
+    type,
+    program,
+    accountId,
+    occurredAt: at(time),
+    data,
+  });
   const referrer = referrers.length > 0 && rand() < 0.6 ? pick(referrers) : undefined;
   const signup = { name: `Account ${n}`, email: `owner${n}@example.com` };
   if (referrer) {
@@ -55,10 +68,16 @@ function* accountLife(rand, program, n, referrers, t0) {
     t += 30 * DAY + Math.floor(rand() * DAY);
     const amount = spec.price[plan] ?? spec.price;
     const invoiceId = `inv-${accountId}-${m}`;
-    const fingerprint = rand() < 0.3 ? { paymentMethodFingerprint: `fp-${Math.floor(rand() * 1e9)}` } : {};
+    const fingerprint =
+      rand() < 0.3 ? { paymentMethodFingerprint: `fp-${Math.floor(rand() * 1e9)}` } : {};
     if (rand() < 0.05) yield ev('payment.failed', { invoiceId, amount, currency: 'USD' });
-    yield ev('payment.succeeded', { invoiceId, amount, currency: 'USD', ...fingerprint }, t + 3_600_000);
-    if (rand() < 0.02) yield ev('payment.refunded', { invoiceId, amount, currency: 'USD' }, t + 5 * DAY);
+    yield ev(
+      'payment.succeeded',
+      { invoiceId, amount, currency: 'USD', ...fingerprint },
+      t + 3_600_000,
+    );
+    if (rand() < 0.02)
+      yield ev('payment.refunded', { invoiceId, amount, currency: 'USD' }, t + 5 * DAY);
     if (spec.plans && rand() < 0.05) {
       plan = pick(spec.plans);
       yield ev('subscription.plan_changed', { plan }, t + 10 * DAY);
@@ -92,7 +111,7 @@ export async function generateHistory(path, events, seed = 42) {
   };
   while (written < events) {
     const program = programs[n % 3];
-    const t0 = START + Math.floor((n / (events / 12)) * spanMs) % spanMs;
+    const t0 = START + (Math.floor((n / (events / 12)) * spanMs) % spanMs);
     for (const e of accountLife(rand, program, n, referrers[program], t0)) pending.push(e);
     n++;
     if (pending.length > 5000) {

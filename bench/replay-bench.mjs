@@ -26,7 +26,8 @@ const work = mkdtempSync(join(tmpdir(), 'referrals-bench-'));
 const rows = [];
 try {
   for (const size of sizes) {
-    const file = values.out && sizes.length === 1 ? resolve(values.out) : join(work, `history-${size}.ndjson`);
+    const file =
+      values.out && sizes.length === 1 ? resolve(values.out) : join(work, `history-${size}.ndjson`);
     const t0 = performance.now();
     const generated = await generateHistory(file, size);
     const generatedIn = (performance.now() - t0) / 1000;
@@ -34,8 +35,20 @@ try {
     const t1 = performance.now();
     const child = spawnSync(
       process.execPath,
-      [join(root, 'bench/replay-runner.cjs'), 'replay', '--input', file, '--as-of', values['as-of'], '--json'],
-      { env: { ...process.env, BENCH_STATS: stats }, stdio: ['ignore', 'pipe', 'inherit'], maxBuffer: 2 ** 31 },
+      [
+        join(root, 'bench/replay-runner.cjs'),
+        'replay',
+        '--input',
+        file,
+        '--as-of',
+        values['as-of'],
+        '--json',
+      ],
+      {
+        env: { ...process.env, BENCH_STATS: stats },
+        stdio: ['ignore', 'pipe', 'inherit'],
+        maxBuffer: 2 ** 31,
+      },
     );
     const seconds = (performance.now() - t1) / 1000;
     const { code, maxRssKb } = JSON.parse(readFileSync(stats, 'utf8'));

@@ -3,6 +3,9 @@ const { writeFileSync } = require('node:fs');
 const { main } = require('../apps/cli/dist/main.js');
 
 main(process.argv).then((code) => {
-  writeFileSync(process.env.BENCH_STATS, JSON.stringify({ code, maxRssKb: process.resourceUsage().maxRSS }));
+  writeFileSync(
+    process.env.BENCH_STATS,
+    JSON.stringify({ code, maxRssKb: process.resourceUsage().maxRSS }),
+  );
   process.exitCode = code;
 });

@@ -10,14 +10,27 @@ import { readFileSync, writeFileSync } from 'node:fs';
 const path = new URL('../package-lock.json', import.meta.url);
 const lock = JSON.parse(readFileSync(path, 'utf8'));
 const OS = ['darwin', 'linux', 'win32', 'freebsd', 'android', 'openharmony'];
-const CPU = { x64: 'x64', arm64: 'arm64', arm: 'arm', ia32: 'ia32', loong64: 'loong64', ppc64: 'ppc64', riscv64: 'riscv64', s390x: 's390x' };
+const CPU = {
+  x64: 'x64',
+  arm64: 'arm64',
+  arm: 'arm',
+  ia32: 'ia32',
+  loong64: 'loong64',
+  ppc64: 'ppc64',
+  riscv64: 'riscv64',
+  s390x: 's390x',
+};
 
 function platformOf(name) {
   const parts = name.split('/').pop().split('-');
   const os = parts.find((p) => OS.includes(p));
   const cpu = parts.find((p) => p in CPU);
   if (!os || !cpu) return undefined;
-  const libc = parts.some((p) => p.startsWith('musl')) ? 'musl' : parts.some((p) => p.startsWith('gnu')) ? 'glibc' : undefined;
+  const libc = parts.some((p) => p.startsWith('musl'))
+    ? 'musl'
+    : parts.some((p) => p.startsWith('gnu'))
+      ? 'glibc'
+      : undefined;
   return { os: [os], cpu: [CPU[cpu]], ...(libc && os === 'linux' && { libc: [libc] }) };
 }
 
@@ -28,7 +41,12 @@ for (const [key, entry] of Object.entries(lock.packages)) {
     if (lock.packages[where] || lock.packages[`${key}/${where}`]) continue;
     const platform = platformOf(name);
     if (!platform) continue;
-    lock.packages[where] = { version: range.replace(/^[\^~=]/, ''), dev: entry.dev, optional: true, ...platform };
+    lock.packages[where] = {
+      version: range.replace(/^[\^~=]/, ''),
+      dev: entry.dev,
+      optional: true,
+      ...platform,
+    };
     if (!entry.dev) delete lock.packages[where].dev;
     added++;
   }
