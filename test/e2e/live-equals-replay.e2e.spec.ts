@@ -6,6 +6,7 @@ import { replay } from '../../apps/cli/src/replay/replay';
 import {
   api,
   inTimeOrder,
+  onPostgres,
   readEvents,
   startTestEngine,
   untilIdle,
@@ -19,10 +20,15 @@ const byReferee = (a: { refereeAccountId: string }, b: { refereeAccountId: strin
 const byRewardId = (a: { rewardId: string }, b: { rewardId: string }) =>
   a.rewardId.localeCompare(b.rewardId);
 
-describe('live engine = replay', () => {
+const STORES: [string, () => Record<string, string>][] = [
+  ['PGlite', () => ({})],
+  ['PostgreSQL', onPostgres],
+];
+
+describe.each(STORES)('live engine on %s = replay', (_store, settings) => {
   let harness: Awaited<ReturnType<typeof startTestEngine>>;
   beforeAll(async () => {
-    harness = await startTestEngine();
+    harness = await startTestEngine(settings());
   }, 60_000);
   afterAll(() => harness?.stop());
 

@@ -2,6 +2,7 @@ import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { BillingEvent } from '@referrals/contracts';
+import { quoteIdent } from '@referrals/event-store';
 import { configSchema } from '@referrals/runtime';
 import { RunningEngine, startEngine } from '../../apps/api/src/main';
 
@@ -9,7 +10,13 @@ export const ADMIN_KEY = 'test-admin-key';
 export const KALLYAI_KEY = 'test-kallyai-key';
 export const WINDOW_MS = 300;
 
-/** A running engine (API + worker) on an embedded PGlite in a temporary folder. */
+/** A fresh schema on the machine's PostgreSQL, for `startTestEngine(onPostgres())`. */
+export const onPostgres = () => ({
+  EVENT_STORE: 'postgres',
+  DATABASE_SCHEMA: `e2e_${process.pid}_${Math.random().toString(36).slice(2, 8)}`,
+});
+
+/** A running engine (API + worker), by default on an embedded PGlite in a temporary folder. */
 export async function startTestEngine(overrides: Record<string, string> = {}) {
   const dataDir = mkdtempSync(join(tmpdir(), 'referrals-e2e-'));
   const config = configSchema.parse({
@@ -26,6 +33,11 @@ export async function startTestEngine(overrides: Record<string, string> = {}) {
   return {
     engine,
     async stop() {
+      if (config.EVENT_STORE === 'postgres') {
+        await engine.runtime.db.query(
+          `DROP SCHEMA IF EXISTS ${quoteIdent(config.DATABASE_SCHEMA)} CASCADE`,
+        );
+      }
       await engine.close();
       rmSync(dataDir, { recursive: true, force: true });
     },

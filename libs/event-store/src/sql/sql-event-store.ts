@@ -11,6 +11,7 @@ import {
   SubscriptionOptions,
   WrongExpectedVersionError,
 } from '../event-store.port';
+import { GroupCommit } from '../group-commit';
 import { PollingSubscription } from '../polling-subscription';
 import { SqlCheckpointStore } from './sql-checkpoint-store';
 import { quoteIdent, SqlClient, SqlDatabase } from './sql-driver';
@@ -33,6 +34,7 @@ const COLUMNS = `global_position::text AS global_position, stream_id, stream_pos
 export class SqlEventStore implements EventStore {
   private readonly s: string;
   readonly checkpoints: CheckpointStore;
+  private readonly groupCommit = new GroupCommit((writes) => this.commitBatch(writes));
 
   constructor(
     private readonly db: SqlDatabase,
@@ -53,67 +55,109 @@ export class SqlEventStore implements EventStore {
     return result;
   }
 
+  /**
+   * All writes in one transaction and a handful of statements, however many
+   * streams: lock the streams (in id order, so concurrent batches cannot
+   * deadlock), find the ids already stored, check every expected version,
+   * then insert the new events and move the versions.
+   */
   appendBatch(writes: readonly StreamWrite[]): Promise<AppendResult[]> {
+    return this.groupCommit.append(writes);
+  }
+
+  private commitBatch(writes: readonly StreamWrite[]): Promise<AppendResult[]> {
     return this.db.transaction(async (tx) => {
-      const results: AppendResult[] = [];
-      for (const write of writes) results.push(await this.appendIn(tx, write));
+      const streamIds = [...new Set(writes.map((w) => w.streamId))].sort();
+      const versions = await this.lockStreams(tx, streamIds);
+      const known = await this.storedIds(
+        tx,
+        writes.flatMap((w) => w.events.map((e) => e.eventId)),
+      );
+      const rows: object[] = [];
+      const results = writes.map((write): AppendResult => {
+        const current = versions.get(write.streamId) as bigint;
+        const fresh: EventToAppend[] = [];
+        const duplicateIds: string[] = [];
+        for (const event of write.events) {
+          if (known.has(event.eventId)) duplicateIds.push(event.eventId);
+          else {
+            known.add(event.eventId);
+            fresh.push(event);
+          }
+        }
+        // A retry of an append that already went through is a no-op, whatever the version now.
+        if (fresh.length === 0) {
+          return {
+            appended: 0,
+            duplicates: duplicateIds.length,
+            duplicateIds,
+            streamVersion: current,
+          };
+        }
+        const expected = write.expectedVersion ?? 'any';
+        if (!versionMatches(expected, current)) {
+          throw new WrongExpectedVersionError(write.streamId, expected, current);
+        }
+        fresh.forEach((e, i) =>
+          rows.push({
+            s: write.streamId,
+            p: (current + 1n + BigInt(i)).toString(),
+            id: e.eventId,
+            t: e.type,
+            d: e.data,
+            m: e.metadata ?? {},
+          }),
+        );
+        const streamVersion = current + BigInt(fresh.length);
+        versions.set(write.streamId, streamVersion);
+        return {
+          appended: fresh.length,
+          duplicates: duplicateIds.length,
+          duplicateIds,
+          streamVersion,
+        };
+      });
+      if (rows.length > 0) {
+        await tx.query(
+          `INSERT INTO ${this.s}.events (stream_id, stream_position, event_id, type, data, metadata)
+           SELECT x.e->>'s', (x.e->>'p')::bigint, x.e->>'id', x.e->>'t', x.e->'d', x.e->'m'
+           FROM jsonb_array_elements($1::jsonb) WITH ORDINALITY AS x(e, ord) ORDER BY x.ord`,
+          [JSON.stringify(rows)],
+        );
+        await tx.query(
+          `UPDATE ${this.s}.streams AS s SET version = v.version::bigint
+           FROM jsonb_each_text($1::jsonb) AS v(stream_id, version) WHERE s.stream_id = v.stream_id`,
+          [JSON.stringify(Object.fromEntries([...versions].map(([id, v]) => [id, v.toString()])))],
+        );
+      }
       return results;
     });
   }
 
-  private async appendIn(tx: SqlClient, write: StreamWrite): Promise<AppendResult> {
-    const { streamId, expectedVersion = 'any' } = write;
+  private async lockStreams(tx: SqlClient, streamIds: string[]): Promise<Map<string, bigint>> {
+    const ids = JSON.stringify(streamIds);
     await tx.query(
-      `INSERT INTO ${this.s}.streams (stream_id, version) VALUES ($1, -1) ON CONFLICT DO NOTHING`,
-      [streamId],
+      `INSERT INTO ${this.s}.streams (stream_id, version)
+       SELECT id, -1 FROM jsonb_array_elements_text($1::jsonb) AS x(id) ORDER BY id
+       ON CONFLICT DO NOTHING`,
+      [ids],
     );
-    const [{ version }] = await tx.query<{ version: string }>(
-      `SELECT version::text AS version FROM ${this.s}.streams WHERE stream_id = $1 FOR UPDATE`,
-      [streamId],
+    const rows = await tx.query<{ stream_id: string; version: string }>(
+      `SELECT stream_id, version::text AS version FROM ${this.s}.streams
+       WHERE stream_id IN (SELECT jsonb_array_elements_text($1::jsonb))
+       ORDER BY stream_id FOR UPDATE`,
+      [ids],
     );
-    const current = BigInt(version);
-    const unique = [...new Map(write.events.map((e) => [e.eventId, e])).values()];
-    const known = new Set(
-      (
-        await tx.query<{ event_id: string }>(
-          `SELECT event_id FROM ${this.s}.events WHERE event_id IN (SELECT jsonb_array_elements_text($1::jsonb))`,
-          [JSON.stringify(unique.map((e) => e.eventId))],
-        )
-      ).map((r) => r.event_id),
+    return new Map(rows.map((r) => [r.stream_id, BigInt(r.version)]));
+  }
+
+  private async storedIds(tx: SqlClient, eventIds: string[]): Promise<Set<string>> {
+    const rows = await tx.query<{ event_id: string }>(
+      `SELECT event_id FROM ${this.s}.events
+       WHERE event_id IN (SELECT jsonb_array_elements_text($1::jsonb))`,
+      [JSON.stringify(eventIds)],
     );
-    const fresh = unique.filter((e) => !known.has(e.eventId));
-    const duplicateIds = write.events
-      .map((e) => e.eventId)
-      .filter((id, i, all) => known.has(id) || all.indexOf(id) !== i);
-    // A retry of an append that already went through is a no-op, whatever the version now.
-    if (fresh.length === 0)
-      return { appended: 0, duplicates: duplicateIds.length, duplicateIds, streamVersion: current };
-    if (!versionMatches(expectedVersion, current))
-      throw new WrongExpectedVersionError(streamId, expectedVersion, current);
-    await tx.query(
-      `INSERT INTO ${this.s}.events (stream_id, stream_position, event_id, type, data, metadata)
-       SELECT $1, $2::bigint + x.ord, x.e->>'eventId', x.e->>'type', x.e->'data', x.e->'metadata'
-       FROM jsonb_array_elements($3::jsonb) WITH ORDINALITY AS x(e, ord)
-       ORDER BY x.ord`,
-      [
-        streamId,
-        current.toString(),
-        JSON.stringify(
-          fresh.map((e) => ({
-            eventId: e.eventId,
-            type: e.type,
-            data: e.data,
-            metadata: e.metadata ?? {},
-          })),
-        ),
-      ],
-    );
-    const streamVersion = current + BigInt(fresh.length);
-    await tx.query(`UPDATE ${this.s}.streams SET version = $2 WHERE stream_id = $1`, [
-      streamId,
-      streamVersion.toString(),
-    ]);
-    return { appended: fresh.length, duplicates: duplicateIds.length, duplicateIds, streamVersion };
+    return new Set(rows.map((r) => r.event_id));
   }
 
   async readStream(
