@@ -18,9 +18,15 @@ const { values } = parseArgs({
   },
 });
 const root = resolve(import.meta.dirname, '..');
-if (!existsSync(join(root, 'apps/api/dist/main.js'))) spawnSync('npm', ['run', 'build'], { cwd: root, stdio: 'inherit' });
+if (!existsSync(join(root, 'apps/api/dist/main.js')))
+  spawnSync('npm', ['run', 'build'], { cwd: root, stdio: 'inherit' });
 const require = createRequire(import.meta.url);
-const { PgDatabase, SqlEventStore, createEventStoreSchema, quoteIdent } = require('../libs/event-store/dist/index.js');
+const {
+  PgDatabase,
+  SqlEventStore,
+  createEventStoreSchema,
+  quoteIdent,
+} = require('../libs/event-store/dist/index.js');
 const { EventIngestor } = require('../libs/ingestion/dist/index.js');
 const { ProgramRegistry } = require('../libs/domain/dist/index.js');
 
@@ -63,7 +69,16 @@ async function viaAdapter(db) {
 
 async function startApi() {
   const api = spawn(process.execPath, [join(root, 'apps/api/dist/main.js')], {
-    env: { ...process.env, EVENT_STORE: 'postgres', DATABASE_URL, DATABASE_SCHEMA: schema, RUN_WORKER: 'false', PORT: String(PORT), ADMIN_API_KEY: KEY, LOG_LEVEL: 'warn' },
+    env: {
+      ...process.env,
+      EVENT_STORE: 'postgres',
+      DATABASE_URL,
+      DATABASE_SCHEMA: schema,
+      RUN_WORKER: 'false',
+      PORT: String(PORT),
+      ADMIN_API_KEY: KEY,
+      LOG_LEVEL: 'warn',
+    },
     stdio: ['ignore', 'ignore', 'inherit'],
   });
   for (let i = 0; i < 100; i++) {
@@ -87,7 +102,9 @@ async function viaHttpBatches() {
     }).then((r) => {
       if (r.status !== 202) throw new Error(`status ${r.status}`);
     });
-  const batches = Array.from({ length: Math.ceil(total / 1000) }, () => Array.from({ length: 1000 }, event));
+  const batches = Array.from({ length: Math.ceil(total / 1000) }, () =>
+    Array.from({ length: 1000 }, event),
+  );
   const t = performance.now();
   const lanes = 4;
   await Promise.all(

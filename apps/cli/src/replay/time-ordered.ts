@@ -21,7 +21,7 @@ export interface TimeOrderOptions {
  */
 export async function* timeOrdered(
   entries: AsyncIterable<HistoryEntry>,
-  { runSize = 50_000 }: TimeOrderOptions = {},
+  { runSize = 200_000 }: TimeOrderOptions = {},
 ): AsyncGenerator<HistoryEntry> {
   let run: HistoryEntry[] = [];
   const runFiles: string[] = [];

@@ -48,8 +48,11 @@ export const newAccount = (accountId: string): AccountState => ({
 });
 
 /** Folds one billing fact into the account. */
-export function applyBillingFact(account: AccountState, event: BillingEvent): void {
-  const at = parseInstant(event.occurredAt);
+export function applyBillingFact(
+  account: AccountState,
+  event: BillingEvent,
+  at: Instant = parseInstant(event.occurredAt),
+): void {
   switch (event.type) {
     case 'account.signed_up':
       account.signedUpAt ??= at;

@@ -50,7 +50,7 @@ export class ReferralEngine {
     const account = book.account(event.accountId);
     const firstSignup = event.type === 'account.signed_up' && account.signedUpAt === undefined;
     if (event.type === 'referral_code.assigned') this.assignCode(book, account, event.data.code);
-    applyBillingFact(account, event);
+    applyBillingFact(account, event, now);
     if (firstSignup) {
       decisions.push(
         ...this.openReferral(book, account, event as BillingEventOf<'account.signed_up'>, now),
