@@ -1,0 +1,3 @@
+export * from './ledger.schema';
+export * from './reward-payout';
+export * from './payout-queue';

@@ -1,0 +1,25 @@
+import { quoteIdent, SqlDatabase } from '@referrals/event-store';
+
+/**
+ * The rewards ledger: an entry per movement, never an update. The unique
+ * `(reward_id, entry)` is what makes a payout happen once, however often a
+ * job runs: a second credit of the same reward is a conflict, not a row.
+ */
+export async function createLedgerSchema(db: SqlDatabase, schema: string): Promise<void> {
+  const s = quoteIdent(schema);
+  await db.query(`CREATE TABLE IF NOT EXISTS ${s}.reward_ledger (
+    entry_id bigserial PRIMARY KEY,
+    reward_id text NOT NULL,
+    entry text NOT NULL,
+    program text NOT NULL,
+    account_id text NOT NULL,
+    kind text NOT NULL,
+    unit text NOT NULL,
+    amount bigint NOT NULL,
+    effective_at timestamptz NOT NULL,
+    recorded_at timestamptz NOT NULL DEFAULT now(),
+    UNIQUE (reward_id, entry)
+  )`);
+  await db.query(`CREATE INDEX IF NOT EXISTS reward_ledger_by_account
+    ON ${s}.reward_ledger (program, account_id)`);
+}

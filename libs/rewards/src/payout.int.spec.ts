@@ -1,0 +1,157 @@
+import { randomUUID } from 'node:crypto';
+import IORedis from 'ioredis';
+import { Job, QueueEvents } from 'bullmq';
+import type { RewardView } from '@referrals/domain';
+import { EventStore, openStores, OpenStores, quoteIdent } from '@referrals/event-store';
+import { createReadModelSchema, ReadModelWriter } from '@referrals/projections';
+import { createLedgerSchema } from './ledger.schema';
+import { PayoutQueue } from './payout-queue';
+import { RewardPayout, rewardStream } from './reward-payout';
+
+const schema = `payout_${process.pid}`;
+const reward = (id: string, overrides: Partial<RewardView> = {}): RewardView => ({
+  rewardId: id,
+  program: 'callrail',
+  referrerAccountId: 'agency-a',
+  refereeAccountId: 'x-corp',
+  beneficiaryAccountId: 'agency-a',
+  role: 'referrer',
+  kind: 'account_credit',
+  amount: 5000,
+  unit: 'USD',
+  status: 'earned',
+  earnedAt: '2026-05-01T10:10:00.000Z',
+  ...overrides,
+});
+
+/** Fails the first append it is given, as a crash between the ledger and the event would. */
+const crashingOnce = (store: EventStore): EventStore => {
+  let crashed = false;
+  return new Proxy(store, {
+    get(target, key, receiver) {
+      if (key === 'appendToStream' && !crashed) {
+        return async () => {
+          crashed = true;
+          throw new Error('crashed after the ledger commit');
+        };
+      }
+      return Reflect.get(target, key, receiver);
+    },
+  });
+};
+
+describe('paying rewards exactly once (PostgreSQL + Redis)', () => {
+  let stores: OpenStores;
+  let redis: IORedis;
+  let views: ReadModelWriter;
+  beforeAll(async () => {
+    stores = await openStores({ kind: 'postgres', schema });
+    await createReadModelSchema(stores.sql, schema);
+    await createLedgerSchema(stores.sql, schema);
+    views = new ReadModelWriter(stores.sql, schema);
+    redis = new IORedis('redis://127.0.0.1:6379', { maxRetriesPerRequest: null });
+  });
+  afterAll(async () => {
+    await stores.sql.query(`DROP SCHEMA ${quoteIdent(schema)} CASCADE`);
+    await stores.sql.close();
+    await redis.quit();
+  });
+
+  const ledgerOf = (rewardId: string) =>
+    stores.sql.query<{ entry: string; amount: string }>(
+      `SELECT entry, amount::text AS amount FROM ${quoteIdent(schema)}.reward_ledger WHERE reward_id = $1`,
+      [rewardId],
+    );
+
+  it('credits the ledger once and records RewardPaid once, however often it is asked', async () => {
+    const id = `rw_${randomUUID()}`;
+    await views.write({ referrals: [], rewards: [reward(id)] });
+    const payout = new RewardPayout(stores.sql, schema, stores.store);
+    expect(await payout.pay(id)).toBe('paid');
+    expect(await payout.pay(id)).toBe('already_done');
+    expect(await ledgerOf(id)).toEqual([{ entry: 'credit', amount: '5000' }]);
+    expect((await stores.store.readStream(rewardStream(id))).map((e) => e.type)).toEqual([
+      'RewardPaid',
+    ]);
+  });
+
+  it('holds cash for approval instead of paying it', async () => {
+    const id = `rw_${randomUUID()}`;
+    await views.write({ referrals: [], rewards: [reward(id, { kind: 'cash', amount: 100000 })] });
+    const payout = new RewardPayout(stores.sql, schema, stores.store);
+    expect(await payout.pay(id)).toBe('awaiting_approval');
+    expect(await ledgerOf(id)).toEqual([{ entry: 'cash_owed', amount: '100000' }]);
+  });
+
+  it('after a crash between the ledger and the event, the retry records the event and pays nothing more', async () => {
+    const id = `rw_${randomUUID()}`;
+    await views.write({ referrals: [], rewards: [reward(id)] });
+    const payout = new RewardPayout(stores.sql, schema, crashingOnce(stores.store));
+    await expect(payout.pay(id)).rejects.toThrow('crashed');
+    expect(await payout.pay(id)).toBe('already_done');
+    expect(await ledgerOf(id)).toHaveLength(1);
+    expect(await stores.store.readStream(rewardStream(id))).toHaveLength(1);
+  });
+
+  it('answers not yet known for a reward the read model has not seen, so the job retries', async () => {
+    const payout = new RewardPayout(stores.sql, schema, stores.store);
+    expect(await payout.pay('rw_unknown')).toBe('not_yet_known');
+  });
+
+  describe('through the BullMQ payouts queue', () => {
+    let prefix: string;
+    let queue: PayoutQueue;
+    beforeEach(() => {
+      prefix = `test-${randomUUID()}`;
+      queue = new PayoutQueue({ connection: redis, prefix });
+    });
+    afterEach(() => queue.close());
+
+    const drained = async (ids: string[]) => {
+      const connection = redis.duplicate();
+      const events = new QueueEvents('payouts', { connection, prefix });
+      await events.waitUntilReady();
+      try {
+        await Promise.all(
+          ids.map(async (id) => {
+            const job = await Job.fromId(queue.raw, id);
+            if (job && !(await job.isCompleted())) await job.waitUntilFinished(events, 10_000);
+          }),
+        );
+      } finally {
+        await events.close();
+        await connection.quit();
+      }
+    };
+
+    it('pays every reward once, even when a duplicate job for it runs too', async () => {
+      const ids = [`rw_${randomUUID()}`, `rw_${randomUUID()}`];
+      await views.write({ referrals: [], rewards: ids.map((id) => reward(id)) });
+      const payout = new RewardPayout(stores.sql, schema, stores.store);
+      await queue.enqueue(ids);
+      await queue.enqueue(ids); // the same job ids: not added again
+      // A duplicate under another job id, as a stalled job run twice would be.
+      await queue.raw.add('pay', { rewardId: ids[0] }, { jobId: `${ids[0]}-again` });
+      expect(await queue.raw.getJobCountByTypes('waiting')).toBe(3);
+      const worker = queue.work(payout);
+      await drained([...ids, `${ids[0]}-again`]);
+      await worker.close();
+      for (const id of ids)
+        expect(await ledgerOf(id)).toEqual([{ entry: 'credit', amount: '5000' }]);
+    });
+
+    it('loses nothing when Redis loses its jobs: the sweep finds the unpaid rewards again', async () => {
+      const id = `rw_${randomUUID()}`;
+      await views.write({ referrals: [], rewards: [reward(id)] });
+      const payout = new RewardPayout(stores.sql, schema, stores.store);
+      await queue.enqueue([id]);
+      await queue.raw.obliterate({ force: true }); // as a flushed Redis would
+      expect(await queue.raw.getJobCountByTypes('waiting')).toBe(0);
+      expect(await queue.sweep(payout)).toBeGreaterThanOrEqual(1);
+      const worker = queue.work(payout);
+      await drained([id]);
+      await worker.close();
+      expect(await ledgerOf(id)).toHaveLength(1);
+    });
+  });
+});
