@@ -76,7 +76,33 @@ describe.each(STORES)('live engine on %s = replay', (_store, settings) => {
             `/v1/programs/${program}/accounts/${beneficiary}/rewards`,
           );
           const want = expected.rewards.filter((r) => r.beneficiaryAccountId === beneficiary);
-          expect([...live.body.rewards].sort(byRewardId)).toEqual([...want].sort(byRewardId));
+          // Live, every reward is paid once; cash waits for an admin's approval.
+          const paid = want.map((r) => ({
+            ...r,
+            status: r.kind === 'cash' ? 'awaiting_approval' : 'paid',
+          }));
+          const got = [...live.body.rewards].sort(byRewardId);
+          for (const reward of got)
+            if (reward.status === 'paid') expect(reward.paidAt).toEqual(expect.any(String));
+          expect(got.map(({ paidAt: _paidAt, ...rest }) => rest)).toEqual(paid.sort(byRewardId));
+
+          const balance = await api(
+            engine,
+            'GET',
+            `/v1/programs/${program}/accounts/${beneficiary}/balance`,
+          );
+          const sums = new Map<string, number>();
+          for (const r of want)
+            sums.set(`${r.kind}|${r.unit}`, (sums.get(`${r.kind}|${r.unit}`) ?? 0) + r.amount);
+          expect(balance.body.balances).toEqual(
+            [...sums]
+              .map(([key, amount]) => ({
+                kind: key.split('|')[0],
+                unit: key.split('|')[1],
+                amount,
+              }))
+              .sort((a, b) => a.kind.localeCompare(b.kind)),
+          );
         }
       }, 60_000);
     },

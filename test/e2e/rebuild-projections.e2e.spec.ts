@@ -9,7 +9,14 @@ import {
   untilIdle,
 } from '../support/engine-harness';
 
-const HISTORY = join(__dirname, '..', '..', 'examples', 'histories', 'callrail-four-invoices.ndjson');
+const HISTORY = join(
+  __dirname,
+  '..',
+  '..',
+  'examples',
+  'histories',
+  'callrail-four-invoices.ndjson',
+);
 
 describe('referrals rebuild-projections', () => {
   it('writes the same referrer views again from the event store after they were emptied', async () => {
@@ -18,7 +25,9 @@ describe('referrals rebuild-projections', () => {
     const saved = { ...process.env };
     try {
       const { engine } = harness;
-      expect((await api(engine, 'POST', '/v1/events', inTimeOrder(readEvents(HISTORY)))).status).toBe(202);
+      expect(
+        (await api(engine, 'POST', '/v1/events', inTimeOrder(readEvents(HISTORY)))).status,
+      ).toBe(202);
       await untilIdle(engine);
       const path = '/v1/programs/callrail/accounts/agency-a/referrals';
       const before = await api(engine, 'GET', path);

@@ -27,6 +27,7 @@ export async function startTestEngine(overrides: Record<string, string> = {}) {
     API_KEYS: `kallyai:${KALLYAI_KEY}`,
     REORDER_WINDOW: `${WINDOW_MS}ms`,
     LOG_LEVEL: 'silent',
+    QUEUE_PREFIX: `test-${process.pid}-${Math.random().toString(36).slice(2, 8)}`,
     ...overrides,
   });
   const engine = await startEngine(config);

@@ -8,7 +8,15 @@ import { DocsController } from './http/docs.controller';
 import { EventsController } from './http/events.controller';
 import { HealthController } from './http/health.controller';
 import type { Runtime } from '@referrals/runtime';
-import { EVENT_STORE, INGESTOR, PROGRAMS, QUERIES, READINESS, REFERRAL_CODES } from './tokens';
+import {
+  EVENT_STORE,
+  INGESTOR,
+  PAYOUTS,
+  PROGRAMS,
+  QUERIES,
+  READINESS,
+  REFERRAL_CODES,
+} from './tokens';
 
 /** The HTTP edge: controllers over the runtime's parts, which are built outside Nest. */
 @Module({})
@@ -35,6 +43,7 @@ export class AppModule {
         { provide: QUERIES, useValue: runtime.queries },
         { provide: REFERRAL_CODES, useValue: runtime.codes },
         { provide: PROGRAMS, useValue: runtime.programs },
+        { provide: PAYOUTS, useValue: runtime.payout },
         { provide: READINESS, useValue: () => runtime.ready() },
       ],
     };

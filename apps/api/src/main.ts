@@ -2,25 +2,36 @@ import 'reflect-metadata';
 import { NestFactory } from '@nestjs/core';
 import { FastifyAdapter, NestFastifyApplication } from '@nestjs/platform-fastify';
 import { Logger } from 'nestjs-pino';
-import { ReferralProcessManager } from '@referrals/process-manager';
+import {
+  AppConfig,
+  connectRedis,
+  createRuntime,
+  loadConfig,
+  RunningWorker,
+  Runtime,
+  startWorker,
+} from '@referrals/runtime';
 import { AppModule } from './app.module';
-import { AppConfig, loadConfig } from '@referrals/runtime';
-import { createRuntime, Runtime } from '@referrals/runtime';
 
 export interface RunningEngine {
   readonly app: NestFastifyApplication;
   readonly runtime: Runtime;
-  readonly worker?: ReferralProcessManager;
+  readonly worker?: RunningWorker;
   readonly url: string;
   close(): Promise<void>;
 }
 
-/** Builds the HTTP API over a runtime; with RUN_WORKER the process manager runs in the same process. */
+/**
+ * Builds the HTTP API over a runtime; with RUN_WORKER the worker (process
+ * manager, payouts) runs in the same process, as PGlite needs.
+ */
 export async function startEngine(
   config: AppConfig,
   runtime?: Runtime,
   clock: () => number = Date.now,
 ): Promise<RunningEngine> {
+  // Without Redis there is no payout queue: say so at once, before opening anything.
+  const redis = config.RUN_WORKER ? await connectRedis(config.REDIS_URL) : undefined;
   const parts = runtime ?? (await createRuntime(config));
   const app = await NestFactory.create<NestFastifyApplication>(
     AppModule.forRuntime(config, parts),
@@ -28,18 +39,13 @@ export async function startEngine(
     { bufferLogs: true },
   );
   app.useLogger(app.get(Logger));
-  let worker: ReferralProcessManager | undefined;
-  if (config.RUN_WORKER) {
-    worker = new ReferralProcessManager({
-      store: parts.store,
-      programs: parts.programs,
-      readModel: parts.readModel,
-      clock,
-      reorderWindowMs: config.REORDER_WINDOW,
-      onError: (error) => app.get(Logger).error(error),
-    });
-    await worker.start();
-  }
+  const worker = redis
+    ? await startWorker(config, parts, {
+        redis,
+        clock,
+        onError: (error) => app.get(Logger).error(error),
+      })
+    : undefined;
   await app.listen(config.PORT, config.HOST);
   const url = await app.getUrl();
   return {

@@ -5,3 +5,4 @@ export const QUERIES = Symbol('QUERIES');
 export const REFERRAL_CODES = Symbol('REFERRAL_CODES');
 export const PROGRAMS = Symbol('PROGRAMS');
 export const READINESS = Symbol('READINESS');
+export const PAYOUTS = Symbol('PAYOUTS');

@@ -1,5 +1,4 @@
-import { ReferralProcessManager } from '@referrals/process-manager';
-import { createRuntime, loadConfig } from '@referrals/runtime';
+import { createRuntime, loadConfig, startWorker } from '@referrals/runtime';
 
 /**
  * The worker alone, for deployments where API and worker run apart (PostgreSQL
@@ -8,16 +7,10 @@ import { createRuntime, loadConfig } from '@referrals/runtime';
 async function main() {
   const config = loadConfig();
   const runtime = await createRuntime(config);
-  const worker = new ReferralProcessManager({
-    store: runtime.store,
-    programs: runtime.programs,
-    readModel: runtime.readModel,
-    clock: Date.now,
-    reorderWindowMs: config.REORDER_WINDOW,
+  const worker = await startWorker(config, runtime, {
     onError: (error) =>
       process.stderr.write(`worker: ${(error as Error).stack ?? String(error)}\n`),
   });
-  await worker.start();
   process.stdout.write(`referral worker running (store: ${config.EVENT_STORE})\n`);
   const stop = async () => {
     await worker.stop();

@@ -27,6 +27,8 @@ export interface ProcessManagerOptions {
   readonly reorderWindowMs: number;
   readonly tickMs?: number;
   readonly onError?: (error: unknown) => void;
+  /** Called with the ids of rewards just earned and stored (the payout queue). */
+  readonly onRewardsEarned?: (rewardIds: readonly string[]) => Promise<void>;
 }
 
 interface Received {
@@ -160,6 +162,13 @@ export class ReferralProcessManager {
       checkpoint: { name: PROCESS_MANAGER, position: checkpoint },
     });
     this.storedCheckpoint = checkpoint;
+    const earned = decisions.flatMap((d) =>
+      d.events.flatMap((e) => (e.type === 'RewardEarned' ? [e.data.rewardId] : [])),
+    );
+    // Payout is told after the decisions and views are stored; if the queue is down,
+    // the payout sweep finds these rewards in the read model later.
+    if (earned.length > 0)
+      await this.options.onRewardsEarned?.(earned).catch((e) => this.options.onError?.(e));
   }
 
   /** Every account event at or before this position has been applied. */

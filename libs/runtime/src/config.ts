@@ -38,6 +38,9 @@ export const configSchema = z.object({
     .enum(['true', 'false'])
     .default('true')
     .transform((v) => v === 'true'),
+  REDIS_URL: z.string().default('redis://127.0.0.1:6379'),
+  /** BullMQ's key prefix, so several deployments (or test runs) can share one Redis. */
+  QUEUE_PREFIX: z.string().default('referrals'),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
 });
 

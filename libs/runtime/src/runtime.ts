@@ -7,6 +7,7 @@ import {
   ReadModelWriter,
   SqlDatabase,
 } from '@referrals/projections';
+import { createLedgerSchema, RewardPayout } from '@referrals/rewards';
 import type { AppConfig } from './config';
 import { ReferralCodes } from './referral-codes';
 
@@ -20,6 +21,8 @@ export interface Runtime {
   readonly queries: ReadModelQueries;
   readonly readModel: ReadModelWriter;
   readonly codes: ReferralCodes;
+  /** Pays rewards into the ledger; also answers balances. */
+  readonly payout: RewardPayout;
   ready(): Promise<void>;
   close(): Promise<void>;
 }
@@ -37,6 +40,7 @@ export async function createRuntime(
     connectionString: config.EVENTSTORE_CONNECTION_STRING,
   });
   await createReadModelSchema(sql, config.DATABASE_SCHEMA);
+  await createLedgerSchema(sql, config.DATABASE_SCHEMA);
   const ingestor = new EventIngestor(store, programs);
   return {
     programs,
@@ -46,6 +50,7 @@ export async function createRuntime(
     ingestor,
     queries: new ReadModelQueries(sql, config.DATABASE_SCHEMA),
     readModel: new ReadModelWriter(sql, config.DATABASE_SCHEMA),
+    payout: new RewardPayout(sql, config.DATABASE_SCHEMA, store),
     codes: new ReferralCodes(store, ingestor, config.SHARE_LINK_BASE_URL),
     ready: async () => {
       await store.readStream('health-check', { maxCount: 1 });

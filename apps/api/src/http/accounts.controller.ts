@@ -3,7 +3,8 @@ import type { ProgramRegistry } from '@referrals/domain';
 import type { ReadModelQueries } from '@referrals/projections';
 import { AuthGuard } from '../auth/auth.guard';
 import type { ReferralCodes } from '@referrals/runtime';
-import { PROGRAMS, QUERIES, REFERRAL_CODES } from '../tokens';
+import { PAYOUTS, PROGRAMS, QUERIES, REFERRAL_CODES } from '../tokens';
+import type { RewardPayout } from '@referrals/rewards';
 
 @Controller('v1/programs/:program')
 @UseGuards(AuthGuard)
@@ -12,6 +13,7 @@ export class AccountsController {
     @Inject(QUERIES) private readonly queries: ReadModelQueries,
     @Inject(REFERRAL_CODES) private readonly codes: ReferralCodes,
     @Inject(PROGRAMS) private readonly programs: ProgramRegistry,
+    @Inject(PAYOUTS) private readonly payouts: RewardPayout,
   ) {}
 
   /** The referrer's view: every account it referred, with status and progress. */
@@ -26,6 +28,13 @@ export class AccountsController {
   async rewards(@Param('program') program: string, @Param('accountId') accountId: string) {
     this.known(program);
     return { program, accountId, rewards: await this.queries.rewardsOf(program, accountId) };
+  }
+
+  /** Ledger balances by kind and unit: credit, bonus minutes (net of expiries), cash owed, discounts. */
+  @Get('accounts/:accountId/balance')
+  async balance(@Param('program') program: string, @Param('accountId') accountId: string) {
+    this.known(program);
+    return { program, accountId, balances: await this.payouts.balances(program, accountId) };
   }
 
   @Put('accounts/:accountId/referral-code')

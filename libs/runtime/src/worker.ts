@@ -1,0 +1,98 @@
+import type { Worker } from 'bullmq';
+import IORedis from 'ioredis';
+import { ReferralProcessManager } from '@referrals/process-manager';
+import { PayoutQueue } from '@referrals/rewards';
+import type { AppConfig } from './config';
+import type { Runtime } from './runtime';
+
+export interface RunningWorker {
+  readonly processManager: ReferralProcessManager;
+  readonly payouts: PayoutQueue;
+  /** Waits until decisions are taken and the payouts queued so far are done. */
+  settle(): Promise<void>;
+  stop(): Promise<void>;
+}
+
+/** Fails fast, in one line, when no Redis answers: the payout queue cannot run without one. */
+export async function connectRedis(url: string): Promise<IORedis> {
+  const redis = new IORedis(url, {
+    maxRetriesPerRequest: null,
+    lazyConnect: true,
+    retryStrategy: () => null,
+  });
+  try {
+    await redis.connect();
+    await redis.ping();
+  } catch (error) {
+    redis.disconnect();
+    throw new Error(
+      `no Redis answers at ${url} (${(error as Error).message}); start one with \`docker compose up -d redis\` or your OS package (redis-server), or set REDIS_URL`,
+    );
+  }
+  // From here on, reconnect as usual after a drop.
+  redis.options.retryStrategy = (times: number) => Math.min(times * 200, 5_000);
+  return redis;
+}
+
+/**
+ * The worker's parts: the referral process manager, the payout queue and
+ * its worker, and a sweep that re-enqueues unpaid rewards at start-up and
+ * every minute, so a Redis that lost its data loses nothing.
+ */
+export async function startWorker(
+  config: AppConfig,
+  runtime: Runtime,
+  options: {
+    redis?: IORedis;
+    clock?: () => number;
+    onError?: (error: unknown) => void;
+    sweepMs?: number;
+  } = {},
+): Promise<RunningWorker> {
+  const redis = options.redis ?? (await connectRedis(config.REDIS_URL));
+  const payout = runtime.payout;
+  const payouts = new PayoutQueue({
+    connection: redis,
+    prefix: config.QUEUE_PREFIX,
+    onError: options.onError,
+  });
+  const processManager = new ReferralProcessManager({
+    store: runtime.store,
+    programs: runtime.programs,
+    readModel: runtime.readModel,
+    clock: options.clock ?? Date.now,
+    reorderWindowMs: config.REORDER_WINDOW,
+    onError: options.onError,
+    onRewardsEarned: (ids) => payouts.enqueue(ids),
+  });
+  await processManager.start();
+  const worker: Worker = payouts.work(payout);
+  const sweep = () => payouts.sweep(payout).catch((e) => options.onError?.(e));
+  await sweep();
+  const timer = setInterval(() => void sweep(), options.sweepMs ?? 60_000);
+  return {
+    processManager,
+    payouts,
+    async settle() {
+      await processManager.settle();
+      for (let i = 0; i < 200; i++) {
+        const counts = await payouts.raw.getJobCounts(
+          'waiting',
+          'active',
+          'delayed',
+          'prioritized',
+        );
+        if (Object.values(counts).every((n) => n === 0) && (await payout.unpaid(1)).length === 0)
+          return;
+        await new Promise((resolve) => setTimeout(resolve, 25));
+      }
+    },
+    async stop() {
+      clearInterval(timer);
+      await processManager.stop();
+      await worker.close();
+      await payouts.close();
+      await redis.quit();
+    },
+  };
+}
