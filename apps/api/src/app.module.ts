@@ -4,11 +4,13 @@ import { ApiKeys } from './auth/api-keys';
 import { AuthGuard } from './auth/auth.guard';
 import type { AppConfig } from '@referrals/runtime';
 import { AccountsController } from './http/accounts.controller';
+import { AdminController } from './http/admin.controller';
 import { DocsController } from './http/docs.controller';
 import { EventsController } from './http/events.controller';
 import { HealthController } from './http/health.controller';
 import type { Runtime } from '@referrals/runtime';
 import {
+  CASH_APPROVALS,
   EVENT_STORE,
   INGESTOR,
   PAYOUTS,
@@ -34,7 +36,13 @@ export class AppModule {
           forRoutes: ['*'],
         }),
       ],
-      controllers: [EventsController, AccountsController, HealthController, DocsController],
+      controllers: [
+        EventsController,
+        AccountsController,
+        AdminController,
+        HealthController,
+        DocsController,
+      ],
       providers: [
         { provide: ApiKeys, useValue: new ApiKeys(config.API_KEYS, config.ADMIN_API_KEY) },
         AuthGuard,
@@ -44,6 +52,7 @@ export class AppModule {
         { provide: REFERRAL_CODES, useValue: runtime.codes },
         { provide: PROGRAMS, useValue: runtime.programs },
         { provide: PAYOUTS, useValue: runtime.payout },
+        { provide: CASH_APPROVALS, useValue: runtime.cash },
         { provide: READINESS, useValue: () => runtime.ready() },
       ],
     };

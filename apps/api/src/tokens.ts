@@ -6,3 +6,4 @@ export const REFERRAL_CODES = Symbol('REFERRAL_CODES');
 export const PROGRAMS = Symbol('PROGRAMS');
 export const READINESS = Symbol('READINESS');
 export const PAYOUTS = Symbol('PAYOUTS');
+export const CASH_APPROVALS = Symbol('CASH_APPROVALS');

@@ -1,3 +1,4 @@
 export * from './ledger.schema';
 export * from './reward-payout';
 export * from './payout-queue';
+export * from './cash-approvals';

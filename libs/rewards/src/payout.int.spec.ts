@@ -59,7 +59,7 @@ describe('paying rewards exactly once (PostgreSQL + Redis)', () => {
 
   const ledgerOf = (rewardId: string) =>
     stores.sql.query<{ entry: string; amount: string }>(
-      `SELECT entry, amount::text AS amount FROM ${quoteIdent(schema)}.reward_ledger WHERE reward_id = $1`,
+      `SELECT entry, amount::text AS amount FROM ${quoteIdent(schema)}.reward_ledger WHERE reward_id = $1 ORDER BY entry_id`,
       [rewardId],
     );
 
@@ -91,6 +91,30 @@ describe('paying rewards exactly once (PostgreSQL + Redis)', () => {
     expect(await payout.pay(id)).toBe('already_done');
     expect(await ledgerOf(id)).toHaveLength(1);
     expect(await stores.store.readStream(rewardStream(id))).toHaveLength(1);
+  });
+
+  it('takes back bonus minutes at expiresAt with an expiry entry, once', async () => {
+    const id = `rw_${randomUUID()}`;
+    await views.write({
+      referrals: [],
+      rewards: [
+        reward(id, {
+          kind: 'bonus_minutes',
+          unit: 'minutes',
+          amount: 90,
+          expiresAt: '2026-02-10T12:30:00.000Z',
+        }),
+      ],
+    });
+    const payout = new RewardPayout(stores.sql, schema, stores.store);
+    await payout.pay(id);
+    expect(await payout.expireDue(new Date('2026-02-10T12:29:59Z'))).toBe(0);
+    expect(await payout.expireDue(new Date('2026-02-10T12:30:00Z'))).toBe(1);
+    expect(await payout.expireDue(new Date('2026-03-01T00:00:00Z'))).toBe(0);
+    expect(await ledgerOf(id)).toEqual([
+      { entry: 'credit', amount: '90' },
+      { entry: 'expiry', amount: '-90' },
+    ]);
   });
 
   it('answers not yet known for a reward the read model has not seen, so the job retries', async () => {

@@ -7,7 +7,7 @@ import {
   ReadModelWriter,
   SqlDatabase,
 } from '@referrals/projections';
-import { createLedgerSchema, RewardPayout } from '@referrals/rewards';
+import { CashApprovals, createLedgerSchema, RewardPayout } from '@referrals/rewards';
 import type { AppConfig } from './config';
 import { ReferralCodes } from './referral-codes';
 
@@ -23,6 +23,7 @@ export interface Runtime {
   readonly codes: ReferralCodes;
   /** Pays rewards into the ledger; also answers balances. */
   readonly payout: RewardPayout;
+  readonly cash: CashApprovals;
   ready(): Promise<void>;
   close(): Promise<void>;
 }
@@ -51,6 +52,7 @@ export async function createRuntime(
     queries: new ReadModelQueries(sql, config.DATABASE_SCHEMA),
     readModel: new ReadModelWriter(sql, config.DATABASE_SCHEMA),
     payout: new RewardPayout(sql, config.DATABASE_SCHEMA, store),
+    cash: new CashApprovals(sql, config.DATABASE_SCHEMA, store),
     codes: new ReferralCodes(store, ingestor, config.SHARE_LINK_BASE_URL),
     ready: async () => {
       await store.readStream('health-check', { maxCount: 1 });

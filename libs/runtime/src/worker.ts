@@ -55,6 +55,7 @@ export async function startWorker(
   } = {},
 ): Promise<RunningWorker> {
   const redis = options.redis ?? (await connectRedis(config.REDIS_URL));
+  const clock = options.clock ?? Date.now;
   const payout = runtime.payout;
   const payouts = new PayoutQueue({
     connection: redis,
@@ -65,14 +66,17 @@ export async function startWorker(
     store: runtime.store,
     programs: runtime.programs,
     readModel: runtime.readModel,
-    clock: options.clock ?? Date.now,
+    clock,
     reorderWindowMs: config.REORDER_WINDOW,
     onError: options.onError,
     onRewardsEarned: (ids) => payouts.enqueue(ids),
   });
   await processManager.start();
   const worker: Worker = payouts.work(payout);
-  const sweep = () => payouts.sweep(payout).catch((e) => options.onError?.(e));
+  const sweep = () =>
+    Promise.all([payouts.sweep(payout), payout.expireDue(new Date(clock()))]).catch((e) =>
+      options.onError?.(e),
+    );
   await sweep();
   const timer = setInterval(() => void sweep(), options.sweepMs ?? 60_000);
   return {

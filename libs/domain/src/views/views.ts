@@ -5,7 +5,8 @@ import { ExistingReferral, nextCheckAt, ReferralStatus } from '../referral/refer
 
 /** CONTRACT §4 output shapes. */
 
-export type RewardStatus = 'earned' | 'awaiting_approval' | 'paid' | 'voided';
+/** `approved`: cash an admin approved, waiting for the payout export to be confirmed. */
+export type RewardStatus = 'earned' | 'awaiting_approval' | 'approved' | 'paid' | 'voided';
 
 export interface RewardView {
   rewardId: string;

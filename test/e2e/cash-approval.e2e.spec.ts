@@ -1,0 +1,86 @@
+import { join } from 'node:path';
+import {
+  api,
+  inTimeOrder,
+  KALLYAI_KEY,
+  readEvents,
+  startTestEngine,
+  untilIdle,
+} from '../support/engine-harness';
+
+const HISTORY = join(
+  __dirname,
+  '..',
+  '..',
+  'examples',
+  'histories',
+  'smithai-third-month-cash.ndjson',
+);
+
+describe('cash needs an admin', () => {
+  let harness: Awaited<ReturnType<typeof startTestEngine>>;
+  let cashId: string;
+  beforeAll(async () => {
+    harness = await startTestEngine();
+    expect(
+      (await api(harness.engine, 'POST', '/v1/events', inTimeOrder(readEvents(HISTORY)))).status,
+    ).toBe(202);
+    await untilIdle(harness.engine);
+    const { body } = await api(harness.engine, 'GET', '/v1/programs/smithai/accounts/firm/rewards');
+    expect(body.rewards).toEqual([
+      expect.objectContaining({ kind: 'cash', amount: 100000, status: 'awaiting_approval' }),
+    ]);
+    cashId = body.rewards[0].rewardId;
+  }, 60_000);
+  afterAll(() => harness?.stop());
+
+  const admin = (method: string, path: string, body?: unknown) =>
+    api(harness.engine, method, path, body);
+  const balanceOfFirm = async () =>
+    (await admin('GET', '/v1/programs/smithai/accounts/firm/balance')).body.balances;
+
+  it('owes the cash until it is paid out', async () => {
+    expect(await balanceOfFirm()).toEqual([{ kind: 'cash', unit: 'USD', amount: 100000 }]);
+  });
+
+  it('keeps approval to the admin key', async () => {
+    const asProgram = await api(
+      harness.engine,
+      'POST',
+      `/v1/admin/rewards/${cashId}/approve`,
+      undefined,
+      KALLYAI_KEY,
+    );
+    expect(asProgram.status).toBe(403);
+  });
+
+  it('approves, exports, and marks paid when the export is confirmed', async () => {
+    const approved = await admin('POST', `/v1/admin/rewards/${cashId}/approve`);
+    expect(approved.body).toMatchObject({ rewardId: cashId, status: 'approved' });
+    expect((await admin('POST', `/v1/admin/rewards/${cashId}/void`)).status).toBe(409);
+
+    const early = await api(harness.engine, 'GET', '/v1/admin/payouts.csv?dueBefore=2026-04-20');
+    expect(early.status).toBe(200);
+    const csv = await (
+      await fetch(`${harness.engine.url}/v1/admin/payouts.csv?dueBefore=2026-04-21`, {
+        headers: { authorization: 'Bearer test-admin-key' },
+      })
+    ).text();
+    expect(csv.split('\n')[1]).toBe(
+      `${cashId},smithai,firm,100000,USD,1000.00,2026-04-21,2026-04-01T00:00:00.000Z`,
+    );
+
+    const confirmed = await admin('POST', '/v1/admin/payouts/confirm', { rewardIds: [cashId] });
+    expect(confirmed.body.results).toEqual([{ rewardId: cashId, status: 'paid' }]);
+    const { body } = await admin('GET', '/v1/programs/smithai/accounts/firm/rewards');
+    expect(body.rewards[0]).toMatchObject({ status: 'paid', paidAt: expect.any(String) });
+    expect(await balanceOfFirm()).toEqual([{ kind: 'cash', unit: 'USD', amount: 0 }]);
+
+    const trail = await harness.engine.runtime.store.readStream(`reward:${cashId}`);
+    expect(trail.map((e) => e.type)).toEqual([
+      'RewardAwaitingApproval',
+      'RewardApproved',
+      'CashPaidOut',
+    ]);
+  });
+});
