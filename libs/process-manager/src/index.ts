@@ -1,2 +1,3 @@
 export * from './reorder-window';
 export * from './referral-process-manager';
+export * from './check-timers';

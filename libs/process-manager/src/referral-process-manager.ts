@@ -14,6 +14,7 @@ import {
 } from '@referrals/event-store';
 import { ACCOUNT_STREAM_PREFIX, decisionEventId, referralStream } from '@referrals/ingestion';
 import type { ReadModelWriter } from '@referrals/projections';
+import type { DueCheck } from './check-timers';
 import { ReorderWindow } from './reorder-window';
 
 export const PROCESS_MANAGER = 'referral-process-manager';
@@ -27,6 +28,8 @@ export interface ProcessManagerOptions {
   readonly reorderWindowMs: number;
   readonly tickMs?: number;
   readonly onError?: (error: unknown) => void;
+  /** Called with the checks just scheduled and stored (the timer queue). */
+  readonly onChecksScheduled?: (checks: readonly DueCheck[]) => Promise<void>;
   /** Called with the ids of rewards just earned and stored (the payout queue). */
   readonly onRewardsEarned?: (rewardIds: readonly string[]) => Promise<void>;
 }
@@ -86,6 +89,11 @@ export class ReferralProcessManager {
   async settle(): Promise<void> {
     await this.subscription?.caughtUp();
     await this.serially(() => this.flush());
+  }
+
+  /** A due check's timer went off: apply what may be applied and fire what is due. */
+  wake(): Promise<void> {
+    return this.serially(() => this.flush());
   }
 
   async stop(): Promise<void> {

@@ -1,6 +1,6 @@
 import type { Worker } from 'bullmq';
 import IORedis from 'ioredis';
-import { ReferralProcessManager } from '@referrals/process-manager';
+import { CheckTimers, ReferralProcessManager } from '@referrals/process-manager';
 import { PayoutQueue } from '@referrals/rewards';
 import type { AppConfig } from './config';
 import type { Runtime } from './runtime';
@@ -62,6 +62,12 @@ export async function startWorker(
     prefix: config.QUEUE_PREFIX,
     onError: options.onError,
   });
+  const timers = new CheckTimers({
+    connection: redis,
+    prefix: config.QUEUE_PREFIX,
+    clock,
+    onError: options.onError,
+  });
   const processManager = new ReferralProcessManager({
     store: runtime.store,
     programs: runtime.programs,
@@ -70,9 +76,11 @@ export async function startWorker(
     reorderWindowMs: config.REORDER_WINDOW,
     onError: options.onError,
     onRewardsEarned: (ids) => payouts.enqueue(ids),
+    onChecksScheduled: (checks) => timers.schedule(checks),
   });
   await processManager.start();
   const worker: Worker = payouts.work(payout);
+  const timerWorker: Worker = timers.work(() => processManager.wake());
   const sweep = () =>
     Promise.all([payouts.sweep(payout), payout.expireDue(new Date(clock()))]).catch((e) =>
       options.onError?.(e),
@@ -100,7 +108,9 @@ export async function startWorker(
       clearInterval(timer);
       await processManager.stop();
       await worker.close();
+      await timerWorker.close();
       await payouts.close();
+      await timers.close();
       await redis.quit();
     },
   };

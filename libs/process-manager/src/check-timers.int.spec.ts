@@ -1,0 +1,39 @@
+import { randomUUID } from 'node:crypto';
+import IORedis from 'ioredis';
+import { CheckTimers } from './check-timers';
+
+describe('check timers on BullMQ (real Redis)', () => {
+  let redis: IORedis;
+  let timers: CheckTimers;
+  beforeAll(() => {
+    redis = new IORedis('redis://127.0.0.1:6379', { maxRetriesPerRequest: null });
+  });
+  beforeEach(() => {
+    timers = new CheckTimers({ connection: redis, prefix: `timers-${randomUUID()}` });
+  });
+  afterEach(() => timers.close());
+  afterAll(() => redis.quit());
+
+  it('wakes the process manager once the check is due, not before, once per timer', async () => {
+    const dueAt = new Date(Date.now() + 400).toISOString();
+    await timers.schedule([{ timerId: 'tm_a', dueAt }]);
+    await timers.schedule([{ timerId: 'tm_a', dueAt }]); // the same timer again: one job
+    expect(await timers.raw.getJobCountByTypes('delayed')).toBe(1);
+
+    const wakes: number[] = [];
+    const worker = timers.work(async () => void wakes.push(Date.now()));
+    await new Promise((resolve) => setTimeout(resolve, 200));
+    expect(wakes).toEqual([]);
+    for (let i = 0; i < 100 && wakes.length === 0; i++)
+      await new Promise((resolve) => setTimeout(resolve, 50));
+    await worker.close();
+    expect(wakes).toHaveLength(1);
+    expect(wakes[0]).toBeGreaterThanOrEqual(Date.parse(dueAt) - 5);
+  });
+
+  it('runs a check already due at once', async () => {
+    await timers.schedule([{ timerId: 'tm_past', dueAt: '2026-04-01T00:00:00Z' }]);
+    expect(await timers.raw.getJobCountByTypes('delayed')).toBe(0);
+    expect(await timers.raw.getJobCountByTypes('waiting')).toBe(1);
+  });
+});
