@@ -152,7 +152,7 @@ export class ReferralProcessManager {
     ) {
       return;
     }
-    for (const decision of decisions) await this.append(decision);
+    await this.appendAll(decisions);
     const referrals: ReferralView[] = [];
     const rewards: RewardView[] = [];
     for (const [program, referees] of touched) {
@@ -188,6 +188,46 @@ export class ReferralProcessManager {
       }
     }
     return upTo;
+  }
+
+  /**
+   * All decisions of a step in one batch, each stream at the version this
+   * manager expects; if another instance got there first, stream by stream.
+   */
+  private async appendAll(decisions: readonly Decision[]): Promise<void> {
+    if (decisions.length === 0) return;
+    const writes = decisions.map((decision) => {
+      const streamId = referralStream(decision.referralId);
+      const expected = this.versions.get(streamId) ?? -1n;
+      const events = decision.events.map((e) => ({
+        eventId: decisionEventId(e),
+        type: e.type,
+        data: e.data,
+      }));
+      const version = expected + BigInt(events.length);
+      this.versions.set(streamId, version); // a second decision of the same stream in this step follows on
+      return {
+        streamId,
+        events,
+        expectedVersion: expected < 0n ? ('no_stream' as const) : expected,
+      };
+    });
+    try {
+      const results = await this.options.store.appendBatch(writes);
+      results.forEach((result, i) => this.versions.set(writes[i].streamId, result.streamVersion));
+    } catch (error) {
+      if (!(error instanceof WrongExpectedVersionError)) throw error;
+      for (const write of writes) this.versions.delete(write.streamId);
+      await this.resyncVersions(writes.map((w) => w.streamId));
+      for (const decision of decisions) await this.append(decision);
+    }
+  }
+
+  private async resyncVersions(streamIds: readonly string[]): Promise<void> {
+    for (const streamId of new Set(streamIds)) {
+      const stored = await this.options.store.readStream(streamId);
+      if (stored.length > 0) this.versions.set(streamId, BigInt(stored.length - 1));
+    }
   }
 
   private async append(decision: Decision): Promise<void> {

@@ -1,0 +1,154 @@
+// npm run bench:e2e -- [--referees 2000] [--workers 2] [--window 100ms] [--probes 100]
+// The whole engine on PostgreSQL + Redis, in a throw-away schema and queue prefix:
+//   1. rewards paid per second: K KallyAI referees activate (2 rewards each), N worker processes;
+//   2. latency from POST of an activating event to its rewards `paid` (p50/p99), one at a time.
+// The reordering window holds every event for up to REORDER_WINDOW: the latency includes it.
+import { spawn, spawnSync } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { join, resolve } from 'node:path';
+import { parseArgs } from 'node:util';
+
+const { values } = parseArgs({
+  options: {
+    referees: { type: 'string', default: '2000' },
+    workers: { type: 'string', default: '2' },
+    window: { type: 'string', default: '100ms' },
+    probes: { type: 'string', default: '100' },
+  },
+});
+const root = resolve(import.meta.dirname, '..');
+if (!existsSync(join(root, 'apps/worker/dist/main.js')))
+  spawnSync('npm', ['run', 'build'], { cwd: root, stdio: 'inherit' });
+const require = createRequire(import.meta.url);
+const { PgDatabase, quoteIdent } = require('../libs/event-store/dist/index.js');
+
+const DATABASE_URL = process.env.DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
+const schema = `bench_e2e_${process.pid}`;
+const PORT = 3800 + (process.pid % 90);
+const KEY = 'bench-key';
+const env = {
+  ...process.env,
+  EVENT_STORE: 'postgres',
+  DATABASE_URL,
+  DATABASE_SCHEMA: schema,
+  QUEUE_PREFIX: `bench-${process.pid}`,
+  REORDER_WINDOW: values.window,
+  ADMIN_API_KEY: KEY,
+  LOG_LEVEL: 'warn',
+};
+const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
+const post = async (body) => {
+  const r = await fetch(`http://127.0.0.1:${PORT}/v1/events`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', authorization: `Bearer ${KEY}` },
+    body: JSON.stringify(body),
+  });
+  if (r.status !== 202) throw new Error(`POST answered ${r.status}: ${await r.text()}`);
+};
+let n = 0;
+const ev = (type, accountId, data, at = new Date()) => ({
+  id: `e2e-${n++}`,
+  type,
+  program: 'kallyai',
+  accountId,
+  occurredAt: at.toISOString(),
+  data,
+});
+
+const db = new PgDatabase(DATABASE_URL);
+const children = [];
+const paidCount = async () =>
+  Number(
+    (
+      await db.query(
+        `SELECT count(*)::text AS n FROM ${quoteIdent(schema)}.reward_view WHERE status = 'paid'`,
+      )
+    )[0]?.n ?? 0,
+  );
+try {
+  children.push(
+    spawn(process.execPath, [join(root, 'apps/api/dist/main.js')], {
+      env: { ...env, RUN_WORKER: 'false', PORT: String(PORT) },
+      stdio: ['ignore', 'ignore', 'inherit'],
+    }),
+  );
+  for (let i = 0; i < 100; i++) {
+    try {
+      if ((await fetch(`http://127.0.0.1:${PORT}/health/ready`)).ok) break;
+    } catch {
+      /* starting */
+    }
+    await sleep(100);
+  }
+  for (let w = 0; w < Number(values.workers); w++) {
+    children.push(
+      spawn(process.execPath, [join(root, 'apps/worker/dist/main.js')], {
+        env,
+        stdio: ['ignore', 'ignore', 'inherit'],
+      }),
+    );
+  }
+  await sleep(1500);
+
+  // 1. Throughput: the referrer, then every referee's signup, then all activations at once.
+  const t0 = new Date(Date.now() - 3_600_000);
+  await post([
+    ev('account.signed_up', 'referrer', {}, t0),
+    ev('subscription.activated', 'referrer', { plan: 'pro' }, t0),
+    ev('referral_code.assigned', 'referrer', { code: 'BENCH-E2E' }, t0),
+  ]);
+  const referees = Number(values.referees);
+  for (let i = 0; i < referees; i += 1000) {
+    await post(
+      Array.from({ length: Math.min(1000, referees - i) }, (_, j) =>
+        ev('account.signed_up', `r${i + j}`, { referralCode: 'BENCH-E2E' }, t0),
+      ),
+    );
+  }
+  await sleep(1000);
+  const start = performance.now();
+  for (let i = 0; i < referees; i += 1000) {
+    await post(
+      Array.from({ length: Math.min(1000, referees - i) }, (_, j) =>
+        ev('subscription.activated', `r${i + j}`, { plan: 'pro' }),
+      ),
+    );
+  }
+  while ((await paidCount()) < referees * 2) await sleep(20);
+  const seconds = (performance.now() - start) / 1000;
+
+  // 2. Latency: one activation at a time, from POST to both rewards paid.
+  const probes = Number(values.probes);
+  await post(
+    Array.from({ length: probes }, (_, i) =>
+      ev('account.signed_up', `p${i}`, { referralCode: 'BENCH-E2E' }, t0),
+    ),
+  );
+  await sleep(1000);
+  const latencies = [];
+  for (let i = 0; i < probes; i++) {
+    const before = await paidCount();
+    const sent = performance.now();
+    await post(ev('subscription.activated', `p${i}`, { plan: 'starter' }));
+    while ((await paidCount()) < before + 2) await sleep(2);
+    latencies.push(performance.now() - sent);
+  }
+  latencies.sort((a, b) => a - b);
+  const pct = (p) =>
+    latencies[Math.min(latencies.length - 1, Math.floor((p / 100) * latencies.length))].toFixed(0);
+  console.table({
+    [`${referees * 2} rewards, ${values.workers} workers`]: {
+      'rewards paid/s': Math.round((referees * 2) / seconds),
+      seconds: +seconds.toFixed(2),
+    },
+  });
+  console.log(
+    `POST → paid over ${probes} activations (REORDER_WINDOW ${values.window}): p50 ${pct(50)} ms, p99 ${pct(99)} ms`,
+  );
+} finally {
+  for (const child of children) child.kill('SIGTERM');
+  await sleep(500);
+  await db.query(`DROP SCHEMA IF EXISTS ${quoteIdent(schema)} CASCADE`);
+  await db.close();
+}
