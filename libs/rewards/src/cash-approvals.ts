@@ -1,5 +1,6 @@
 import type { RewardView } from '@referrals/domain';
-import { EventStore, quoteIdent, SqlClient, SqlDatabase } from '@referrals/event-store';
+import { EventStore, quoteIdent, SqlDatabase } from '@referrals/event-store';
+import { lockRewardView, recordLedgerEntry, saveRewardView } from './reward-rows';
 import { rewardStream } from './reward-payout';
 
 export type CashAction = 'approve' | 'void' | 'pay_out';
@@ -41,7 +42,7 @@ export class CashApprovals {
     const rule = ACTIONS[action];
     const at = this.clock().toISOString();
     const outcome = await this.db.transaction(async (tx): Promise<CashActionOutcome> => {
-      const view = await this.lock(tx, rewardId);
+      const view = await lockRewardView(tx, this.s, rewardId);
       if (!view) return { ok: false, reason: 'not_found' };
       if (view.kind !== 'cash') return { ok: false, reason: 'not_cash' };
       if (view.status === rule.to) return { ok: true, reward: view }; // said twice: done already
@@ -52,26 +53,8 @@ export class CashApprovals {
         status: rule.to,
         ...(rule.to === 'paid' && { paidAt: at }),
       } as RewardView;
-      if (rule.entry) {
-        await tx.query(
-          `INSERT INTO ${this.s}.reward_ledger (reward_id, entry, program, account_id, kind, unit, amount, effective_at)
-           VALUES ($1, $2, $3, $4, $5, $6, $7, $8) ON CONFLICT (reward_id, entry) DO NOTHING`,
-          [
-            rewardId,
-            rule.entry,
-            view.program,
-            view.beneficiaryAccountId,
-            view.kind,
-            view.unit,
-            -view.amount,
-            at,
-          ],
-        );
-      }
-      await tx.query(
-        `UPDATE ${this.s}.reward_view SET status = $2, view = $3::jsonb WHERE reward_id = $1`,
-        [rewardId, next.status, JSON.stringify(next)],
-      );
+      if (rule.entry) await recordLedgerEntry(tx, this.s, view, rule.entry, -view.amount, at);
+      await saveRewardView(tx, this.s, next);
       return { ok: true, reward: next };
     });
     if (outcome.ok) {
@@ -93,15 +76,6 @@ export class CashApprovals {
     return rows.map((r) =>
       typeof r.view === 'string' ? (JSON.parse(r.view) as RewardView) : r.view,
     );
-  }
-
-  private async lock(tx: SqlClient, rewardId: string): Promise<RewardView | undefined> {
-    const [row] = await tx.query<{ view: RewardView | string }>(
-      `SELECT view FROM ${this.s}.reward_view WHERE reward_id = $1 FOR UPDATE`,
-      [rewardId],
-    );
-    if (!row) return undefined;
-    return typeof row.view === 'string' ? (JSON.parse(row.view) as RewardView) : row.view;
   }
 }
 

@@ -1,5 +1,6 @@
 import type { RewardView } from '@referrals/domain';
 import { EventStore, quoteIdent, SqlClient, SqlDatabase } from '@referrals/event-store';
+import { lockRewardView, recordLedgerEntry, saveRewardView } from './reward-rows';
 
 export type PayoutOutcome = 'paid' | 'awaiting_approval' | 'already_done' | 'not_yet_known';
 
@@ -59,37 +60,17 @@ export class RewardPayout {
     tx: SqlClient,
     rewardId: string,
   ): Promise<{ view: RewardView; outcome: PayoutOutcome } | undefined> {
-    const [row] = await tx.query<{ view: RewardView | string }>(
-      `SELECT view FROM ${this.s}.reward_view WHERE reward_id = $1 FOR UPDATE`,
-      [rewardId],
-    );
-    if (!row) return undefined;
-    const view = typeof row.view === 'string' ? (JSON.parse(row.view) as RewardView) : row.view;
+    const view = await lockRewardView(tx, this.s, rewardId);
+    if (!view) return undefined;
     if (view.status !== 'earned') return { view, outcome: 'already_done' };
     const cash = view.kind === 'cash';
     const at = this.clock().toISOString();
-    await tx.query(
-      `INSERT INTO ${this.s}.reward_ledger (reward_id, entry, program, account_id, kind, unit, amount, effective_at)
-       VALUES ($1, $2, $3, $4, $5, $6, $7, $8) ON CONFLICT (reward_id, entry) DO NOTHING`,
-      [
-        rewardId,
-        cash ? 'cash_owed' : 'credit',
-        view.program,
-        view.beneficiaryAccountId,
-        view.kind,
-        view.unit,
-        view.amount,
-        at,
-      ],
-    );
-    const paid: RewardView & { paidAt?: string } = cash
+    await recordLedgerEntry(tx, this.s, view, cash ? 'cash_owed' : 'credit', view.amount, at);
+    const settled: RewardView & { paidAt?: string } = cash
       ? { ...view, status: 'awaiting_approval' }
       : { ...view, status: 'paid', paidAt: at };
-    await tx.query(
-      `UPDATE ${this.s}.reward_view SET status = $2, view = $3::jsonb WHERE reward_id = $1`,
-      [rewardId, paid.status, JSON.stringify(paid)],
-    );
-    return { view: paid, outcome: cash ? 'awaiting_approval' : 'paid' };
+    await saveRewardView(tx, this.s, settled);
+    return { view: settled, outcome: cash ? 'awaiting_approval' : 'paid' };
   }
 
   /** Rewards decided but not yet paid: what a sweep hands to the queue again. */
