@@ -8,6 +8,7 @@ import { AdminController } from './http/admin.controller';
 import { DocsController } from './http/docs.controller';
 import { EventsController } from './http/events.controller';
 import { HealthController } from './http/health.controller';
+import { QueueAdmin } from './queue-admin';
 import type { Runtime } from '@referrals/runtime';
 import {
   CASH_APPROVALS,
@@ -23,7 +24,7 @@ import {
 /** The HTTP edge: controllers over the runtime's parts, which are built outside Nest. */
 @Module({})
 export class AppModule {
-  static forRuntime(config: AppConfig, runtime: Runtime): DynamicModule {
+  static forRuntime(config: AppConfig, runtime: Runtime, queues: QueueAdmin): DynamicModule {
     return {
       module: AppModule,
       imports: [
@@ -53,6 +54,7 @@ export class AppModule {
         { provide: PROGRAMS, useValue: runtime.programs },
         { provide: PAYOUTS, useValue: runtime.payout },
         { provide: CASH_APPROVALS, useValue: runtime.cash },
+        { provide: QueueAdmin, useValue: queues },
         { provide: READINESS, useValue: () => runtime.ready() },
       ],
     };

@@ -12,6 +12,7 @@ import {
   startWorker,
 } from '@referrals/runtime';
 import { AppModule } from './app.module';
+import { QueueAdmin } from './queue-admin';
 
 export interface RunningEngine {
   readonly app: NestFastifyApplication;
@@ -30,16 +31,17 @@ export async function startEngine(
   runtime?: Runtime,
   clock: () => number = Date.now,
 ): Promise<RunningEngine> {
-  // Without Redis there is no payout queue: say so at once, before opening anything.
-  const redis = config.RUN_WORKER ? await connectRedis(config.REDIS_URL) : undefined;
+  // Without Redis there are no queues: say so at once, before opening anything.
+  const redis = await connectRedis(config.REDIS_URL);
   const parts = runtime ?? (await createRuntime(config));
+  const queues = new QueueAdmin(redis, config);
   const app = await NestFactory.create<NestFastifyApplication>(
-    AppModule.forRuntime(config, parts),
+    AppModule.forRuntime(config, parts, queues),
     new FastifyAdapter({ bodyLimit: config.BODY_LIMIT_BYTES }),
     { bufferLogs: true },
   );
   app.useLogger(app.get(Logger));
-  const worker = redis
+  const worker = config.RUN_WORKER
     ? await startWorker(config, parts, {
         redis,
         clock,
@@ -54,8 +56,10 @@ export async function startEngine(
     worker,
     url: url.replace('[::1]', 'localhost'),
     async close() {
-      await worker?.stop();
       await app.close();
+      await queues.close();
+      await worker?.stop(); // it quits the shared Redis connection
+      if (!worker) await redis.quit();
       if (!runtime) await parts.close();
     },
   };

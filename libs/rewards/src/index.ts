@@ -2,3 +2,5 @@ export * from './ledger.schema';
 export * from './reward-payout';
 export * from './payout-queue';
 export * from './cash-approvals';
+export * from './webhook-signature';
+export * from './deliveries';

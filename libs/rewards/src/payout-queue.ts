@@ -49,13 +49,19 @@ export class PayoutQueue {
     return unpaid.length;
   }
 
-  work(payout: RewardPayout): Worker {
+  /**
+   * `onPaid` follows each payout of a paid reward (the webhook to upstream),
+   * also on a rerun, so a crash between paying and telling loses no message.
+   */
+  work(payout: RewardPayout, onPaid?: (rewardId: string) => Promise<void>): Worker {
     const worker = new Worker(
       PAYOUT_QUEUE,
       async (job) => {
         const outcome = await payout.pay(job.data.rewardId as string);
         if (outcome === 'not_yet_known')
           throw new Error(`reward ${job.data.rewardId} is not in the read model yet`);
+        if (outcome === 'paid' || outcome === 'already_done')
+          await onPaid?.(job.data.rewardId as string);
         return outcome;
       },
       {

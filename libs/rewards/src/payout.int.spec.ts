@@ -108,9 +108,9 @@ describe('paying rewards exactly once (PostgreSQL + Redis)', () => {
     });
     const payout = new RewardPayout(stores.sql, schema, stores.store);
     await payout.pay(id);
-    expect(await payout.expireDue(new Date('2026-02-10T12:29:59Z'))).toBe(0);
-    expect(await payout.expireDue(new Date('2026-02-10T12:30:00Z'))).toBe(1);
-    expect(await payout.expireDue(new Date('2026-03-01T00:00:00Z'))).toBe(0);
+    expect(await payout.expireDue(new Date('2026-02-10T12:29:59Z'))).toEqual([]);
+    expect(await payout.expireDue(new Date('2026-02-10T12:30:00Z'))).toEqual([id]);
+    expect(await payout.expireDue(new Date('2026-03-01T00:00:00Z'))).toEqual([]);
     expect(await ledgerOf(id)).toEqual([
       { entry: 'credit', amount: '90' },
       { entry: 'expiry', amount: '-90' },

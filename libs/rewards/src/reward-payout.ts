@@ -92,8 +92,12 @@ export class RewardPayout {
     return rows.map((r) => ({ kind: r.kind, unit: r.unit, amount: Number(r.amount) }));
   }
 
+  async view(rewardId: string): Promise<RewardView | undefined> {
+    return lockRewardView(this.db, this.s, rewardId);
+  }
+
   /** Bonus minutes lapse at `expiresAt`: an expiry entry takes back what is left, never a delete. */
-  async expireDue(now: Date): Promise<number> {
+  async expireDue(now: Date): Promise<string[]> {
     const rows = await this.db.query<{ reward_id: string }>(
       `INSERT INTO ${this.s}.reward_ledger (reward_id, entry, program, account_id, kind, unit, amount, effective_at)
        SELECT l.reward_id, 'expiry', l.program, l.account_id, l.kind, l.unit, -l.amount, (v.view->>'expiresAt')::timestamptz
@@ -103,6 +107,6 @@ export class RewardPayout {
        RETURNING reward_id`,
       [now.toISOString()],
     );
-    return rows.length;
+    return rows.map((r) => r.reward_id);
   }
 }

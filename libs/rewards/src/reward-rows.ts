@@ -3,7 +3,7 @@ import type { SqlClient } from '@referrals/event-store';
 
 /** The row-level steps every payout and admin action shares, inside its transaction. */
 
-/** The reward's view, locked for the rest of the transaction. */
+/** The reward's view, locked for the rest of the transaction (outside one, just read). */
 export async function lockRewardView(
   tx: SqlClient,
   s: string,

@@ -11,6 +11,14 @@ const duration = z
         : Number(v),
   );
 
+const webhooksSchema = z.record(
+  z.string(),
+  z.strictObject({
+    url: z.string().url(),
+    secret: z.string().min(16, 'must be at least 16 characters'),
+  }),
+);
+
 /** Every setting the engine reads, with the embedded defaults of `npm start`. */
 export const configSchema = z.object({
   PORT: z.coerce.number().int().min(0).max(65535).default(3000),
@@ -41,6 +49,21 @@ export const configSchema = z.object({
   REDIS_URL: z.string().default('redis://127.0.0.1:6379'),
   /** BullMQ's key prefix, so several deployments (or test runs) can share one Redis. */
   QUEUE_PREFIX: z.string().default('referrals'),
+  /** Webhook endpoint and signing secret per program, as JSON: {"callrail":{"url":"…","secret":"…"}}. */
+  WEBHOOKS: z
+    .string()
+    .default('{}')
+    .transform((text, ctx) => {
+      try {
+        return webhooksSchema.parse(JSON.parse(text));
+      } catch (error) {
+        ctx.addIssue({
+          code: 'custom',
+          message: `must be JSON {program: {url, secret}}: ${(error as Error).message}`,
+        });
+        return z.NEVER;
+      }
+    }),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
 });
 

@@ -1,13 +1,14 @@
 import type { Worker } from 'bullmq';
 import IORedis from 'ioredis';
 import { CheckTimers, ReferralProcessManager } from '@referrals/process-manager';
-import { PayoutQueue } from '@referrals/rewards';
+import { Deliveries, Delivery, PayoutQueue } from '@referrals/rewards';
 import type { AppConfig } from './config';
 import type { Runtime } from './runtime';
 
 export interface RunningWorker {
   readonly processManager: ReferralProcessManager;
   readonly payouts: PayoutQueue;
+  readonly deliveries: Deliveries;
   /** Waits until decisions are taken and the payouts queued so far are done. */
   settle(): Promise<void>;
   stop(): Promise<void>;
@@ -79,17 +80,43 @@ export async function startWorker(
     onChecksScheduled: (checks) => timers.schedule(checks),
   });
   await processManager.start();
-  const worker: Worker = payouts.work(payout);
+  const deliveries = new Deliveries({
+    connection: redis,
+    prefix: config.QUEUE_PREFIX,
+    endpoints: config.WEBHOOKS,
+    onError: options.onError,
+  });
+  const tell = async (type: Delivery['type'], rewardIds: readonly string[]) => {
+    const views = await Promise.all(rewardIds.map((id) => payout.view(id)));
+    await deliveries.enqueue(
+      views.flatMap((view) =>
+        view && (type === 'reward.expired' || view.status === 'paid')
+          ? [
+              {
+                deliveryId: `${type}-${view.rewardId}`,
+                program: view.program,
+                type,
+                data: { ...view },
+              },
+            ]
+          : [],
+      ),
+    );
+  };
+  const worker: Worker = payouts.work(payout, (id) => tell('reward.paid', [id]));
+  const deliveryWorker: Worker = deliveries.work();
   const timerWorker: Worker = timers.work(() => processManager.wake());
   const sweep = () =>
-    Promise.all([payouts.sweep(payout), payout.expireDue(new Date(clock()))]).catch((e) =>
-      options.onError?.(e),
-    );
+    Promise.all([
+      payouts.sweep(payout),
+      payout.expireDue(new Date(clock())).then((ids) => tell('reward.expired', ids)),
+    ]).catch((e) => options.onError?.(e));
   await sweep();
   const timer = setInterval(() => void sweep(), options.sweepMs ?? 60_000);
   return {
     processManager,
     payouts,
+    deliveries,
     async settle() {
       await processManager.settle();
       for (let i = 0; i < 200; i++) {
@@ -109,6 +136,8 @@ export async function startWorker(
       await processManager.stop();
       await worker.close();
       await timerWorker.close();
+      await deliveryWorker.close();
+      await deliveries.close();
       await payouts.close();
       await timers.close();
       await redis.quit();

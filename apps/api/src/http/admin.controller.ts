@@ -19,6 +19,7 @@ import { z } from 'zod';
 import { CashAction, CashApprovals, payoutsCsv } from '@referrals/rewards';
 import { AuthedRequest, AuthGuard } from '../auth/auth.guard';
 import { CASH_APPROVALS } from '../tokens';
+import { QueueAdmin } from '../queue-admin';
 
 const confirmation = z.strictObject({ rewardIds: z.array(z.string().min(1)).min(1).max(10_000) });
 
@@ -26,7 +27,33 @@ const confirmation = z.strictObject({ rewardIds: z.array(z.string().min(1)).min(
 @Controller('v1/admin')
 @UseGuards(AuthGuard)
 export class AdminController {
-  constructor(@Inject(CASH_APPROVALS) private readonly cash: CashApprovals) {}
+  constructor(
+    @Inject(CASH_APPROVALS) private readonly cash: CashApprovals,
+    @Inject(QueueAdmin) private readonly queues: QueueAdmin,
+  ) {}
+
+  /** Webhook deliveries that used up their attempts. */
+  @Get('deliveries/dead')
+  async deadDeliveries(@Req() request: AuthedRequest) {
+    this.adminOnly(request);
+    return { deliveries: await this.queues.deliveries.dead() };
+  }
+
+  @Post('deliveries/:deliveryId/retry')
+  @HttpCode(200)
+  async retryDelivery(@Param('deliveryId') deliveryId: string, @Req() request: AuthedRequest) {
+    this.adminOnly(request);
+    if (!(await this.queues.deliveries.retry(deliveryId)))
+      throw new NotFoundException(`no dead delivery ${deliveryId}`);
+    return { deliveryId, retried: true };
+  }
+
+  /** Job counts per queue and state. */
+  @Get('metrics')
+  async metrics(@Req() request: AuthedRequest) {
+    this.adminOnly(request);
+    return { queues: await this.queues.metrics() };
+  }
 
   @Post('rewards/:rewardId/approve')
   @HttpCode(200)
