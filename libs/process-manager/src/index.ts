@@ -1,3 +1,4 @@
 export * from './reorder-window';
 export * from './referral-process-manager';
+export * from './decision-log';
 export * from './check-timers';

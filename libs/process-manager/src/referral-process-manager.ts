@@ -6,15 +6,11 @@ import {
   ReferralView,
   RewardView,
 } from '@referrals/domain';
-import {
-  EventStore,
-  RecordedEvent,
-  Subscription,
-  WrongExpectedVersionError,
-} from '@referrals/event-store';
-import { ACCOUNT_STREAM_PREFIX, decisionEventId, referralStream } from '@referrals/ingestion';
+import type { EventStore, RecordedEvent, Subscription } from '@referrals/event-store';
+import { ACCOUNT_STREAM_PREFIX, accountHistory } from '@referrals/ingestion';
 import type { ReadModelWriter } from '@referrals/projections';
 import type { DueCheck } from './check-timers';
+import { DecisionLog } from './decision-log';
 import { ReorderWindow } from './reorder-window';
 
 export const PROCESS_MANAGER = 'referral-process-manager';
@@ -57,14 +53,16 @@ interface Lane {
  */
 export class ReferralProcessManager {
   private readonly lanes = new Map<string, Lane>();
-  private readonly versions = new Map<string, bigint>();
+  private readonly decisions: DecisionLog;
   private subscription?: Subscription;
   private ticker?: NodeJS.Timeout;
   private work: Promise<void> = Promise.resolve();
   private receivedUpTo = -1n;
   private storedCheckpoint?: bigint;
 
-  constructor(private readonly options: ProcessManagerOptions) {}
+  constructor(private readonly options: ProcessManagerOptions) {
+    this.decisions = new DecisionLog(options.store);
+  }
 
   async start(): Promise<void> {
     const checkpoint = await this.options.readModel.checkpoint(PROCESS_MANAGER);
@@ -152,7 +150,7 @@ export class ReferralProcessManager {
     ) {
       return;
     }
-    await this.appendAll(decisions);
+    await this.decisions.append(decisions);
     const referrals: ReferralView[] = [];
     const rewards: RewardView[] = [];
     for (const [program, referees] of touched) {
@@ -190,98 +188,18 @@ export class ReferralProcessManager {
     return upTo;
   }
 
-  /**
-   * All decisions of a step in one batch, each stream at the version this
-   * manager expects; if another instance got there first, stream by stream.
-   */
-  private async appendAll(decisions: readonly Decision[]): Promise<void> {
-    if (decisions.length === 0) return;
-    const writes = decisions.map((decision) => {
-      const streamId = referralStream(decision.referralId);
-      const expected = this.versions.get(streamId) ?? -1n;
-      const events = decision.events.map((e) => ({
-        eventId: decisionEventId(e),
-        type: e.type,
-        data: e.data,
-      }));
-      const version = expected + BigInt(events.length);
-      this.versions.set(streamId, version); // a second decision of the same stream in this step follows on
-      return {
-        streamId,
-        events,
-        expectedVersion: expected < 0n ? ('no_stream' as const) : expected,
-      };
-    });
-    try {
-      const results = await this.options.store.appendBatch(writes);
-      results.forEach((result, i) => this.versions.set(writes[i].streamId, result.streamVersion));
-    } catch (error) {
-      if (!(error instanceof WrongExpectedVersionError)) throw error;
-      for (const write of writes) this.versions.delete(write.streamId);
-      await this.resyncVersions(writes.map((w) => w.streamId));
-      for (const decision of decisions) await this.append(decision);
-    }
-  }
-
-  private async resyncVersions(streamIds: readonly string[]): Promise<void> {
-    for (const streamId of new Set(streamIds)) {
-      const stored = await this.options.store.readStream(streamId);
-      if (stored.length > 0) this.versions.set(streamId, BigInt(stored.length - 1));
-    }
-  }
-
-  private async append(decision: Decision): Promise<void> {
-    const streamId = referralStream(decision.referralId);
-    const expected = this.versions.get(streamId) ?? -1n;
-    const events = decision.events.map((e) => ({
-      eventId: decisionEventId(e),
-      type: e.type,
-      data: e.data,
-    }));
-    try {
-      const result = await this.options.store.appendToStream(streamId, events, {
-        expectedVersion: expected < 0n ? 'no_stream' : expected,
-      });
-      this.versions.set(streamId, result.streamVersion);
-    } catch (error) {
-      if (!(error instanceof WrongExpectedVersionError)) throw error;
-      // Another instance took the same decisions first: fine if they are ours to the id.
-      const stored = await this.options.store.readStream(streamId);
-      const ids = new Set(stored.map((e) => e.eventId));
-      if (!events.every((e) => ids.has(e.eventId))) throw error;
-      this.versions.set(streamId, BigInt(stored.length - 1));
-    }
-  }
-
   /** Re-runs the applied history in time order, without appending: those decisions are stored already. */
   private async rebuild(upTo: bigint): Promise<void> {
     const history: Received[] = [];
-    for (let after = -1n; after < upTo;) {
-      const batch = await this.options.store.readAll({
-        after,
-        maxCount: 5000,
-        streamPrefixes: [ACCOUNT_STREAM_PREFIX],
-      });
-      if (batch.length === 0) break;
-      for (const recorded of batch) {
-        if (recorded.globalPosition > upTo) break;
-        history.push({ event: recorded.data as BillingEvent, position: recorded.globalPosition });
-      }
-      after = batch[batch.length - 1].globalPosition;
-    }
+    for await (const stored of accountHistory(this.options.store, { upTo })) history.push(stored);
     history.sort(
       (a, b) =>
         Date.parse(a.event.occurredAt) - Date.parse(b.event.occurredAt) ||
         (a.position < b.position ? -1 : 1),
     );
     for (const { event } of history) {
-      for (const decision of this.lane(event.program).engine.apply(event)) {
-        const streamId = referralStream(decision.referralId);
-        this.versions.set(
-          streamId,
-          (this.versions.get(streamId) ?? -1n) + BigInt(decision.events.length),
-        );
-      }
+      for (const decision of this.lane(event.program).engine.apply(event))
+        this.decisions.noteStored(decision);
     }
   }
 
