@@ -75,6 +75,11 @@ if (require.main === module) {
       process.stdout.write(
         `referral engine listening on ${engine.url} (store: ${config.EVENT_STORE})\n`,
       );
+      if (!config.ADMIN_API_KEY && !config.API_KEYS) {
+        process.stdout.write(
+          'no API keys configured: every request gets 401; set ADMIN_API_KEY or API_KEYS\n',
+        );
+      }
     })
     .catch((error: Error) => {
       process.stderr.write(`referral engine failed to start: ${error.message}\n`);
