@@ -19,7 +19,11 @@ export interface RecordedEvent<Data = unknown> {
   readonly streamId: string;
   /** 0-based position within its stream. */
   readonly streamPosition: bigint;
-  /** Position in the store's global order ($all); increases with every append. */
+  /**
+   * Position in the store's global order ($all): unique, increasing in the
+   * order readAll and subscriptions deliver; may have gaps (rolled-back
+   * appends on SQL, other streams on EventStoreDB). Use it with `after`.
+   */
   readonly globalPosition: bigint;
   readonly recordedAt: Date;
 }
@@ -61,8 +65,9 @@ export class WrongExpectedVersionError extends Error {
 export interface ReadAllOptions {
   /** Read events strictly after this global position (default: from the start). */
   readonly after?: bigint;
+  /** At most this many events (default 1000): page on with `after` = the last one's position. */
   readonly maxCount?: number;
-  /** Only streams whose id starts with one of these prefixes. */
+  /** Only streams whose id starts with one of these prefixes (matched literally). */
   readonly streamPrefixes?: readonly string[];
 }
 
@@ -91,7 +96,10 @@ export interface CheckpointStore {
 }
 
 export interface Subscription {
-  /** Resolves once the subscriber has caught up with everything appended before the call. */
+  /**
+   * Resolves once the subscriber has handled everything appended before the
+   * call (or once it stops). While a handler keeps failing, it waits.
+   */
   caughtUp(): Promise<void>;
   stop(): Promise<void>;
 }
@@ -114,7 +122,10 @@ export interface EventStore {
     options?: { from?: bigint; maxCount?: number },
   ): Promise<RecordedEvent[]>;
   readAll(options?: ReadAllOptions): Promise<RecordedEvent[]>;
-  /** Never skips an event, even one whose transaction commits after a later one. */
+  /**
+   * A catch-up subscription from the stored checkpoint. Never skips an event,
+   * even one whose transaction commits after a later one.
+   */
   subscribe(options: SubscriptionOptions): Subscription;
   readonly checkpoints: CheckpointStore;
   close(): Promise<void>;

@@ -12,7 +12,7 @@ import {
   WrongExpectedVersionError,
 } from './event-store.port';
 import { PollingSubscription } from './polling-subscription';
-import { versionMatches } from './sql/sql-event-store';
+import { versionMatches } from './expected-version';
 
 /** The event store in memory, with the same semantics, for tests of other code. */
 export class InMemoryEventStore implements EventStore {
@@ -37,41 +37,31 @@ export class InMemoryEventStore implements EventStore {
   }
 
   async appendBatch(writes: readonly StreamWrite[]): Promise<AppendResult[]> {
-    // Check every write before changing anything: all or nothing.
+    // Plan every write in order, as one transaction would see them, before changing anything.
+    const lengths = new Map<string, number>();
+    const ids = new Set<string>();
     const planned = writes.map((write) => {
-      const current = BigInt((this.streams.get(write.streamId)?.length ?? 0) - 1);
-      const seen = new Set<string>();
-      const fresh = write.events.filter(
-        (e) => !this.ids.has(e.eventId) && !seen.has(e.eventId) && seen.add(e.eventId),
-      );
-      if (fresh.length > 0 && !versionMatches(write.expectedVersion ?? 'any', current)) {
-        throw new WrongExpectedVersionError(
-          write.streamId,
-          write.expectedVersion ?? 'any',
-          current,
-        );
+      const length = lengths.get(write.streamId) ?? this.streams.get(write.streamId)?.length ?? 0;
+      const fresh: EventToAppend[] = [];
+      const duplicateIds: string[] = [];
+      for (const event of write.events) {
+        if (this.ids.has(event.eventId) || ids.has(event.eventId)) duplicateIds.push(event.eventId);
+        else {
+          fresh.push(event);
+          ids.add(event.eventId);
+        }
       }
-      return { write, fresh, current };
+      const expected = write.expectedVersion ?? 'any';
+      if (fresh.length > 0 && !versionMatches(expected, BigInt(length - 1))) {
+        throw new WrongExpectedVersionError(write.streamId, expected, BigInt(length - 1));
+      }
+      lengths.set(write.streamId, length + fresh.length);
+      return { write, fresh, duplicateIds };
     });
-    return planned.map(({ write, fresh }) => {
+    return planned.map(({ write, fresh, duplicateIds }) => {
       const stream = this.streams.get(write.streamId) ?? [];
       this.streams.set(write.streamId, stream);
-      for (const event of fresh) {
-        const recorded: RecordedEvent = {
-          eventId: event.eventId,
-          type: event.type,
-          data: structuredClone(event.data),
-          metadata: { ...(event.metadata ?? {}) },
-          streamId: write.streamId,
-          streamPosition: BigInt(stream.length),
-          globalPosition: BigInt(this.all.length),
-          recordedAt: new Date(),
-        };
-        stream.push(recorded);
-        this.all.push(recorded);
-        this.ids.add(event.eventId);
-      }
-      const duplicateIds = write.events.filter((e) => !fresh.includes(e)).map((e) => e.eventId);
+      for (const event of fresh) this.record(write.streamId, stream, event);
       return {
         appended: fresh.length,
         duplicates: duplicateIds.length,
@@ -79,6 +69,23 @@ export class InMemoryEventStore implements EventStore {
         streamVersion: BigInt(stream.length - 1),
       };
     });
+  }
+
+  private record(streamId: string, stream: RecordedEvent[], event: EventToAppend): void {
+    const recorded: RecordedEvent = {
+      eventId: event.eventId,
+      type: event.type,
+      // Copies, as a database would store them: later changes by the caller do not leak in.
+      data: structuredClone(event.data),
+      metadata: structuredClone(event.metadata ?? {}),
+      streamId,
+      streamPosition: BigInt(stream.length),
+      globalPosition: BigInt(this.all.length),
+      recordedAt: new Date(),
+    };
+    stream.push(recorded);
+    this.all.push(recorded);
+    this.ids.add(event.eventId);
   }
 
   async readStream(
@@ -107,12 +114,15 @@ export class InMemoryEventStore implements EventStore {
     return out;
   }
 
-  async headPosition(): Promise<bigint> {
-    return BigInt(this.all.length - 1);
+  async headPosition(streamPrefixes?: readonly string[]): Promise<bigint> {
+    const last = this.all.findLast(
+      (e) => !streamPrefixes || streamPrefixes.some((p) => e.streamId.startsWith(p)),
+    );
+    return last?.globalPosition ?? -1n;
   }
 
   subscribe(options: SubscriptionOptions): Subscription {
-    return new PollingSubscription(this, { pollMs: 5, ...options });
+    return new PollingSubscription(this, { pollIntervalMs: 5, retryDelayMs: 50, ...options });
   }
 
   async close(): Promise<void> {}

@@ -1,81 +1,84 @@
 import type {
+  CheckpointStore,
   EventStore,
-  RecordedEvent,
   Subscription,
   SubscriptionOptions,
 } from './event-store.port';
+import { SubscriptionProgress } from './subscription-progress';
 
 /** What a store offers a polling subscriber beyond the port. */
 export interface PollableStore extends Pick<EventStore, 'readAll' | 'checkpoints'> {
-  headPosition(): Promise<bigint>;
+  /** The position of the newest event stored now (of these streams only, when given), -1n if none. */
+  headPosition(streamPrefixes?: readonly string[]): Promise<bigint>;
 }
 
-const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+export interface PollingOptions {
+  /** Pause between reads that found nothing new (default 50 ms). */
+  readonly pollIntervalMs?: number;
+  /** Pause after a failed read or handler before trying again (default 500 ms). */
+  readonly retryDelayMs?: number;
+}
 
 /**
  * A catch-up subscription by polling: it reads past its checkpoint in global
- * order (the store's read never skips a late commit), hands each batch to the
- * handler, and stores the checkpoint only after the handler resolves. It
- * reads every stream and filters here, so its position passes events of
- * other streams too and `caughtUp` can compare with the store's head.
+ * order through `readAll` (whose SQL never passes a transaction that commits
+ * late), hands each batch to the handler, and stores the checkpoint only
+ * after the handler resolves: delivery is at least once, and a restart
+ * resumes after the last stored batch.
  */
 export class PollingSubscription implements Subscription {
-  private position = -1n;
-  private running = true;
+  private readonly progress = new SubscriptionProgress();
+  private readonly checkpoints: CheckpointStore;
   private readonly loop: Promise<void>;
-  private readonly started: Promise<void>;
 
   constructor(
     private readonly store: PollableStore,
-    private readonly options: SubscriptionOptions & { pollMs?: number; retryMs?: number },
+    private readonly options: SubscriptionOptions & PollingOptions,
   ) {
-    const checkpoints = options.checkpoints ?? store.checkpoints;
-    this.started = checkpoints.load(options.subscriptionId).then((p) => {
-      this.position = p ?? -1n;
-    });
-    this.loop = this.started.then(() => this.run());
+    this.checkpoints = options.checkpoints ?? store.checkpoints;
+    this.loop = this.run();
   }
 
   private async run(): Promise<void> {
-    const { batchSize = 500, pollMs = 20, retryMs = 500, streamPrefixes, handle } = this.options;
-    const checkpoints = this.options.checkpoints ?? this.store.checkpoints;
-    while (this.running) {
-      let batch: RecordedEvent[];
+    const { subscriptionId, streamPrefixes, batchSize = 500, handle } = this.options;
+    const { pollIntervalMs = 50, retryDelayMs = 500 } = this.options;
+    const progress = this.progress;
+    while (progress.running) {
       try {
-        batch = await this.store.readAll({ after: this.position, maxCount: batchSize });
-      } catch (error) {
-        this.options.onError?.(error);
-        await sleep(retryMs);
-        continue;
-      }
-      if (batch.length === 0) {
-        await sleep(pollMs);
-        continue;
-      }
-      const wanted = streamPrefixes
-        ? batch.filter((e) => streamPrefixes.some((prefix) => e.streamId.startsWith(prefix)))
-        : batch;
-      try {
-        if (wanted.length > 0) await handle(wanted);
+        if (progress.position === undefined) {
+          progress.moveTo((await this.checkpoints.load(subscriptionId)) ?? -1n);
+        }
+        const batch = await this.store.readAll({
+          after: progress.position,
+          maxCount: batchSize,
+          streamPrefixes,
+        });
+        if (batch.length === 0) {
+          await progress.pause(pollIntervalMs);
+          continue;
+        }
+        await handle(batch);
         const last = batch[batch.length - 1].globalPosition;
-        await checkpoints.store(this.options.subscriptionId, last);
-        this.position = last;
+        await this.checkpoints.store(subscriptionId, last);
+        progress.moveTo(last);
       } catch (error) {
-        // The same batch comes again: delivery is at least once.
+        // Nothing moved: the same batch comes again after the pause.
         this.options.onError?.(error);
-        await sleep(retryMs);
+        await progress.pause(retryDelayMs);
       }
     }
   }
 
+  /** Resolves once every event stored before the call has been handled (or the subscription stops). */
   async caughtUp(): Promise<void> {
-    await this.started;
-    const head = await this.store.headPosition();
-    while (this.running && this.position < head) await sleep(5);
+    const head = await this.store.headPosition(this.options.streamPrefixes);
+    this.progress.wake(); // read now rather than after the poll interval
+    await this.progress.reached(head);
   }
 
   async stop(): Promise<void> {
-    this.running = false;
+    this.progress.stop();
     await this.loop;
+    this.progress.notify();
   }
 }

@@ -1,11 +1,29 @@
-import { ANY, NO_STREAM, STREAM_EXISTS } from '@eventstore/db-client';
+import { ANY, NO_STREAM, START, STREAM_EXISTS } from '@eventstore/db-client';
 import {
+  CHECKPOINT_STREAM_PREFIX,
   EVENT_ID_KEY,
+  fromCurrentRevision,
   isOwnStream,
+  streamFilterFor,
   toExpectedRevision,
+  toReadPosition,
   toRecordedEvent,
   uuidOf,
 } from './eventstoredb-mapping';
+
+const recorded = (overrides: object = {}) =>
+  ({
+    streamId: 'account:kallyai:bob',
+    id: uuidOf('billing-1'),
+    isJson: true,
+    revision: 3n,
+    type: 'payment.succeeded',
+    created: new Date('2026-01-01T00:00:00Z'),
+    data: { amount: 2900 },
+    metadata: { [EVENT_ID_KEY]: 'billing-1', receivedAt: 'x' },
+    position: { commit: 118n, prepare: 118n },
+    ...overrides,
+  }) as never;
 
 describe('EventStoreDB mapping', () => {
   it('maps expected versions onto expected revisions', () => {
@@ -15,28 +33,23 @@ describe('EventStoreDB mapping', () => {
     expect(toExpectedRevision(-1n)).toBe(NO_STREAM);
     expect(toExpectedRevision('stream_exists')).toBe(STREAM_EXISTS);
     expect(toExpectedRevision(4n)).toBe(4n);
+    expect(fromCurrentRevision(NO_STREAM)).toBe(-1n);
+    expect(fromCurrentRevision(7n)).toBe(7n);
   });
 
-  it('derives the same version-5 UUID from the same event id, and different ones from different ids', () => {
-    const uuid = uuidOf('billing-abc');
-    expect(uuid).toMatch(/^[0-9a-f]{8}-[0-9a-f]{4}-5[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/);
-    expect(uuidOf('billing-abc')).toBe(uuid);
-    expect(uuidOf('billing-abd')).not.toBe(uuid);
+  it('derives a stable RFC 9562 version-5 UUID from an event id', () => {
+    // Pinned (computed independently with Python's uuid.uuid5): changing the derivation
+    // would make every event already in a store look new to the idempotency check.
+    expect(uuidOf('billing-abc')).toBe('0637aaa7-ac5a-575a-87cc-234396115cf4');
+    expect(uuidOf('é')).toBe('e126e721-a526-54b5-95dc-9c005f8701da');
+    expect(uuidOf('billing-abd')).not.toBe(uuidOf('billing-abc'));
+    expect(uuidOf('x')).toMatch(
+      /^[0-9a-f]{8}-[0-9a-f]{4}-5[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/,
+    );
   });
 
-  it('restores our event id and metadata from a recorded event', () => {
-    const recorded = toRecordedEvent({
-      streamId: 'account:kallyai:bob',
-      id: uuidOf('billing-1'),
-      isJson: true,
-      revision: 3n,
-      type: 'payment.succeeded',
-      created: new Date('2026-01-01T00:00:00Z'),
-      data: { amount: 2900 },
-      metadata: { [EVENT_ID_KEY]: 'billing-1', receivedAt: 'x' },
-      position: { commit: 120n, prepare: 118n },
-    } as never);
-    expect(recorded).toEqual({
+  it('restores our event id and metadata, and takes the commit position as global position', () => {
+    expect(toRecordedEvent(recorded())).toEqual({
       eventId: 'billing-1',
       type: 'payment.succeeded',
       data: { amount: 2900 },
@@ -48,9 +61,38 @@ describe('EventStoreDB mapping', () => {
     });
   });
 
-  it("keeps the server's own streams away from the engine", () => {
+  it('gives events without a log position (stream reads of old servers) position -1', () => {
+    expect(toRecordedEvent(recorded({ position: undefined })).globalPosition).toBe(-1n);
+    const unknown = { commit: 2n ** 64n - 1n, prepare: 2n ** 64n - 1n };
+    expect(toRecordedEvent(recorded({ position: unknown })).globalPosition).toBe(-1n);
+  });
+
+  it('falls back to the UUID for events written by others', () => {
+    expect(toRecordedEvent(recorded({ metadata: undefined }))).toMatchObject({
+      eventId: uuidOf('billing-1'),
+      metadata: {},
+    });
+  });
+
+  it('reads $all from the start, or from the position of the last event read', () => {
+    expect(toReadPosition(-1n)).toBe(START);
+    expect(toReadPosition(118n)).toEqual({ commit: 118n, prepare: 118n });
+  });
+
+  it("keeps the server's own streams and our checkpoint streams away from the engine", () => {
     expect(isOwnStream('$stats-0')).toBe(false);
+    expect(isOwnStream(`${CHECKPOINT_STREAM_PREFIX}projector`)).toBe(false);
     expect(isOwnStream('account:x')).toBe(true);
     expect(isOwnStream('account:x', ['referral:'])).toBe(false);
+    expect(isOwnStream('referral:x', ['account:', 'referral:'])).toBe(true);
+  });
+
+  it('filters subscriptions on the server: by prefix, else every stream of ours', () => {
+    expect(streamFilterFor(['account:'])).toMatchObject({ prefixes: ['account:'] });
+    const { regex } = streamFilterFor() as { regex: string };
+    const everyOwn = new RegExp(regex); // .NET and JavaScript agree on this lookahead
+    expect(everyOwn.test('account:x')).toBe(true);
+    expect(everyOwn.test('$stats-0')).toBe(false);
+    expect(everyOwn.test(`${CHECKPOINT_STREAM_PREFIX}projector`)).toBe(false);
   });
 });

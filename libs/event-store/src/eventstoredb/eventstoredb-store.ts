@@ -7,6 +7,7 @@ import {
   StreamNotFoundError,
   WrongExpectedVersionError as EsdbWrongExpectedVersion,
 } from '@eventstore/db-client';
+import type { ReadPosition } from '@eventstore/db-client';
 import {
   AppendResult,
   CheckpointStore,
@@ -20,40 +21,50 @@ import {
   SubscriptionOptions,
   WrongExpectedVersionError,
 } from '../event-store.port';
-import { PollingSubscription } from '../polling-subscription';
-import { SqlCheckpointStore } from '../sql/sql-checkpoint-store';
-import type { SqlDatabase } from '../sql/sql-driver';
+import type { PollingOptions } from '../polling-subscription';
+import { EventStoreDbCheckpointStore } from './eventstoredb-checkpoint-store';
 import {
   EVENT_ID_KEY,
+  fromCurrentRevision,
   isOwnStream,
   toExpectedRevision,
+  toReadPosition,
   toRecordedEvent,
   uuidOf,
 } from './eventstoredb-mapping';
+import { EventStoreDbSubscription } from './eventstoredb-subscription';
+
+export interface EventStoreDbOptions extends PollingOptions {
+  /** Where subscriptions keep checkpoints. Default: one stream per subscription in EventStoreDB. */
+  readonly checkpoints?: CheckpointStore;
+}
+
+/** $all is read a page at a time and filtered here: the 6.x client's readAll takes no server filter. */
+const PAGE = 500;
 
 /**
- * The event store on EventStoreDB. Appends are atomic per stream; a batch
- * across streams goes stream by stream, and is safe to retry whole because a
- * repeat of the same event ids is a no-op on the server. Checkpoints live in
- * the SQL database beside the read models.
+ * The event store on EventStoreDB. Appends are atomic per stream only: a
+ * batch across streams goes stream by stream, and is safe to retry whole
+ * because a repeat of the same event ids is a no-op.
+ *
+ * Duplicates, as far as the server allows: ids already in the target stream
+ * (read before the append) are reported and skipped. The server's own
+ * idempotence covers a concurrent repeat, but then reports nothing, and it
+ * is per stream: the same event id appended to another stream is stored
+ * again (the SQL stores refuse it anywhere).
  */
 export class EventStoreDbStore implements EventStore {
   readonly checkpoints: CheckpointStore;
 
-  private constructor(
+  constructor(
     private readonly client: EventStoreDBClient,
-    sql: SqlDatabase,
-    schema: string,
+    private readonly options: EventStoreDbOptions = {},
   ) {
-    this.checkpoints = new SqlCheckpointStore(sql, schema);
+    this.checkpoints = options.checkpoints ?? new EventStoreDbCheckpointStore(client);
   }
 
-  static connect(connectionString: string, sql: SqlDatabase, schema: string): EventStoreDbStore {
-    return new EventStoreDbStore(
-      EventStoreDBClient.connectionString(connectionString),
-      sql,
-      schema,
-    );
+  static connect(connectionString: string, options: EventStoreDbOptions = {}): EventStoreDbStore {
+    return new EventStoreDbStore(EventStoreDBClient.connectionString(connectionString), options);
   }
 
   async appendToStream(
@@ -61,18 +72,20 @@ export class EventStoreDbStore implements EventStore {
     events: readonly EventToAppend[],
     options: { expectedVersion?: ExpectedVersion } = {},
   ): Promise<AppendResult> {
-    const before = await this.knownIds(streamId, events);
-    const fresh = events.filter(
-      (e, i) => !before.has(e.eventId) && events.findIndex((o) => o.eventId === e.eventId) === i,
-    );
-    if (fresh.length === 0) {
-      return {
-        appended: 0,
-        duplicates: events.length,
-        duplicateIds: events.map((e) => e.eventId),
-        streamVersion: await this.version(streamId),
-      };
+    const { version, ids } = await this.streamState(streamId);
+    const fresh: EventToAppend[] = [];
+    const duplicateIds: string[] = [];
+    for (const event of events) {
+      if (ids.has(event.eventId)) duplicateIds.push(event.eventId);
+      else {
+        fresh.push(event);
+        ids.add(event.eventId);
+      }
     }
+    if (fresh.length === 0) {
+      return { appended: 0, duplicates: duplicateIds.length, duplicateIds, streamVersion: version };
+    }
+    const expected = options.expectedVersion ?? 'any';
     try {
       const result = await this.client.appendToStream(
         streamId,
@@ -80,13 +93,12 @@ export class EventStoreDbStore implements EventStore {
           jsonEvent({
             id: uuidOf(e.eventId),
             type: e.type,
-            data: e.data as never,
+            data: (e.data ?? null) as never,
             metadata: { ...(e.metadata ?? {}), [EVENT_ID_KEY]: e.eventId },
           }),
         ),
-        { expectedRevision: toExpectedRevision(options.expectedVersion) },
+        { expectedRevision: toExpectedRevision(expected) },
       );
-      const duplicateIds = events.filter((e) => !fresh.includes(e)).map((e) => e.eventId);
       return {
         appended: fresh.length,
         duplicates: duplicateIds.length,
@@ -97,8 +109,8 @@ export class EventStoreDbStore implements EventStore {
       if (error instanceof EsdbWrongExpectedVersion) {
         throw new WrongExpectedVersionError(
           streamId,
-          options.expectedVersion ?? 'any',
-          await this.version(streamId),
+          expected,
+          fromCurrentRevision(error.actualVersion),
         );
       }
       throw error;
@@ -107,12 +119,9 @@ export class EventStoreDbStore implements EventStore {
 
   async appendBatch(writes: readonly StreamWrite[]): Promise<AppendResult[]> {
     const results: AppendResult[] = [];
-    for (const write of writes)
-      results.push(
-        await this.appendToStream(write.streamId, write.events, {
-          expectedVersion: write.expectedVersion,
-        }),
-      );
+    for (const { streamId, events, expectedVersion } of writes) {
+      results.push(await this.appendToStream(streamId, events, { expectedVersion }));
+    }
     return results;
   }
 
@@ -126,7 +135,7 @@ export class EventStoreDbStore implements EventStore {
         fromRevision: options.from ?? START,
         maxCount: options.maxCount ?? Number.MAX_SAFE_INTEGER,
       })) {
-        if (resolved.event) out.push(toRecordedEvent(resolved.event as never));
+        if (resolved.event) out.push(toRecordedEvent(resolved.event));
       }
     } catch (error) {
       if (error instanceof StreamNotFoundError) return [];
@@ -136,65 +145,65 @@ export class EventStoreDbStore implements EventStore {
   }
 
   async readAll(options: ReadAllOptions = {}): Promise<RecordedEvent[]> {
-    const out: RecordedEvent[] = [];
-    const after = options.after ?? -1n;
     const max = options.maxCount ?? 1000;
-    const from = after < 0n ? START : { commit: after, prepare: after };
-    for await (const resolved of this.client.readAll({ fromPosition: from, maxCount: max + 1 })) {
-      const event = resolved.event;
-      if (!event || !isOwnStream(event.streamId, options.streamPrefixes)) continue;
-      const recorded = toRecordedEvent(event as never);
-      if (recorded.globalPosition <= after) continue;
-      out.push(recorded);
-      if (out.length >= max) break;
+    const out: RecordedEvent[] = [];
+    let cursor = options.after ?? -1n;
+    for (;;) {
+      let read = 0;
+      for await (const { event } of this.client.readAll({
+        fromPosition: toReadPosition(cursor),
+        maxCount: PAGE,
+      })) {
+        read++;
+        const position = event?.position?.commit;
+        if (!event || position === undefined || position <= cursor) continue;
+        cursor = position;
+        if (isOwnStream(event.streamId, options.streamPrefixes)) out.push(toRecordedEvent(event));
+        if (out.length >= max) return out;
+      }
+      if (read < PAGE) return out;
     }
-    return out;
   }
 
-  async headPosition(): Promise<bigint> {
-    for await (const resolved of this.client.readAll({
-      fromPosition: END,
-      direction: BACKWARDS,
-      maxCount: 1,
-    })) {
-      return resolved.event?.position?.prepare ?? -1n;
+  /** The newest event of ours (of these streams, when given), found by reading $all backwards. */
+  async headPosition(streamPrefixes?: readonly string[]): Promise<bigint> {
+    let from: ReadPosition = END;
+    for (;;) {
+      let read = 0;
+      for await (const { event } of this.client.readAll({
+        fromPosition: from,
+        direction: BACKWARDS,
+        maxCount: PAGE,
+      })) {
+        read++;
+        if (!event) continue;
+        if (isOwnStream(event.streamId, streamPrefixes))
+          return toRecordedEvent(event).globalPosition;
+        from = event.position;
+      }
+      if (read < PAGE) return -1n;
     }
-    return -1n;
   }
 
-  /**
-   * A catch-up subscription by polling `$all` from the stored checkpoint:
-   * a dropped connection is just a failed poll, retried after a pause.
-   */
   subscribe(options: SubscriptionOptions): Subscription {
-    return new PollingSubscription(this, options);
+    const { pollIntervalMs, retryDelayMs } = this.options;
+    return new EventStoreDbSubscription(this.client, this, this.checkpoints, {
+      pollIntervalMs,
+      retryDelayMs,
+      ...options,
+    });
   }
 
   async close(): Promise<void> {
     await this.client.dispose();
   }
 
-  private async version(streamId: string): Promise<bigint> {
-    try {
-      for await (const resolved of this.client.readStream(streamId, {
-        fromRevision: END,
-        direction: BACKWARDS,
-        maxCount: 1,
-      })) {
-        return resolved.event?.revision ?? -1n;
-      }
-    } catch (error) {
-      if (!(error instanceof StreamNotFoundError)) throw error;
-    }
-    return -1n;
-  }
-
-  /** Which of these ids the stream holds already (EventStoreDB checks ids per stream). */
-  private async knownIds(streamId: string, events: readonly EventToAppend[]): Promise<Set<string>> {
-    const wanted = new Set(events.map((e) => e.eventId));
-    const known = new Set<string>();
-    for (const event of await this.readStream(streamId))
-      if (wanted.has(event.eventId)) known.add(event.eventId);
-    return known;
+  /** The stream's version and the event ids it holds (EventStoreDB checks ids per stream). */
+  private async streamState(streamId: string): Promise<{ version: bigint; ids: Set<string> }> {
+    const events = await this.readStream(streamId);
+    return {
+      version: events.length > 0 ? events[events.length - 1].streamPosition : -1n,
+      ids: new Set(events.map((e) => e.eventId)),
+    };
   }
 }

@@ -1,24 +1,24 @@
-import { PgliteDatabase } from '../sql/pglite-driver';
-import { createEventStoreSchema } from '../sql/event-store.schema';
 import { eventStoreContract } from '../testing/event-store.contract';
 import { EventStoreDbStore } from './eventstoredb-store';
 
 const CONNECTION = process.env.EVENTSTORE_CONNECTION_STRING;
 
 if (!CONNECTION) {
-  // No EventStoreDB server here: say so instead of passing silently.
-  describe.skip('EventStoreDB event store (skipped: EVENTSTORE_CONNECTION_STRING is not set; `docker compose up -d eventstoredb`)', () => {
-    it('runs the shared contract suite', () => undefined);
-  });
-} else {
+  // No server configured (none can run on the build machines): say so instead of passing silently.
+  process.stdout.write(
+    'EventStoreDB contract suite skipped: EVENTSTORE_CONNECTION_STRING is not set ' +
+      '(e.g. `docker compose up -d eventstoredb` and esdb://localhost:2113?tls=false)\n',
+  );
+}
+
+(CONNECTION ? describe : describe.skip)('EventStoreDB (needs EVENTSTORE_CONNECTION_STRING)', () => {
   eventStoreContract(
     'EventStoreDB',
     async () => {
-      const sql = await PgliteDatabase.open('memory://');
-      await createEventStoreSchema(sql, 'esdb');
-      const store = EventStoreDbStore.connect(CONNECTION, sql, 'esdb');
-      return { store, cleanup: async () => (await store.close(), await sql.close()) };
+      // Checkpoints in EventStoreDB itself, the adapter's default.
+      const store = EventStoreDbStore.connect(CONNECTION as string);
+      return { store, cleanup: () => store.close() };
     },
     { atomicBatches: false }, // EventStoreDB appends atomically per stream only
   );
-}
+});

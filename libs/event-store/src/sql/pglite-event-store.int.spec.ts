@@ -1,11 +1,14 @@
+import { createEventStore } from '../create-event-store';
 import { eventStoreContract } from '../testing/event-store.contract';
-import { createEventStoreSchema } from './event-store.schema';
-import { PgliteDatabase } from './pglite-driver';
-import { SqlEventStore } from './sql-event-store';
 
-// PGlite is one connection: the late-commit case needs real PostgreSQL (postgres-event-store.int.spec.ts).
+// One in-memory PGlite for the whole suite (it takes seconds to start), opened
+// through the factory, whose store closes it. PGlite is a single connection,
+// so the late-commit case runs on real PostgreSQL only (postgres-event-store.int.spec.ts).
 eventStoreContract('PGlite', async () => {
-  const db = await PgliteDatabase.open('memory://');
-  await createEventStoreSchema(db, 'contract');
-  return { store: new SqlEventStore(db, 'contract'), cleanup: () => db.close() };
+  const store = await createEventStore({
+    kind: 'pglite',
+    dataDir: 'memory://',
+    schema: 'contract',
+  });
+  return { store, cleanup: () => store.close() };
 });
