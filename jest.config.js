@@ -14,6 +14,7 @@ module.exports = {
   moduleNameMapper: {
     '^@referrals/(contracts|domain|event-store|ingestion|projections|process-manager|runtime|rewards)$':
       '<rootDir>/libs/$1/src/index.ts',
+    '^@referrals/worker$': '<rootDir>/apps/worker/src/index.ts',
   },
   modulePathIgnorePatterns: ['<rootDir>/.*/dist/'],
   testTimeout: 30000,

@@ -12,6 +12,7 @@ import { QueueAdmin } from './queue-admin';
 import type { Runtime } from '@referrals/runtime';
 import {
   CASH_APPROVALS,
+  CONFIG,
   EVENT_STORE,
   INGESTOR,
   PAYOUTS,
@@ -21,10 +22,10 @@ import {
   REFERRAL_CODES,
 } from './tokens';
 
-/** The HTTP edge: controllers over the runtime's parts, which are built outside Nest. */
+/** The HTTP edge: controllers over the runtime's parts, which are built outside Nest. Needs QueuesModule. */
 @Module({})
 export class AppModule {
-  static forRuntime(config: AppConfig, runtime: Runtime, queues: QueueAdmin): DynamicModule {
+  static forRuntime(config: AppConfig, runtime: Runtime): DynamicModule {
     return {
       module: AppModule,
       imports: [
@@ -54,7 +55,8 @@ export class AppModule {
         { provide: PROGRAMS, useValue: runtime.programs },
         { provide: PAYOUTS, useValue: runtime.payout },
         { provide: CASH_APPROVALS, useValue: runtime.cash },
-        { provide: QueueAdmin, useValue: queues },
+        { provide: CONFIG, useValue: config },
+        QueueAdmin,
         { provide: READINESS, useValue: () => runtime.ready() },
       ],
     };

@@ -1,30 +1,25 @@
 import 'reflect-metadata';
+import { Module } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { FastifyAdapter, NestFastifyApplication } from '@nestjs/platform-fastify';
 import { Logger } from 'nestjs-pino';
-import {
-  AppConfig,
-  connectRedis,
-  createRuntime,
-  loadConfig,
-  RunningWorker,
-  Runtime,
-  startWorker,
-} from '@referrals/runtime';
+import { AppConfig, connectRedis, createRuntime, loadConfig, Runtime } from '@referrals/runtime';
+import { QueuesModule, WorkerControl, WorkerModule } from '@referrals/worker';
 import { AppModule } from './app.module';
-import { QueueAdmin } from './queue-admin';
 
 export interface RunningEngine {
   readonly app: NestFastifyApplication;
   readonly runtime: Runtime;
-  readonly worker?: RunningWorker;
+  /** The worker beside the API (RUN_WORKER), for whoever needs to wait on it. */
+  readonly worker?: WorkerControl;
   readonly url: string;
   close(): Promise<void>;
 }
 
 /**
- * Builds the HTTP API over a runtime; with RUN_WORKER the worker (process
- * manager, payouts) runs in the same process, as PGlite needs.
+ * One Nest application: the HTTP API over a runtime, and with RUN_WORKER the
+ * worker (process manager, queue processors) in the same process, as PGlite
+ * needs.
  */
 export async function startEngine(
   config: AppConfig,
@@ -34,32 +29,33 @@ export async function startEngine(
   // Without Redis there are no queues: say so at once, before opening anything.
   const redis = await connectRedis(config.REDIS_URL);
   const parts = runtime ?? (await createRuntime(config));
-  const queues = new QueueAdmin(redis, config);
-  const app = await NestFactory.create<NestFastifyApplication>(
-    AppModule.forRuntime(config, parts, queues),
+  let app: NestFastifyApplication | undefined;
+  const onError = (error: unknown) => app?.get(Logger).error(error);
+  @Module({
+    imports: [
+      QueuesModule.forRoot(redis, config.QUEUE_PREFIX),
+      AppModule.forRuntime(config, parts),
+      ...(config.RUN_WORKER ? [WorkerModule.forRuntime(config, parts, { clock, onError })] : []),
+    ],
+  })
+  class EngineModule {}
+  app = await NestFactory.create<NestFastifyApplication>(
+    EngineModule,
     new FastifyAdapter({ bodyLimit: config.BODY_LIMIT_BYTES }),
     { bufferLogs: true },
   );
   app.useLogger(app.get(Logger));
-  const worker = config.RUN_WORKER
-    ? await startWorker(config, parts, {
-        redis,
-        clock,
-        onError: (error) => app.get(Logger).error(error),
-      })
-    : undefined;
   await app.listen(config.PORT, config.HOST);
   const url = await app.getUrl();
+  const running = app;
   return {
-    app,
+    app: running,
     runtime: parts,
-    worker,
+    worker: config.RUN_WORKER ? running.get(WorkerControl) : undefined,
     url: url.replace('[::1]', 'localhost'),
     async close() {
-      await app.close();
-      await queues.close();
-      await worker?.stop(); // it quits the shared Redis connection
-      if (!worker) await redis.quit();
+      await running.close(); // stops the worker, its processors and the queues
+      await redis.quit();
       if (!runtime) await parts.close();
     },
   };

@@ -1,23 +1,25 @@
-import { Queue } from 'bullmq';
-import type { Redis } from 'ioredis';
-import { DELIVERY_QUEUE, Deliveries, PAYOUT_QUEUE } from '@referrals/rewards';
+import { InjectQueue } from '@nestjs/bullmq';
+import { Inject, Injectable } from '@nestjs/common';
+import type { Queue } from 'bullmq';
 import { TIMER_QUEUE } from '@referrals/process-manager';
+import { DELIVERY_QUEUE, Deliveries, PAYOUT_QUEUE } from '@referrals/rewards';
 import type { AppConfig } from '@referrals/runtime';
+import { CONFIG } from './tokens';
 
 /** What the admin API sees of the queues: dead deliveries to retry, and counts for metrics. */
+@Injectable()
 export class QueueAdmin {
   readonly deliveries: Deliveries;
   private readonly queues: Queue[];
 
-  constructor(connection: Redis, config: AppConfig) {
-    this.deliveries = new Deliveries({
-      connection,
-      prefix: config.QUEUE_PREFIX,
-      endpoints: config.WEBHOOKS,
-    });
-    this.queues = [PAYOUT_QUEUE, TIMER_QUEUE].map(
-      (name) => new Queue(name, { connection, prefix: config.QUEUE_PREFIX }),
-    );
+  constructor(
+    @Inject(CONFIG) config: AppConfig,
+    @InjectQueue(PAYOUT_QUEUE) payouts: Queue,
+    @InjectQueue(TIMER_QUEUE) timers: Queue,
+    @InjectQueue(DELIVERY_QUEUE) deliveries: Queue,
+  ) {
+    this.deliveries = new Deliveries(deliveries, config.WEBHOOKS);
+    this.queues = [payouts, timers, deliveries];
   }
 
   async metrics(): Promise<Record<string, Record<string, number>>> {
@@ -30,11 +32,6 @@ export class QueueAdmin {
           ] as const,
       ),
     );
-    return { ...Object.fromEntries(counts), [DELIVERY_QUEUE]: await this.deliveries.counts() };
-  }
-
-  async close(): Promise<void> {
-    await this.deliveries.close();
-    await Promise.all(this.queues.map((q) => q.close()));
+    return Object.fromEntries(counts);
   }
 }

@@ -7,3 +7,4 @@ export const PROGRAMS = Symbol('PROGRAMS');
 export const READINESS = Symbol('READINESS');
 export const PAYOUTS = Symbol('PAYOUTS');
 export const CASH_APPROVALS = Symbol('CASH_APPROVALS');
+export const CONFIG = Symbol('CONFIG');

@@ -1,4 +1,5 @@
-import { createRuntime, loadConfig, startWorker } from '@referrals/runtime';
+import { createRuntime, loadConfig } from '@referrals/runtime';
+import { startWorker } from './start-worker';
 
 /**
  * The worker alone, for deployments where API and worker run apart (PostgreSQL

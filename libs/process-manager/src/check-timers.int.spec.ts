@@ -1,17 +1,22 @@
 import { randomUUID } from 'node:crypto';
+import { Queue, Worker } from 'bullmq';
 import IORedis from 'ioredis';
-import { CheckTimers } from './check-timers';
+import { CheckTimers, TIMER_QUEUE } from './check-timers';
 
 describe('check timers on BullMQ (real Redis)', () => {
   let redis: IORedis;
   let timers: CheckTimers;
+  let queue: Queue;
+  let prefix: string;
   beforeAll(() => {
     redis = new IORedis('redis://127.0.0.1:6379', { maxRetriesPerRequest: null });
   });
   beforeEach(() => {
-    timers = new CheckTimers({ connection: redis, prefix: `timers-${randomUUID()}` });
+    prefix = `timers-${randomUUID()}`;
+    queue = new Queue(TIMER_QUEUE, { connection: redis, prefix });
+    timers = new CheckTimers(queue);
   });
-  afterEach(() => timers.close());
+  afterEach(() => queue.close());
   afterAll(() => redis.quit());
 
   it('wakes the process manager once the check is due, not before, once per timer', async () => {
@@ -21,7 +26,10 @@ describe('check timers on BullMQ (real Redis)', () => {
     expect(await timers.raw.getJobCountByTypes('delayed')).toBe(1);
 
     const wakes: number[] = [];
-    const worker = timers.work(async () => void wakes.push(Date.now()));
+    const worker = new Worker(TIMER_QUEUE, async () => void wakes.push(Date.now()), {
+      connection: redis,
+      prefix,
+    });
     await new Promise((resolve) => setTimeout(resolve, 200));
     expect(wakes).toEqual([]);
     for (let i = 0; i < 100 && wakes.length === 0; i++)

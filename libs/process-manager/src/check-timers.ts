@@ -1,5 +1,4 @@
-import { Queue, Worker } from 'bullmq';
-import type { Redis } from 'ioredis';
+import type { JobsOptions, Queue } from 'bullmq';
 
 export const TIMER_QUEUE = 'timers';
 
@@ -7,6 +6,13 @@ export interface DueCheck {
   readonly timerId: string;
   readonly dueAt: string;
 }
+
+const TIMER_JOB_OPTIONS: JobsOptions = {
+  // Kept a day so the same timer scheduled again (a restart re-derives them) is one job.
+  removeOnComplete: { age: 86_400 },
+  removeOnFail: { age: 7 * 86_400 },
+  attempts: 5,
+};
 
 /**
  * A delayed BullMQ job per scheduled check (the third-month check), its id
@@ -17,53 +23,28 @@ export interface DueCheck {
  * history at start-up, and its wall-clock sweep fires them when quiet.
  */
 export class CheckTimers {
-  private readonly queue: Queue;
-
   constructor(
-    private readonly options: {
-      connection: Redis;
-      prefix?: string;
-      clock?: () => number;
-      onError?: (e: unknown) => void;
-    },
-  ) {
-    this.queue = new Queue(TIMER_QUEUE, {
-      connection: options.connection,
-      prefix: options.prefix,
-      defaultJobOptions: {
-        removeOnComplete: { age: 86_400 },
-        removeOnFail: { age: 7 * 86_400 },
-        attempts: 5,
-      },
-    });
-  }
+    private readonly queue: Queue,
+    private readonly clock: () => number = Date.now,
+  ) {}
 
   async schedule(checks: readonly DueCheck[]): Promise<void> {
     if (checks.length === 0) return;
-    const now = (this.options.clock ?? Date.now)();
+    const now = this.clock();
     await this.queue.addBulk(
       checks.map((check) => ({
         name: 'check',
         data: check,
-        opts: { jobId: check.timerId, delay: Math.max(0, Date.parse(check.dueAt) - now) },
+        opts: {
+          ...TIMER_JOB_OPTIONS,
+          jobId: check.timerId,
+          delay: Math.max(0, Date.parse(check.dueAt) - now),
+        },
       })),
     );
   }
 
-  work(wake: () => Promise<void>): Worker {
-    const worker = new Worker(TIMER_QUEUE, () => wake(), {
-      connection: this.options.connection,
-      prefix: this.options.prefix,
-    });
-    worker.on('error', (error) => this.options.onError?.(error));
-    return worker;
-  }
-
   get raw(): Queue {
     return this.queue;
-  }
-
-  close(): Promise<void> {
-    return this.queue.close();
   }
 }

@@ -59,6 +59,7 @@ export class ReferralProcessManager {
   private work: Promise<void> = Promise.resolve();
   private receivedUpTo = -1n;
   private storedCheckpoint?: bigint;
+  private stopped = false;
 
   constructor(private readonly options: ProcessManagerOptions) {
     this.decisions = new DecisionLog(options.store);
@@ -91,10 +92,12 @@ export class ReferralProcessManager {
 
   /** A due check's timer went off: apply what may be applied and fire what is due. */
   wake(): Promise<void> {
+    if (this.stopped) return Promise.resolve();
     return this.serially(() => this.flush());
   }
 
   async stop(): Promise<void> {
+    this.stopped = true;
     if (this.ticker) clearInterval(this.ticker);
     await this.subscription?.stop();
     await this.work;
@@ -168,13 +171,25 @@ export class ReferralProcessManager {
       checkpoint: { name: PROCESS_MANAGER, position: checkpoint },
     });
     this.storedCheckpoint = checkpoint;
-    const earned = decisions.flatMap((d) =>
-      d.events.flatMap((e) => (e.type === 'RewardEarned' ? [e.data.rewardId] : [])),
-    );
-    // Payout is told after the decisions and views are stored; if the queue is down,
-    // the payout sweep finds these rewards in the read model later.
+    const earned: string[] = [];
+    const checks: DueCheck[] = [];
+    for (const event of decisions.flatMap((d) => d.events)) {
+      if (event.type === 'RewardEarned') earned.push(event.data.rewardId);
+      else if (event.type === 'CheckScheduled')
+        checks.push({ timerId: event.data.timerId, dueAt: event.data.dueAt });
+    }
+    // The queues are told after the decisions and views are stored; if Redis is down,
+    // the payout sweep finds these rewards in the read model later, and the timers
+    // are re-derived from the engine (`pendingChecks`).
     if (earned.length > 0)
       await this.options.onRewardsEarned?.(earned).catch((e) => this.options.onError?.(e));
+    if (checks.length > 0)
+      await this.options.onChecksScheduled?.(checks).catch((e) => this.options.onError?.(e));
+  }
+
+  /** Every check scheduled and not yet fired, re-derived from the history: what Redis should hold. */
+  pendingChecks(): DueCheck[] {
+    return [...this.lanes.values()].flatMap((lane) => lane.engine.pendingChecks());
   }
 
   /** Every account event at or before this position has been applied. */

@@ -1,8 +1,10 @@
 import { randomUUID } from 'node:crypto';
 import { createServer, IncomingMessage, Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { Queue, Worker } from 'bullmq';
 import IORedis from 'ioredis';
-import { Deliveries } from './deliveries';
+import { DELIVERY_QUEUE, Deliveries, DeliveryRetries } from './deliveries';
+import { deliveryJobHandler, WebhookEndpoint, WebhookSender } from './webhook-sender';
 import { SIGNATURE_HEADER, verifySignature } from './webhook-signature';
 
 interface Received {
@@ -39,6 +41,23 @@ describe('signed webhook deliveries (real Redis, real HTTP receiver)', () => {
   });
   afterAll(() => redis.quit());
 
+  /** The deliveries queue and a plain BullMQ worker running the processor's handler. */
+  const deliveriesTo = (endpoints: Record<string, WebhookEndpoint>, retries: DeliveryRetries) => {
+    const prefix = `deliveries-${randomUUID()}`;
+    const queue = new Queue(DELIVERY_QUEUE, { connection: redis, prefix });
+    const worker = new Worker(DELIVERY_QUEUE, deliveryJobHandler(new WebhookSender(endpoints)), {
+      connection: redis,
+      prefix,
+    });
+    return {
+      deliveries: new Deliveries(queue, endpoints, retries),
+      close: async () => {
+        await worker.close();
+        await queue.close();
+      },
+    };
+  };
+
   const delivery = {
     deliveryId: 'reward.paid-rw_1',
     program: 'callrail',
@@ -48,17 +67,13 @@ describe('signed webhook deliveries (real Redis, real HTTP receiver)', () => {
 
   it('signs each delivery, retries a failing endpoint, and keeps the idempotency key', async () => {
     const hook = await receiver([500, 503]);
-    const deliveries = new Deliveries({
-      connection: redis,
-      prefix: `deliveries-${randomUUID()}`,
-      endpoints: { callrail: { url: hook.url, secret: 'whsec_test' } },
-      backoffMs: 20,
-    });
-    const worker = deliveries.work();
+    const { deliveries, close } = deliveriesTo(
+      { callrail: { url: hook.url, secret: 'whsec_test' } },
+      { backoffMs: 20 },
+    );
     await deliveries.enqueue([delivery, { ...delivery, program: 'kallyai' }]); // kallyai has no endpoint
     await until(() => hook.received.length >= 3);
-    await worker.close();
-    await deliveries.close();
+    await close();
     await hook.close();
 
     expect(hook.received).toHaveLength(3);
@@ -85,14 +100,10 @@ describe('signed webhook deliveries (real Redis, real HTTP receiver)', () => {
 
   it('keeps a delivery that used up its attempts as a dead letter an admin can retry', async () => {
     const hook = await receiver([500, 500]);
-    const deliveries = new Deliveries({
-      connection: redis,
-      prefix: `deliveries-${randomUUID()}`,
-      endpoints: { callrail: { url: hook.url, secret: 'whsec_test' } },
-      attempts: 2,
-      backoffMs: 10,
-    });
-    const worker = deliveries.work();
+    const { deliveries, close } = deliveriesTo(
+      { callrail: { url: hook.url, secret: 'whsec_test' } },
+      { attempts: 2, backoffMs: 10 },
+    );
     await deliveries.enqueue([delivery]);
     await until(async () => (await deliveries.dead()).length === 1);
     expect(await deliveries.dead()).toEqual([
@@ -104,8 +115,7 @@ describe('signed webhook deliveries (real Redis, real HTTP receiver)', () => {
     expect(await deliveries.dead()).toEqual([]);
     expect(hook.received).toHaveLength(3);
     expect(await deliveries.retry('nothing-like-it')).toBe(false);
-    await worker.close();
-    await deliveries.close();
+    await close();
     await hook.close();
   });
 

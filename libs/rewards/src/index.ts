@@ -3,4 +3,5 @@ export * from './reward-payout';
 export * from './payout-queue';
 export * from './cash-approvals';
 export * from './webhook-signature';
+export * from './webhook-sender';
 export * from './deliveries';

@@ -1,11 +1,11 @@
 import { randomUUID } from 'node:crypto';
 import IORedis from 'ioredis';
-import { Job, QueueEvents } from 'bullmq';
+import { Job, Queue, QueueEvents, Worker } from 'bullmq';
 import type { RewardView } from '@referrals/domain';
 import { EventStore, openStores, OpenStores, quoteIdent } from '@referrals/event-store';
 import { createReadModelSchema, ReadModelWriter } from '@referrals/projections';
 import { createLedgerSchema } from './ledger.schema';
-import { PayoutQueue } from './payout-queue';
+import { PAYOUT_QUEUE, payoutJobHandler, PayoutQueue } from './payout-queue';
 import { RewardPayout, rewardStream } from './reward-payout';
 
 const schema = `payout_${process.pid}`;
@@ -29,7 +29,7 @@ const crashingOnce = (store: EventStore): EventStore => {
   let crashed = false;
   return new Proxy(store, {
     get(target, key, receiver) {
-      if (key === 'appendToStream' && !crashed) {
+      if ((key === 'appendToStream' || key === 'appendBatch') && !crashed) {
         return async () => {
           crashed = true;
           throw new Error('crashed after the ledger commit');
@@ -73,6 +73,24 @@ describe('paying rewards exactly once (PostgreSQL + Redis)', () => {
     expect((await stores.store.readStream(rewardStream(id))).map((e) => e.type)).toEqual([
       'RewardPaid',
     ]);
+  });
+
+  it('pays rewards asked for at once in shared batches, each once, even when asked twice', async () => {
+    const ids = Array.from({ length: 60 }, () => `rw_${randomUUID()}`);
+    await views.write({ referrals: [], rewards: ids.map((id) => reward(id)) });
+    const payout = new RewardPayout(stores.sql, schema, stores.store, { maxBatchSize: 25 });
+    const outcomes = await Promise.all([...ids, ...ids].map((id) => payout.pay(id)));
+    expect(outcomes.filter((o) => o === 'paid')).toHaveLength(60);
+    expect(outcomes.filter((o) => o === 'already_done')).toHaveLength(60);
+    const [row] = await stores.sql.query<{ n: string }>(
+      `SELECT count(*)::text AS n FROM ${quoteIdent(schema)}.reward_ledger WHERE reward_id = ANY($1::text[])`,
+      [ids],
+    );
+    expect(Number(row.n)).toBe(60);
+    for (const id of ids.slice(0, 3))
+      expect((await stores.store.readStream(rewardStream(id))).map((e) => e.type)).toEqual([
+        'RewardPaid',
+      ]);
   });
 
   it('holds cash for approval instead of paying it', async () => {
@@ -127,9 +145,17 @@ describe('paying rewards exactly once (PostgreSQL + Redis)', () => {
     let queue: PayoutQueue;
     beforeEach(() => {
       prefix = `test-${randomUUID()}`;
-      queue = new PayoutQueue({ connection: redis, prefix });
+      queue = new PayoutQueue(new Queue(PAYOUT_QUEUE, { connection: redis, prefix }));
     });
-    afterEach(() => queue.close());
+    afterEach(() => queue.raw.close());
+
+    /** A plain BullMQ worker running the payouts processor's handler. */
+    const work = (payout: RewardPayout) =>
+      new Worker(PAYOUT_QUEUE, payoutJobHandler(payout), {
+        connection: redis,
+        prefix,
+        concurrency: 20,
+      });
 
     const drained = async (ids: string[]) => {
       const connection = redis.duplicate();
@@ -157,7 +183,7 @@ describe('paying rewards exactly once (PostgreSQL + Redis)', () => {
       // A duplicate under another job id, as a stalled job run twice would be.
       await queue.raw.add('pay', { rewardId: ids[0] }, { jobId: `${ids[0]}-again` });
       expect(await queue.raw.getJobCountByTypes('waiting')).toBe(3);
-      const worker = queue.work(payout);
+      const worker = work(payout);
       await drained([...ids, `${ids[0]}-again`]);
       await worker.close();
       for (const id of ids)
@@ -172,7 +198,7 @@ describe('paying rewards exactly once (PostgreSQL + Redis)', () => {
       await queue.raw.obliterate({ force: true }); // as a flushed Redis would
       expect(await queue.raw.getJobCountByTypes('waiting')).toBe(0);
       expect(await queue.sweep(payout)).toBeGreaterThanOrEqual(1);
-      const worker = queue.work(payout);
+      const worker = work(payout);
       await drained([id]);
       await worker.close();
       expect(await ledgerOf(id)).toHaveLength(1);

@@ -64,6 +64,9 @@ export const configSchema = z.object({
         return z.NEVER;
       }
     }),
+  /** Tries of a webhook delivery before it is a dead letter, and the first retry's delay (doubling). */
+  WEBHOOK_ATTEMPTS: z.coerce.number().int().min(1).max(50).default(8),
+  WEBHOOK_BACKOFF: duration.default(1000),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
 });
 

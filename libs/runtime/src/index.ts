@@ -1,4 +1,4 @@
 export * from './config';
 export * from './runtime';
 export * from './referral-codes';
-export * from './worker';
+export * from './redis';

@@ -6,7 +6,7 @@ import { referralIdOf } from '../referral/ids';
 import type { ReferralCommand } from '../referral/referral.commands';
 import type { EarnedReward, ReferralEvent } from '../referral/referral.events';
 import type { ExistingReferral } from '../referral/referral.state';
-import { Instant, parseInstant } from '../time/calendar';
+import { formatInstant, Instant, parseInstant } from '../time/calendar';
 import { ReferralView, RewardView, toEarnedRewardView, toReferralView } from '../views/views';
 import { ProgramBook } from './program-book';
 
@@ -69,6 +69,14 @@ export class ReferralEngine {
   /** The earliest check not yet fired. */
   nextCheckDue(): Instant | undefined {
     return this.checks.peek()?.dueAt;
+  }
+
+  /** Checks scheduled and not yet fired, soonest first: what a timer queue should hold. */
+  pendingChecks(): { timerId: string; dueAt: string }[] {
+    return this.checks
+      .toArray()
+      .sort((a, b) => a.dueAt - b.dueAt)
+      .map((check) => ({ timerId: check.timerId, dueAt: formatInstant(check.dueAt) }));
   }
 
   referralViews(): ReferralView[] {

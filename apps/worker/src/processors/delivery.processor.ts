@@ -1,0 +1,28 @@
+import { OnWorkerEvent, Processor, WorkerHost } from '@nestjs/bullmq';
+import { Inject } from '@nestjs/common';
+import type { Job } from 'bullmq';
+import { DELIVERY_QUEUE, Delivery, deliveryJobHandler, WebhookSender } from '@referrals/rewards';
+import { WORKER_SETTINGS, WorkerSettings } from '../worker.tokens';
+
+/** Sends signed webhooks to upstream; a failure is retried with backoff, then kept as a dead letter. */
+@Processor(DELIVERY_QUEUE, { concurrency: 20 })
+export class DeliveryProcessor extends WorkerHost {
+  private readonly handle: (job: Job<Delivery>) => Promise<void>;
+
+  constructor(
+    @Inject(WebhookSender) sender: WebhookSender,
+    @Inject(WORKER_SETTINGS) private readonly settings: WorkerSettings,
+  ) {
+    super();
+    this.handle = deliveryJobHandler(sender);
+  }
+
+  process(job: Job<Delivery>): Promise<void> {
+    return this.handle(job);
+  }
+
+  @OnWorkerEvent('error')
+  onError(error: Error): void {
+    this.settings.onError(error);
+  }
+}

@@ -1,0 +1,34 @@
+import { OnWorkerEvent, Processor, WorkerHost } from '@nestjs/bullmq';
+import { Inject } from '@nestjs/common';
+import type { Job } from 'bullmq';
+import { PAYOUT_QUEUE, payoutJobHandler, PayoutJob } from '@referrals/rewards';
+import { RewardNotices } from '../reward-notices';
+import { Runtime, RUNTIME, WORKER_SETTINGS, WorkerSettings } from '../worker.tokens';
+
+/**
+ * Pays each earned reward (jobId = rewardId). Many jobs run at once so that
+ * their payouts share a transaction (RewardPayout batches them); the ledger's
+ * unique key, not the queue, makes each reward paid once.
+ */
+@Processor(PAYOUT_QUEUE, { concurrency: 200 })
+export class PayoutProcessor extends WorkerHost {
+  private readonly handle: (job: Job<PayoutJob>) => Promise<string>;
+
+  constructor(
+    @Inject(RUNTIME) runtime: Runtime,
+    @Inject(RewardNotices) notices: RewardNotices,
+    @Inject(WORKER_SETTINGS) private readonly settings: WorkerSettings,
+  ) {
+    super();
+    this.handle = payoutJobHandler(runtime.payout, (payout) => notices.paid(payout));
+  }
+
+  process(job: Job<PayoutJob>): Promise<string> {
+    return this.handle(job);
+  }
+
+  @OnWorkerEvent('error')
+  onError(error: Error): void {
+    this.settings.onError(error);
+  }
+}

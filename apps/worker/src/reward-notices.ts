@@ -1,0 +1,33 @@
+import { Inject, Injectable } from '@nestjs/common';
+import type { RewardView } from '@referrals/domain';
+import { Deliveries, Delivery, Payout } from '@referrals/rewards';
+import { Runtime, RUNTIME } from './worker.tokens';
+
+/** Turns paid and expired rewards into webhook deliveries to the programs' upstream systems. */
+@Injectable()
+export class RewardNotices {
+  constructor(
+    @Inject(Deliveries) private readonly deliveries: Deliveries,
+    @Inject(RUNTIME) private readonly runtime: Runtime,
+  ) {}
+
+  /** A payout ran (again): tell upstream of a paid reward; cash waits for its approval. */
+  async paid({ view }: Payout): Promise<void> {
+    if (view?.status === 'paid') await this.deliveries.enqueue([notice('reward.paid', view)]);
+  }
+
+  /** Bonus minutes lapsed: upstream takes back what is left. */
+  async expired(rewardIds: readonly string[]): Promise<void> {
+    const views = await Promise.all(rewardIds.map((id) => this.runtime.payout.view(id)));
+    await this.deliveries.enqueue(
+      views.flatMap((view) => (view ? [notice('reward.expired', view)] : [])),
+    );
+  }
+}
+
+const notice = (type: Delivery['type'], view: RewardView): Delivery => ({
+  deliveryId: `${type}-${view.rewardId}`,
+  program: view.program,
+  type,
+  data: { ...view },
+});

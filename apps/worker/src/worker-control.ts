@@ -1,0 +1,33 @@
+import { Inject, Injectable } from '@nestjs/common';
+import type { ReferralProcessManager } from '@referrals/process-manager';
+import { Deliveries, PayoutQueue } from '@referrals/rewards';
+import { ProcessManagerHost } from './process-manager.host';
+import { Runtime, RUNTIME } from './worker.tokens';
+
+/** What the process that hosts the worker (and its tests) may ask of it. */
+@Injectable()
+export class WorkerControl {
+  constructor(
+    @Inject(ProcessManagerHost) private readonly host: ProcessManagerHost,
+    @Inject(PayoutQueue) readonly payouts: PayoutQueue,
+    @Inject(Deliveries) readonly deliveries: Deliveries,
+    @Inject(RUNTIME) private readonly runtime: Runtime,
+  ) {}
+
+  get processManager(): ReferralProcessManager {
+    return this.host.processManager;
+  }
+
+  /** Waits until decisions are taken and the payouts queued so far are done. */
+  async settle(): Promise<void> {
+    await this.host.processManager.settle();
+    for (let i = 0; i < 400; i++) {
+      if (
+        (await this.payouts.pending()) === 0 &&
+        (await this.runtime.payout.unpaid(1)).length === 0
+      )
+        return;
+      await new Promise((resolve) => setTimeout(resolve, 25));
+    }
+  }
+}
