@@ -27,19 +27,18 @@ export async function startEngine(
   clock: () => number = Date.now,
 ): Promise<RunningEngine> {
   // Without Redis there are no queues: say so at once, before opening anything.
+  // The worker logs through Nest's Logger, which is pino here (useLogger below).
   const redis = await connectRedis(config.REDIS_URL);
   const parts = runtime ?? (await createRuntime(config));
-  let app: NestFastifyApplication | undefined;
-  const onError = (error: unknown) => app?.get(Logger).error(error);
   @Module({
     imports: [
       QueuesModule.forRoot(redis, config.QUEUE_PREFIX),
       AppModule.forRuntime(config, parts),
-      ...(config.RUN_WORKER ? [WorkerModule.forRuntime(config, parts, { clock, onError })] : []),
+      ...(config.RUN_WORKER ? [WorkerModule.forRuntime(config, parts, { clock })] : []),
     ],
   })
   class EngineModule {}
-  app = await NestFactory.create<NestFastifyApplication>(
+  const app = await NestFactory.create<NestFastifyApplication>(
     EngineModule,
     new FastifyAdapter({ bodyLimit: config.BODY_LIMIT_BYTES }),
     { bufferLogs: true },
@@ -47,14 +46,13 @@ export async function startEngine(
   app.useLogger(app.get(Logger));
   await app.listen(config.PORT, config.HOST);
   const url = await app.getUrl();
-  const running = app;
   return {
-    app: running,
+    app,
     runtime: parts,
-    worker: config.RUN_WORKER ? running.get(WorkerControl) : undefined,
+    worker: config.RUN_WORKER ? app.get(WorkerControl) : undefined,
     url: url.replace('[::1]', 'localhost'),
     async close() {
-      await running.close(); // stops the worker, its processors and the queues
+      await app.close(); // stops the worker, its processors and the queues
       await redis.quit();
       if (!runtime) await parts.close();
     },
