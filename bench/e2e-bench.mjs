@@ -58,14 +58,12 @@ const ev = (type, accountId, data, at = new Date()) => ({
 
 const db = new PgDatabase(DATABASE_URL);
 const children = [];
-const paidCount = async () =>
+const countRewards = async (where) =>
   Number(
-    (
-      await db.query(
-        `SELECT count(*)::text AS n FROM ${quoteIdent(schema)}.reward_view WHERE status = 'paid'`,
-      )
-    )[0]?.n ?? 0,
+    (await db.query(`SELECT count(*)::text AS n FROM ${quoteIdent(schema)}.reward_view ${where}`))[0]
+      ?.n ?? 0,
   );
+const paidCount = () => countRewards(`WHERE status = 'paid'`);
 try {
   children.push(
     spawn(process.execPath, [join(root, 'apps/api/dist/main.js')], {
@@ -83,7 +81,7 @@ try {
   }
   for (let w = 0; w < Number(values.workers); w++) {
     children.push(
-      spawn(process.execPath, [join(root, 'apps/worker/dist/main.js')], {
+      spawn(process.execPath, [...(process.env.PROFILE_WORKER ? ["--cpu-prof", "--cpu-prof-dir=/tmp/prof"] : []), join(root, "apps/worker/dist/main.js")], {
         env,
         stdio: ['ignore', 'ignore', 'inherit'],
       }),
@@ -115,7 +113,13 @@ try {
       ),
     );
   }
-  while ((await paidCount()) < referees * 2) await sleep(20);
+  const posted = performance.now();
+  let decided;
+  for (;;) {
+    if (decided === undefined && (await countRewards('')) >= referees * 2) decided = performance.now();
+    if ((await paidCount()) >= referees * 2) break;
+    await sleep(20);
+  }
   const seconds = (performance.now() - start) / 1000;
 
   // 2. Latency: one activation at a time, from POST to both rewards paid.
@@ -141,6 +145,8 @@ try {
     [`${referees * 2} rewards, ${values.workers} workers`]: {
       'rewards paid/s': Math.round((referees * 2) / seconds),
       seconds: +seconds.toFixed(2),
+      'posted (s)': +((posted - start) / 1000).toFixed(2),
+      'all decided (s)': +(((decided ?? performance.now()) - start) / 1000).toFixed(2),
     },
   });
   console.log(

@@ -32,6 +32,9 @@ describe('referrals rebuild-projections', () => {
       const path = '/v1/programs/callrail/accounts/agency-a/referrals';
       const before = await api(engine, 'GET', path);
       expect(before.body.referrals).toHaveLength(2);
+      const rewardsPath = '/v1/programs/callrail/accounts/agency-a/rewards';
+      const rewardsBefore = await api(engine, 'GET', rewardsPath);
+      expect(rewardsBefore.body.rewards.map((r: { status: string }) => r.status)).toEqual(['paid']);
 
       // The views are lost; the process manager's checkpoint is not.
       const schema = settings.DATABASE_SCHEMA;
@@ -43,6 +46,8 @@ describe('referrals rebuild-projections', () => {
       const summary = await rebuildProjections();
       expect(summary).toMatch(/15 events: 2 referrals, 2 rewards/);
       expect((await api(engine, 'GET', path)).body).toEqual(before.body);
+      // Paid stays paid, with its time: the status comes from the reward's own stream.
+      expect((await api(engine, 'GET', rewardsPath)).body).toEqual(rewardsBefore.body);
     } finally {
       process.env = saved;
       await harness.stop();

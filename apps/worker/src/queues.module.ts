@@ -4,6 +4,9 @@ import type { Redis } from 'ioredis';
 import { TIMER_QUEUE } from '@referrals/process-manager';
 import { DELIVERY_QUEUE, PAYOUT_QUEUE } from '@referrals/rewards';
 
+/** The engine's ioredis connection, for what is not a queue (the program leases). */
+export const REDIS = Symbol('REDIS');
+
 /** Every queue the engine uses; job options travel with each add (see the producers). */
 export const QUEUE_NAMES = [PAYOUT_QUEUE, TIMER_QUEUE, DELIVERY_QUEUE] as const;
 
@@ -20,7 +23,8 @@ export class QueuesModule {
       module: QueuesModule,
       global: true,
       imports: [BullModule.forRoot({ connection, prefix }), queues],
-      exports: [queues],
+      providers: [{ provide: REDIS, useValue: connection }],
+      exports: [queues, REDIS],
     };
   }
 }

@@ -1,5 +1,5 @@
 import { Inject, Injectable } from '@nestjs/common';
-import type { ReferralProcessManager } from '@referrals/process-manager';
+import type { ProgramLeaders } from '@referrals/process-manager';
 import { Deliveries, PayoutQueue } from '@referrals/rewards';
 import { ProcessManagerHost } from './process-manager.host';
 import { Runtime, RUNTIME } from './worker.tokens';
@@ -14,13 +14,14 @@ export class WorkerControl {
     @Inject(RUNTIME) private readonly runtime: Runtime,
   ) {}
 
-  get processManager(): ReferralProcessManager {
-    return this.host.processManager;
+  /** The process managers of the programs this worker leads. */
+  get leaders(): ProgramLeaders {
+    return this.host.leaders;
   }
 
   /** Waits until decisions are taken and the payouts queued so far are done. */
   async settle(): Promise<void> {
-    await this.host.processManager.settle();
+    await this.host.leaders.settle();
     for (let i = 0; i < 400; i++) {
       if (
         (await this.payouts.pending()) === 0 &&

@@ -8,20 +8,26 @@ export interface StoredBillingEvent {
 }
 
 /**
- * Every billing fact in the store, in store order (arrival order), up to
+ * Every billing fact in the store (or in the given account streams), in store order (arrival order), up to
  * `upTo` when given, read in batches. The store already dropped duplicates
  * and refused bad input at the door.
  */
 export async function* accountHistory(
   store: EventStore,
-  options: { upTo?: bigint; batchSize?: number; onBatch?: (position: bigint) => void } = {},
+  options: {
+    upTo?: bigint;
+    batchSize?: number;
+    onBatch?: (position: bigint) => void;
+    /** Only these account streams (default: all), e.g. one program's. */
+    streamPrefixes?: readonly string[];
+  } = {},
 ): AsyncGenerator<StoredBillingEvent> {
-  const { upTo, batchSize = 5000 } = options;
+  const { upTo, batchSize = 5000, streamPrefixes = [ACCOUNT_STREAM_PREFIX] } = options;
   for (let after = -1n; ;) {
     const batch = await store.readAll({
       after,
       maxCount: batchSize,
-      streamPrefixes: [ACCOUNT_STREAM_PREFIX],
+      streamPrefixes,
     });
     if (batch.length === 0) return;
     for (const recorded of batch) {

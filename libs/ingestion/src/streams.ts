@@ -9,6 +9,8 @@ export const ACCOUNT_STREAM_PREFIX = 'account:';
 export const REFERRAL_STREAM_PREFIX = 'referral:';
 export const CODE_STREAM_PREFIX = 'code:';
 
+/** Every account stream of one program. */
+export const accountStreamPrefix = (program: string) => `${ACCOUNT_STREAM_PREFIX}${program}:`;
 export const accountStream = (program: string, accountId: string) =>
   `${ACCOUNT_STREAM_PREFIX}${program}:${accountId}`;
 export const referralStream = (referralId: string) => `${REFERRAL_STREAM_PREFIX}${referralId}`;

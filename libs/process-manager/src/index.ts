@@ -2,3 +2,5 @@ export * from './reorder-window';
 export * from './referral-process-manager';
 export * from './decision-log';
 export * from './check-timers';
+export * from './leases';
+export * from './program-leaders';

@@ -55,8 +55,9 @@ describe('the referral process manager', () => {
     await createReadModelSchema(sql, name);
     let clock = NOW;
     const readModel = new ReadModelWriter(sql, name);
-    const manager = () =>
+    const manager = (program: string) =>
       new ReferralProcessManager({
+        program,
         store,
         programs,
         readModel,
@@ -79,7 +80,7 @@ describe('the referral process manager', () => {
       'decides %s as if they had come in order',
       async (name) => {
         const world = await setUp();
-        const pm = world.manager();
+        const pm = world.manager(name.split('-')[0]);
         await pm.start();
         const events = history(name);
         for (const event of shuffleWithin(events, HOUR)) {
@@ -108,7 +109,7 @@ describe('the referral process manager', () => {
     it('resumes from its checkpoint without losing or doubling a decision', async () => {
       const world = await setUp();
       const events = history('kallyai-bonus-minutes');
-      const first = world.manager();
+      const first = world.manager('kallyai');
       await first.start();
       for (const event of events.slice(0, 5)) await world.ingestor.ingest(event);
       await first.settle();
@@ -120,7 +121,7 @@ describe('the referral process manager', () => {
       ).length;
       expect(decisionsBefore).toBeGreaterThan(0);
 
-      const second = world.manager();
+      const second = world.manager('kallyai');
       await second.start();
       await second.settle();
       expect((await world.store.readAll({ streamPrefixes: [REFERRAL_STREAM_PREFIX] })).length).toBe(

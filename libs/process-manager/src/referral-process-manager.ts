@@ -7,15 +7,20 @@ import {
   RewardView,
 } from '@referrals/domain';
 import type { EventStore, RecordedEvent, Subscription } from '@referrals/event-store';
-import { ACCOUNT_STREAM_PREFIX, accountHistory } from '@referrals/ingestion';
+import { accountHistory, accountStreamPrefix } from '@referrals/ingestion';
 import type { ReadModelWriter } from '@referrals/projections';
 import type { DueCheck } from './check-timers';
 import { DecisionLog } from './decision-log';
 import { ReorderWindow } from './reorder-window';
 
-export const PROCESS_MANAGER = 'referral-process-manager';
+/** The checkpoint of one program's process manager, stored with its views. */
+export const processManagerCheckpoint = (program: string) => `referral-process-manager:${program}`;
+/** The single checkpoint of earlier versions, which ran every program in one lane. */
+const LEGACY_CHECKPOINT = 'referral-process-manager';
 
 export interface ProcessManagerOptions {
+  /** The program this manager decides for: each program has one manager, and one leader at a time. */
+  readonly program: string;
   readonly store: EventStore;
   readonly programs: ProgramRegistry;
   readonly readModel: ReadModelWriter;
@@ -35,44 +40,53 @@ interface Received {
   readonly position: bigint;
 }
 
-/** One program's engine and reordering window: programs never wait on each other. */
-interface Lane {
-  readonly engine: ReferralEngine;
-  readonly window: ReorderWindow<Received>;
-}
-
 /**
- * The live referral process manager: it follows the account streams, lets
- * each program's events through the reordering window into the same engine
- * the replay runs, appends the decisions to referral streams (deterministic
- * event ids and expected versions, so a decision taken twice is a duplicate),
- * and writes the referrer views with its checkpoint in one transaction.
+ * The live referral process manager of one program: it follows the
+ * program's account streams, lets the events through the reordering window
+ * into the same engine the replay runs, appends the decisions to referral
+ * streams (deterministic event ids and expected versions, so a decision taken
+ * twice is a duplicate), and writes the referrer views with its checkpoint in
+ * one transaction.
  *
- * On start it rebuilds its engines from the history up to its checkpoint
+ * On start it rebuilds its engine from the history up to its checkpoint
  * (those decisions are already stored) and follows the store from there.
  */
 export class ReferralProcessManager {
-  private readonly lanes = new Map<string, Lane>();
+  private readonly engine: ReferralEngine;
+  private readonly window: ReorderWindow<Received>;
   private readonly decisions: DecisionLog;
+  private readonly checkpointName: string;
   private subscription?: Subscription;
   private ticker?: NodeJS.Timeout;
   private work: Promise<void> = Promise.resolve();
+  /** Queue notices run behind the decisions, in order, without holding them up. */
+  private notices: Promise<void> = Promise.resolve();
   private receivedUpTo = -1n;
   private storedCheckpoint?: bigint;
   private stopped = false;
 
   constructor(private readonly options: ProcessManagerOptions) {
+    this.engine = new ReferralEngine(options.programs);
+    this.window = new ReorderWindow(options.reorderWindowMs);
     this.decisions = new DecisionLog(options.store);
+    this.checkpointName = processManagerCheckpoint(options.program);
+  }
+
+  get program(): string {
+    return this.options.program;
   }
 
   async start(): Promise<void> {
-    const checkpoint = await this.options.readModel.checkpoint(PROCESS_MANAGER);
+    const { readModel } = this.options;
+    const checkpoint =
+      (await readModel.checkpoint(this.checkpointName)) ??
+      (await readModel.checkpoint(LEGACY_CHECKPOINT));
     if (checkpoint !== undefined) await this.rebuild(checkpoint);
     this.receivedUpTo = checkpoint ?? -1n;
     this.storedCheckpoint = checkpoint;
     this.subscription = this.options.store.subscribe({
-      subscriptionId: PROCESS_MANAGER,
-      streamPrefixes: [ACCOUNT_STREAM_PREFIX],
+      subscriptionId: this.checkpointName,
+      streamPrefixes: [accountStreamPrefix(this.options.program)],
       // The checkpoint that counts is the one stored with the views, below the events still held.
       checkpoints: { load: async () => checkpoint, store: async () => undefined },
       handle: (events) => this.serially(() => this.receive(events)),
@@ -88,6 +102,7 @@ export class ReferralProcessManager {
   async settle(): Promise<void> {
     await this.subscription?.caughtUp();
     await this.serially(() => this.flush());
+    await this.notices;
   }
 
   /** A due check's timer went off: apply what may be applied and fire what is due. */
@@ -96,11 +111,17 @@ export class ReferralProcessManager {
     return this.serially(() => this.flush());
   }
 
+  /** Every check scheduled and not yet fired, re-derived from the history: what Redis should hold. */
+  pendingChecks(): DueCheck[] {
+    return this.engine.pendingChecks();
+  }
+
   async stop(): Promise<void> {
     this.stopped = true;
     if (this.ticker) clearInterval(this.ticker);
     await this.subscription?.stop();
     await this.work;
+    await this.notices;
   }
 
   private serially(step: () => Promise<void>): Promise<void> {
@@ -113,7 +134,7 @@ export class ReferralProcessManager {
     const now = this.options.clock();
     for (const recorded of events) {
       const event = recorded.data as BillingEvent;
-      this.lane(event.program).window.push(
+      this.window.push(
         { event, position: recorded.globalPosition },
         Date.parse(event.occurredAt),
         now,
@@ -125,52 +146,51 @@ export class ReferralProcessManager {
 
   private async flush(): Promise<void> {
     const now = this.options.clock();
+    const { program } = this.options;
     const decisions: Decision[] = [];
-    const touched = new Map<string, Set<string>>();
-    for (const [program, lane] of this.lanes) {
-      const seen = touched.get(program) ?? new Set<string>();
-      touched.set(program, seen);
-      for (const { event } of lane.window.release(now)) {
-        for (const decision of lane.engine.apply(event)) {
-          decisions.push(decision);
-          seen.add(decision.refereeAccountId);
-        }
-        seen.add(event.accountId); // its own referral's view may show new progress
+    const touched = new Set<string>();
+    for (const { event } of this.window.release(now)) {
+      for (const decision of this.engine.apply(event)) {
+        decisions.push(decision);
+        touched.add(decision.refereeAccountId);
       }
-      // A quiet program's due checks fire by the wall clock.
-      if (lane.window.isQuiet(now)) {
-        for (const decision of lane.engine.advanceTo(now)) {
-          decisions.push(decision);
-          seen.add(decision.refereeAccountId);
-        }
+      touched.add(event.accountId); // its own referral's view may show new progress
+    }
+    // A quiet program's due checks fire by the wall clock.
+    if (this.window.isQuiet(now)) {
+      for (const decision of this.engine.advanceTo(now)) {
+        decisions.push(decision);
+        touched.add(decision.refereeAccountId);
       }
     }
     const checkpoint = this.appliedUpTo();
-    if (
-      decisions.length === 0 &&
-      [...touched.values()].every((s) => s.size === 0) &&
-      checkpoint === this.storedCheckpoint
-    ) {
+    if (decisions.length === 0 && touched.size === 0 && checkpoint === this.storedCheckpoint)
       return;
-    }
     await this.decisions.append(decisions);
     const referrals: ReferralView[] = [];
     const rewards: RewardView[] = [];
-    for (const [program, referees] of touched) {
-      const engine = this.lane(program).engine;
-      for (const referee of referees) {
-        const view = engine.referralView(program, referee);
-        if (!view) continue;
-        referrals.push(view);
-        rewards.push(...engine.rewardViewsOf(program, referee));
-      }
+    for (const referee of touched) {
+      const view = this.engine.referralView(program, referee);
+      if (!view) continue;
+      referrals.push(view);
+      rewards.push(...this.engine.rewardViewsOf(program, referee));
     }
     await this.options.readModel.write({
       referrals,
       rewards,
-      checkpoint: { name: PROCESS_MANAGER, position: checkpoint },
+      checkpoint: { name: this.checkpointName, position: checkpoint },
     });
     this.storedCheckpoint = checkpoint;
+    this.notify(decisions);
+  }
+
+  /**
+   * Tells the queues, after the decisions and views are stored, without
+   * holding up the next step. If Redis is down, nothing is lost: the payout
+   * sweep finds the rewards in the read model, and the timers are re-derived
+   * from the engine (`pendingChecks`).
+   */
+  private notify(decisions: readonly Decision[]): void {
     const earned: string[] = [];
     const checks: DueCheck[] = [];
     for (const event of decisions.flatMap((d) => d.events)) {
@@ -178,27 +198,21 @@ export class ReferralProcessManager {
       else if (event.type === 'CheckScheduled')
         checks.push({ timerId: event.data.timerId, dueAt: event.data.dueAt });
     }
-    // The queues are told after the decisions and views are stored; if Redis is down,
-    // the payout sweep finds these rewards in the read model later, and the timers
-    // are re-derived from the engine (`pendingChecks`).
-    if (earned.length > 0)
-      await this.options.onRewardsEarned?.(earned).catch((e) => this.options.onError?.(e));
-    if (checks.length > 0)
-      await this.options.onChecksScheduled?.(checks).catch((e) => this.options.onError?.(e));
-  }
-
-  /** Every check scheduled and not yet fired, re-derived from the history: what Redis should hold. */
-  pendingChecks(): DueCheck[] {
-    return [...this.lanes.values()].flatMap((lane) => lane.engine.pendingChecks());
+    if (earned.length === 0 && checks.length === 0) return;
+    const { onRewardsEarned, onChecksScheduled, onError } = this.options;
+    this.notices = this.notices
+      .then(async () => {
+        if (earned.length > 0) await onRewardsEarned?.(earned);
+        if (checks.length > 0) await onChecksScheduled?.(checks);
+      })
+      .catch((e) => onError?.(e));
   }
 
   /** Every account event at or before this position has been applied. */
   private appliedUpTo(): bigint {
     let upTo = this.receivedUpTo;
-    for (const lane of this.lanes.values()) {
-      for (const held of lane.window.heldItems()) {
-        if (held.position - 1n < upTo) upTo = held.position - 1n;
-      }
+    for (const held of this.window.heldItems()) {
+      if (held.position - 1n < upTo) upTo = held.position - 1n;
     }
     return upTo;
   }
@@ -206,27 +220,16 @@ export class ReferralProcessManager {
   /** Re-runs the applied history in time order, without appending: those decisions are stored already. */
   private async rebuild(upTo: bigint): Promise<void> {
     const history: Received[] = [];
-    for await (const stored of accountHistory(this.options.store, { upTo })) history.push(stored);
+    const streamPrefixes = [accountStreamPrefix(this.options.program)];
+    for await (const stored of accountHistory(this.options.store, { upTo, streamPrefixes }))
+      history.push(stored);
     history.sort(
       (a, b) =>
         Date.parse(a.event.occurredAt) - Date.parse(b.event.occurredAt) ||
         (a.position < b.position ? -1 : 1),
     );
     for (const { event } of history) {
-      for (const decision of this.lane(event.program).engine.apply(event))
-        this.decisions.noteStored(decision);
+      for (const decision of this.engine.apply(event)) this.decisions.noteStored(decision);
     }
-  }
-
-  private lane(program: string): Lane {
-    let lane = this.lanes.get(program);
-    if (!lane) {
-      lane = {
-        engine: new ReferralEngine(this.options.programs),
-        window: new ReorderWindow(this.options.reorderWindowMs),
-      };
-      this.lanes.set(program, lane);
-    }
-    return lane;
   }
 }

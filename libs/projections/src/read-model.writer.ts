@@ -8,7 +8,25 @@ export interface ReadModelChanges {
   readonly checkpoint?: { readonly name: string; readonly position: bigint };
 }
 
-/** Writes view rows and the checkpoint in one transaction, so a crash never leaves them apart. */
+/**
+ * A writer found the projection further on than the changes it brings: it is
+ * behind (another instance took over), and its changes were not written.
+ */
+export class StaleProjectionError extends Error {
+  constructor(
+    readonly projection: string,
+    readonly position: bigint,
+  ) {
+    super(`projection ${projection} is already past ${position}: a newer writer owns it`);
+  }
+}
+
+/**
+ * Writes view rows and the checkpoint in one transaction, so a crash never
+ * leaves them apart. The checkpoint only moves forward: changes that would
+ * take it back (a writer that lost its lease and does not know yet) roll
+ * back whole, so a stale writer can never overwrite newer views.
+ */
 export class ReadModelWriter {
   private readonly s: string;
 
@@ -24,11 +42,15 @@ export class ReadModelWriter {
       if (changes.referrals.length > 0) await this.upsertReferrals(tx, changes.referrals);
       if (changes.rewards.length > 0) await this.upsertRewards(tx, changes.rewards);
       if (changes.checkpoint) {
-        await tx.query(
-          `INSERT INTO ${this.s}.projection_checkpoints (name, position) VALUES ($1, $2)
-           ON CONFLICT (name) DO UPDATE SET position = EXCLUDED.position`,
-          [changes.checkpoint.name, changes.checkpoint.position.toString()],
+        const { name, position } = changes.checkpoint;
+        const moved = await tx.query(
+          `INSERT INTO ${this.s}.projection_checkpoints AS c (name, position) VALUES ($1, $2)
+           ON CONFLICT (name) DO UPDATE SET position = EXCLUDED.position
+             WHERE c.position <= EXCLUDED.position
+           RETURNING name`,
+          [name, position.toString()],
         );
+        if (moved.length === 0) throw new StaleProjectionError(name, position);
       }
     });
   }
@@ -41,11 +63,19 @@ export class ReadModelWriter {
     return rows[0] ? BigInt(rows[0].position) : undefined;
   }
 
-  /** Empties the views and checkpoints, for a rebuild from the event store. */
-  async truncate(): Promise<void> {
-    await this.db.query(
-      `TRUNCATE ${this.s}.referral_view, ${this.s}.reward_view, ${this.s}.projection_checkpoints`,
-    );
+  /** Puts these views in place of all the current ones, in one transaction; checkpoints stay. */
+  async replaceViews(
+    referrals: readonly ReferralView[],
+    rewards: readonly RewardView[],
+  ): Promise<void> {
+    await this.db.transaction(async (tx) => {
+      await tx.query(`DELETE FROM ${this.s}.referral_view`);
+      await tx.query(`DELETE FROM ${this.s}.reward_view`);
+      for (let i = 0; i < referrals.length; i += 1000)
+        await this.upsertReferrals(tx, referrals.slice(i, i + 1000));
+      for (let i = 0; i < rewards.length; i += 1000)
+        await this.upsertRewards(tx, rewards.slice(i, i + 1000));
+    });
   }
 
   // One statement per batch: the rows travel as one JSON array.

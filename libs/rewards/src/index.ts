@@ -5,3 +5,4 @@ export * from './cash-approvals';
 export * from './webhook-signature';
 export * from './webhook-sender';
 export * from './deliveries';
+export * from './reward-lifecycle';

@@ -26,7 +26,8 @@ export interface RewardPayoutOptions {
 }
 
 /** A reward's payout lifecycle (paid, awaiting approval, approved, voided) has a stream of its own. */
-export const rewardStream = (rewardId: string) => `reward:${rewardId}`;
+export const REWARD_STREAM_PREFIX = 'reward:';
+export const rewardStream = (rewardId: string) => `${REWARD_STREAM_PREFIX}${rewardId}`;
 
 /**
  * Pays earned rewards, each exactly once, however often it is asked to: the
@@ -124,7 +125,7 @@ export class RewardPayout {
               amount: view.amount,
               unit: view.unit,
               kind: view.kind,
-              at: (view as { paidAt?: string }).paidAt ?? this.clock().toISOString(),
+              at: view.paidAt ?? this.clock().toISOString(),
             },
           },
         ],

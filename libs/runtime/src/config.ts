@@ -46,6 +46,8 @@ export const configSchema = z.object({
     .enum(['true', 'false'])
     .default('true')
     .transform((v) => v === 'true'),
+  /** How long a worker's lease on a program lasts unrenewed: how soon another takes over a dead one's programs. */
+  LEASE_TTL: duration.default(5000),
   REDIS_URL: z.string().default('redis://127.0.0.1:6379'),
   /** BullMQ's key prefix, so several deployments (or test runs) can share one Redis. */
   QUEUE_PREFIX: z.string().default('referrals'),

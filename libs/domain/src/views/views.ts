@@ -22,6 +22,8 @@ export interface RewardView {
   earnedAt: string;
   dueBy?: string;
   expiresAt?: string;
+  /** When the live system paid it (status `paid`). */
+  paidAt?: string;
 }
 
 export interface ReferralView {
