@@ -58,6 +58,8 @@ export class ReferralProcessManager {
   private readonly checkpointName: string;
   private subscription?: Subscription;
   private ticker?: NodeJS.Timeout;
+  /** Wakes the manager when the first event held will have waited a window, between ticks. */
+  private releaseTimer?: NodeJS.Timeout;
   private work: Promise<void> = Promise.resolve();
   /** Queue notices run behind the decisions, in order, without holding them up. */
   private notices: Promise<void> = Promise.resolve();
@@ -119,6 +121,7 @@ export class ReferralProcessManager {
   async stop(): Promise<void> {
     this.stopped = true;
     if (this.ticker) clearInterval(this.ticker);
+    clearTimeout(this.releaseTimer);
     await this.subscription?.stop();
     await this.work;
     await this.notices;
@@ -163,6 +166,7 @@ export class ReferralProcessManager {
         touched.add(decision.refereeAccountId);
       }
     }
+    this.wakeAtNextRelease(now);
     const checkpoint = this.appliedUpTo();
     if (decisions.length === 0 && touched.size === 0 && checkpoint === this.storedCheckpoint)
       return;
@@ -182,6 +186,17 @@ export class ReferralProcessManager {
     });
     this.storedCheckpoint = checkpoint;
     this.notify(decisions);
+  }
+
+  /** So that an event leaves the window when it has waited it, not at the next tick. */
+  private wakeAtNextRelease(now: number): void {
+    const at = this.window.nextReleaseAt();
+    clearTimeout(this.releaseTimer);
+    if (at === undefined || this.stopped) return;
+    this.releaseTimer = setTimeout(
+      () => void this.wake().catch((e) => this.options.onError?.(e)),
+      Math.max(0, at - now),
+    );
   }
 
   /**

@@ -25,6 +25,20 @@ describe('the reordering window', () => {
     });
   });
 
+  describe('when it is asked when to look again', () => {
+    it('names the moment the first event still held will have waited a window', () => {
+      const window = new ReorderWindow<string>(WINDOW);
+      expect(window.nextReleaseAt()).toBeUndefined();
+      window.push('a', t(1), 1_000);
+      window.push('b', t(2), 3_000);
+      expect(window.nextReleaseAt()).toBe(6_000);
+      expect(window.release(6_000)).toEqual(['a']);
+      expect(window.nextReleaseAt()).toBe(8_000);
+      expect(window.release(8_000)).toEqual(['b']);
+      expect(window.nextReleaseAt()).toBeUndefined();
+    });
+  });
+
   describe('when the upstream goes quiet', () => {
     it('lets events out after they have waited a window of wall-clock time', () => {
       const window = new ReorderWindow<string>(WINDOW);

@@ -48,6 +48,13 @@ export class ReorderWindow<T> {
     return out;
   }
 
+  /** When the event that arrived first among those held will have waited a window, if any is held. */
+  nextReleaseAt(): number | undefined {
+    return this.held.length > 0 && this.arrivals.length > 0
+      ? this.arrivals[0].receivedAt + this.windowMs
+      : undefined;
+  }
+
   get size(): number {
     return this.held.length;
   }
