@@ -1,4 +1,5 @@
 import { ChildProcess, spawn } from 'node:child_process';
+import IORedis from 'ioredis';
 import { join } from 'node:path';
 import type { BillingEvent } from '@referrals/contracts';
 import { ProgramRegistry, ReferralEngine } from '@referrals/domain';
@@ -65,11 +66,28 @@ function history(referees: number): BillingEvent[] {
   return events.sort((a, b) => a.occurredAt.localeCompare(b.occurredAt));
 }
 
-describe('three workers, one killed mid-run', () => {
+/** The pid of the worker that leads a program now (lease owners are `host:pid:nonce`). */
+async function leaderOf(prefix: string, program: string): Promise<number | undefined> {
+  const redis = new IORedis('redis://127.0.0.1:6379');
+  try {
+    const owner = await redis.get(`${prefix}:lease:process-manager:${program}`);
+    return owner ? Number(owner.split(':')[1]) : undefined;
+  } finally {
+    redis.disconnect();
+  }
+}
+
+describe('three workers, the leader of a program killed mid-run', () => {
   it('pay every reward the replay earns, each exactly once', async () => {
     const settings = { ...onPostgres(), RUN_WORKER: 'false', QUEUE_PREFIX: `mw-${process.pid}` };
     const harness = await startTestEngine(settings);
-    const env = { ...process.env, ...settings, REORDER_WINDOW: '300ms', LOG_LEVEL: 'silent' };
+    const env = {
+      ...process.env,
+      ...settings,
+      REORDER_WINDOW: '300ms',
+      LEASE_TTL: '2s',
+      LOG_LEVEL: 'silent',
+    };
     const workers: ChildProcess[] = [0, 1, 2].map(() =>
       spawn(process.execPath, [WORKER], { env, stdio: 'ignore' }),
     );
@@ -83,7 +101,15 @@ describe('three workers, one killed mid-run', () => {
           (await api(harness.engine, 'POST', '/v1/events', events.slice(i, i + 50))).status,
         ).toBe(202);
       await sleep(500);
-      workers[0].kill('SIGKILL');
+      // Kill the worker deciding CallRail: another must take the program over from its checkpoint.
+      let leader: number | undefined;
+      for (let i = 0; i < 50 && leader === undefined; i++) {
+        leader = await leaderOf(settings.QUEUE_PREFIX, 'callrail');
+        if (leader === undefined) await sleep(100);
+      }
+      const victim = workers.find((w) => w.pid === leader);
+      expect(victim).toBeDefined();
+      victim?.kill('SIGKILL');
       for (let i = half; i < events.length; i += 50) {
         expect(
           (
@@ -111,6 +137,10 @@ describe('three workers, one killed mid-run', () => {
         paid = Number(row.n);
       }
       expect(paid).toBe(expected.length);
+      // Another worker leads CallRail now.
+      const successor = await leaderOf(settings.QUEUE_PREFIX, 'callrail');
+      expect(successor).toBeDefined();
+      expect(successor).not.toBe(leader);
       const ledger = await db.query<{ reward_id: string; entry: string; amount: string }>(
         `SELECT reward_id, entry, amount::text AS amount FROM ${schema}.reward_ledger WHERE entry = 'credit' ORDER BY reward_id`,
       );
@@ -128,7 +158,7 @@ describe('three workers, one killed mid-run', () => {
       );
       expect(earnedTwice).toEqual([]);
     } finally {
-      for (const worker of workers) worker.kill('SIGTERM');
+      for (const worker of workers) if (worker.exitCode === null) worker.kill('SIGTERM');
       await sleep(300);
       await harness.stop();
     }
