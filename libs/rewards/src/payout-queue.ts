@@ -35,10 +35,16 @@ export class PayoutQueue {
     );
   }
 
-  /** Re-enqueues what the read model says is unpaid: Redis is not the source of truth. */
+  /**
+   * Re-enqueues what the read model says is unpaid: Redis is not the source
+   * of truth. A job that used up its attempts keeps its id, so adding it again
+   * is a no-op: it is retried instead (a payout run again pays nothing twice).
+   */
   async sweep(payout: RewardPayout): Promise<number> {
     const unpaid = await payout.unpaid();
     await this.enqueue(unpaid);
+    const failed = await this.queue.getFailed(0, 999);
+    await Promise.all(failed.map((job) => job.retry('failed')));
     return unpaid.length;
   }
 

@@ -190,6 +190,25 @@ describe('paying rewards exactly once (PostgreSQL + Redis)', () => {
         expect(await ledgerOf(id)).toEqual([{ entry: 'credit', amount: '5000' }]);
     });
 
+    it('retries, on the sweep, a payout that used up its attempts', async () => {
+      const id = `rw_${randomUUID()}`;
+      const payout = new RewardPayout(stores.sql, schema, stores.store);
+      // Its job runs before the reward reaches the read model, and fails for good.
+      await queue.raw.add('pay', { rewardId: id }, { jobId: id, attempts: 1 });
+      const early = work(payout);
+      for (let i = 0; i < 100 && (await queue.raw.getJobCountByTypes('failed')) === 0; i++)
+        await new Promise((resolve) => setTimeout(resolve, 20));
+      await early.close();
+      expect(await queue.raw.getJobCountByTypes('failed')).toBe(1);
+
+      await views.write({ referrals: [], rewards: [reward(id)] });
+      await queue.sweep(payout);
+      const worker = work(payout);
+      await drained([id]);
+      await worker.close();
+      expect(await ledgerOf(id)).toEqual([{ entry: 'credit', amount: '5000' }]);
+    });
+
     it('loses nothing when Redis loses its jobs: the sweep finds the unpaid rewards again', async () => {
       const id = `rw_${randomUUID()}`;
       await views.write({ referrals: [], rewards: [reward(id)] });
