@@ -6,6 +6,7 @@
 //   2. end to end: another K referees, from the first POST of their activations to all paid;
 //   3. latency from POST of an activating event to its rewards `paid` (p50/p99), one at a time.
 // The reordering window holds every event for up to REORDER_WINDOW: the latency includes it.
+// PROFILE_WORKER=1 writes the workers' CPU profiles to /tmp/prof.
 import { spawn, spawnSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { createRequire } from 'node:module';
