@@ -42,7 +42,7 @@ export class WorkerModule {
       config,
       clock: options.clock ?? Date.now,
       onError: options.onError ?? ((error) => logger.error(error)),
-      sweepMs: options.sweepMs ?? 60_000,
+      sweepMs: options.sweepMs ?? config.SWEEP_INTERVAL,
     };
     return {
       module: WorkerModule,

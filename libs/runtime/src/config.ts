@@ -66,6 +66,8 @@ export const configSchema = z.object({
         return z.NEVER;
       }
     }),
+  /** How often the worker re-enqueues unpaid rewards, re-derives timers and expires minutes. */
+  SWEEP_INTERVAL: duration.default(60_000),
   /** Tries of a webhook delivery before it is a dead letter, and the first retry's delay (doubling). */
   WEBHOOK_ATTEMPTS: z.coerce.number().int().min(1).max(50).default(8),
   WEBHOOK_BACKOFF: duration.default(1000),
