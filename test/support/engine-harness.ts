@@ -17,7 +17,10 @@ export const onPostgres = () => ({
 });
 
 /** A running engine (API + worker), by default on an embedded PGlite in a temporary folder. */
-export async function startTestEngine(overrides: Record<string, string> = {}) {
+export async function startTestEngine(
+  overrides: Record<string, string> = {},
+  clock: () => number = Date.now,
+) {
   const dataDir = mkdtempSync(join(tmpdir(), 'referrals-e2e-'));
   const config = configSchema.parse({
     PORT: '0',
@@ -30,7 +33,7 @@ export async function startTestEngine(overrides: Record<string, string> = {}) {
     QUEUE_PREFIX: `test-${process.pid}-${Math.random().toString(36).slice(2, 8)}`,
     ...overrides,
   });
-  const engine = await startEngine(config);
+  const engine = await startEngine(config, undefined, clock);
   return {
     engine,
     async stop() {
