@@ -221,13 +221,13 @@ describe('leases on Redis', () => {
       });
     });
 
-    describe('when Redis stops answering a leader', () => {
-      it('keeps its managers until the leases it last took would have run out, then stops them', async () => {
+    describe('when Redis fails a leader', () => {
+      it('keeps its managers while the leases it last took outlast the next round, then stops them', async () => {
         let now = Date.parse('2026-05-01T10:00:00Z');
         const errors: unknown[] = [];
         const cutOff = new CutOff(leases);
         const a = leaders('a', {
-          ttlMs: 300,
+          ttlMs: 300, // renewed every 100 ms
           leases: cutOff,
           clock: () => now,
           onError: (e) => errors.push(e),
@@ -235,16 +235,45 @@ describe('leases on Redis', () => {
         await a.start();
 
         cutOff.cut = true;
-        now += 300; // the last leases run until exactly now: still a's
+        now += 100; // the leases run 200 ms more: past the next round
         await sleep(250); // two rounds or so, each failing
         expect(errors.length).toBeGreaterThan(0);
         expect(sorted(a.programs())).toEqual(PROGRAMS);
         for (const program of PROGRAMS) expect(managers.runnersOf(program)).toEqual(['a']);
 
-        now += 1; // past them: a may no longer assume it leads
+        now += 100; // they would run out before the round after: a may no longer assume it leads
         await waitFor(() => a.programs().length === 0, 1_000);
         expect(a.programs()).toEqual([]);
         for (const program of PROGRAMS) expect(managers.runnersOf(program)).toEqual([]);
+        await a.stop();
+      });
+    });
+
+    describe('when Redis does not answer at all (the client queues commands while it reconnects)', () => {
+      it('gives its programs up before their leases run out, and still stops', async () => {
+        const silent: LeaseStore = {
+          hold: () => new Promise<boolean>(() => undefined),
+          release: () => new Promise<void>(() => undefined),
+        };
+        let answering = true;
+        const a = leaders('a', {
+          ttlMs: 300,
+          leases: {
+            hold: (...args) => (answering ? leases.hold(...args) : silent.hold(...args)),
+            release: (...args) => (answering ? leases.release(...args) : silent.release(...args)),
+          },
+          onError: () => undefined,
+        });
+        await a.start();
+        expect(sorted(a.programs())).toEqual(PROGRAMS);
+        const cutAt = Date.now();
+        answering = false;
+        await waitFor(() => a.programs().length === 0, 2_000);
+        expect(a.programs()).toEqual([]);
+        expect(Date.now() - cutAt).toBeLessThan(300 + 200); // about the lease's life, not forever
+        const stopping = Date.now();
+        await a.stop();
+        expect(Date.now() - stopping).toBeLessThan(1_000);
       });
     });
   });

@@ -39,7 +39,8 @@ export class ProgramLeaders {
 
   async start(): Promise<void> {
     await this.renew();
-    this.timer = setInterval(() => void this.renew(), Math.max(50, this.options.ttlMs / 3));
+    if (this.stopped) return; // stopped while the first round ran
+    this.timer = setInterval(() => void this.renew(), this.period);
   }
 
   /** The programs this worker decides for now. */
@@ -66,15 +67,22 @@ export class ProgramLeaders {
   async stop(): Promise<void> {
     this.stopped = true;
     clearInterval(this.timer);
-    await this.round;
+    // A round stuck on a Redis that does not answer must not hold up the shutdown.
+    await within(this.round, this.options.ttlMs).catch(() => undefined);
     await Promise.all(this.programs().map((program) => this.resign(program)));
   }
 
-  /** One round of taking and keeping leases; rounds never overlap. */
+  /** How often leases are taken and kept: a third of their life. */
+  private get period(): number {
+    return Math.max(50, this.options.ttlMs / 3);
+  }
+
+  /** One round of taking and keeping leases; rounds never overlap, and one that fails ends. */
   private renew(): Promise<void> {
+    const { programs, onError } = this.options;
     this.round = this.round.then(async () => {
       if (this.stopped) return;
-      await Promise.all(this.options.programs.map((program) => this.renewOne(program)));
+      await Promise.all(programs.map((program) => this.renewOne(program).catch(onError)));
     });
     return this.round;
   }
@@ -85,11 +93,13 @@ export class ProgramLeaders {
     const current = this.led.get(program);
     let held: boolean;
     try {
-      held = await leases.hold(leaseName(program), owner, ttlMs);
+      // A Redis that does not answer (the client queues commands while it reconnects) is
+      // as unknown as one that fails: the call is timed out within the round.
+      held = await within(leases.hold(leaseName(program), owner, ttlMs), this.period);
     } catch (error) {
       onError?.(error);
-      // Unknown: keep deciding only while the last lease taken would still run.
-      if (current && now > current.heldUntil) await this.resign(program);
+      // Unknown: keep deciding only while the last lease taken outlasts the next round.
+      if (current && now + this.period >= current.heldUntil) await this.resign(program);
       return;
     }
     if (held && current) current.heldUntil = now + ttlMs;
@@ -120,10 +130,20 @@ export class ProgramLeaders {
     this.led.delete(program);
     await current.started;
     await current.manager.stop().catch((e) => this.options.onError?.(e));
-    await this.options.leases
-      .release(leaseName(program), this.options.owner)
-      .catch((e) => this.options.onError?.(e));
+    await within(
+      this.options.leases.release(leaseName(program), this.options.owner),
+      this.period,
+    ).catch((e) => this.options.onError?.(e));
   }
 }
 
 const leaseName = (program: string) => `process-manager:${program}`;
+
+/** The promise's outcome, or a rejection once `ms` have passed without one. */
+function within<T>(promise: Promise<T>, ms: number): Promise<T> {
+  let timer: NodeJS.Timeout | undefined;
+  const timeout = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(new Error(`no answer within ${ms} ms`)), ms);
+  });
+  return Promise.race([promise, timeout]).finally(() => clearTimeout(timer));
+}
