@@ -1,4 +1,3 @@
-import { join } from 'node:path';
 import {
   api,
   inTimeOrder,
@@ -6,16 +5,10 @@ import {
   readEvents,
   startTestEngine,
   untilIdle,
+  exampleHistory,
 } from '../support/engine-harness';
 
-const HISTORY = join(
-  __dirname,
-  '..',
-  '..',
-  'examples',
-  'histories',
-  'smithai-third-month-cash.ndjson',
-);
+const HISTORY = exampleHistory('smithai-third-month-cash');
 
 describe('cash needs an admin', () => {
   let harness: Awaited<ReturnType<typeof startTestEngine>>;

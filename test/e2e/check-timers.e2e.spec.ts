@@ -1,4 +1,3 @@
-import { join } from 'node:path';
 import { Queue } from 'bullmq';
 import IORedis from 'ioredis';
 import { TIMER_QUEUE } from '@referrals/process-manager';
@@ -8,16 +7,10 @@ import {
   readEvents,
   startTestEngine,
   untilIdle,
+  exampleHistory,
 } from '../support/engine-harness';
 
-const HISTORY = join(
-  __dirname,
-  '..',
-  '..',
-  'examples',
-  'histories',
-  'smithai-third-month-cash.ndjson',
-);
+const HISTORY = exampleHistory('smithai-third-month-cash');
 const CHECK_AT = Date.parse('2026-04-01T00:00:00Z');
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 

@@ -1,5 +1,4 @@
 import { createReadStream } from 'node:fs';
-import { join } from 'node:path';
 import { ProgramRegistry } from '@referrals/domain';
 import { readHistory } from '../../apps/cli/src/replay/read-history';
 import { replay } from '../../apps/cli/src/replay/replay';
@@ -10,9 +9,9 @@ import {
   readEvents,
   startTestEngine,
   untilIdle,
+  exampleHistory,
 } from '../support/engine-harness';
 
-const HISTORIES = join(__dirname, '..', '..', 'examples', 'histories');
 const SCENARIOS = ['kallyai-bonus-minutes', 'callrail-four-invoices', 'smithai-third-month-cash'];
 
 const byReferee = (a: { refereeAccountId: string }, b: { refereeAccountId: string }) =>
@@ -35,7 +34,7 @@ describe.each(STORES)('live engine on %s = replay', (_store, settings) => {
   describe.each(SCENARIOS)(
     'when the %s history is posted in occurredAt order, each event twice',
     (name) => {
-      const file = join(HISTORIES, `${name}.ndjson`);
+      const file = exampleHistory(name);
 
       it('shows the referrals and rewards the replay CLI gives for the same history', async () => {
         const { engine } = harness;

@@ -1,4 +1,3 @@
-import { join } from 'node:path';
 import { rebuildProjections } from '../../apps/cli/src/rebuild-projections';
 import {
   api,
@@ -7,16 +6,10 @@ import {
   readEvents,
   startTestEngine,
   untilIdle,
+  exampleHistory,
 } from '../support/engine-harness';
 
-const HISTORY = join(
-  __dirname,
-  '..',
-  '..',
-  'examples',
-  'histories',
-  'callrail-four-invoices.ndjson',
-);
+const HISTORY = exampleHistory('callrail-four-invoices');
 
 describe('referrals rebuild-projections', () => {
   it('writes the same referrer views again from the event store after they were emptied', async () => {

@@ -1,4 +1,3 @@
-import { join } from 'node:path';
 import { Queue } from 'bullmq';
 import IORedis from 'ioredis';
 import { ProgramRegistry, ReferralEngine } from '@referrals/domain';
@@ -10,9 +9,9 @@ import {
   readEvents,
   startTestEngine,
   untilIdle,
+  exampleHistory,
 } from '../support/engine-harness';
 
-const HISTORIES = join(__dirname, '..', '..', 'examples', 'histories');
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 /** Deletes every key of this engine's prefix, as a Redis that lost its data would have none. */
@@ -33,8 +32,8 @@ describe('when Redis loses every job mid-run', () => {
     try {
       const { engine } = harness;
       const events = inTimeOrder([
-        ...readEvents(join(HISTORIES, 'callrail-four-invoices.ndjson')),
-        ...readEvents(join(HISTORIES, 'smithai-third-month-cash.ndjson')),
+        ...readEvents(exampleHistory('callrail-four-invoices')),
+        ...readEvents(exampleHistory('smithai-third-month-cash')),
       ]);
       // The rewards are decided and their jobs queued, but no worker may take them yet.
       await payouts.pause();

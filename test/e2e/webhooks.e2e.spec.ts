@@ -1,6 +1,5 @@
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { join } from 'node:path';
 import { SIGNATURE_HEADER, verifySignature } from '@referrals/rewards';
 import {
   api,
@@ -8,16 +7,10 @@ import {
   readEvents,
   startTestEngine,
   untilIdle,
+  exampleHistory,
 } from '../support/engine-harness';
 
-const HISTORY = join(
-  __dirname,
-  '..',
-  '..',
-  'examples',
-  'histories',
-  'kallyai-bonus-minutes.ndjson',
-);
+const HISTORY = exampleHistory('kallyai-bonus-minutes');
 const SECRET = 'whsec_e2e_0123456789';
 
 describe('upstream is told of every paid reward', () => {

@@ -80,6 +80,10 @@ export async function untilIdle(engine: RunningEngine) {
   }
 }
 
+/** An example history's file: `examples/histories/<name>.ndjson`. */
+export const exampleHistory = (name: string) =>
+  join(__dirname, '..', '..', 'examples', 'histories', `${name}.ndjson`);
+
 export const readEvents = (path: string): BillingEvent[] =>
   readFileSync(path, 'utf8')
     .split('\n')
