@@ -7,14 +7,19 @@ import {
   untilIdle,
   exampleHistory,
 } from '../support/engine-harness';
+import { webhookReceiver } from '../support/webhook-receiver';
 
 const HISTORY = exampleHistory('smithai-third-month-cash');
 
 describe('cash needs an admin', () => {
   let harness: Awaited<ReturnType<typeof startTestEngine>>;
   let cashId: string;
+  let hook: Awaited<ReturnType<typeof webhookReceiver>>;
   beforeAll(async () => {
-    harness = await startTestEngine();
+    hook = await webhookReceiver();
+    harness = await startTestEngine({
+      WEBHOOKS: JSON.stringify({ smithai: { url: hook.url, secret: 'whsec_cash_0123456789' } }),
+    });
     expect(
       (await api(harness.engine, 'POST', '/v1/events', inTimeOrder(readEvents(HISTORY)))).status,
     ).toBe(202);
@@ -25,7 +30,10 @@ describe('cash needs an admin', () => {
     ]);
     cashId = body.rewards[0].rewardId;
   }, 60_000);
-  afterAll(() => harness?.stop());
+  afterAll(async () => {
+    await harness?.stop();
+    await hook?.close();
+  });
 
   const admin = (method: string, path: string, body?: unknown) =>
     api(harness.engine, method, path, body);
@@ -68,6 +76,16 @@ describe('cash needs an admin', () => {
     const { body } = await admin('GET', '/v1/programs/smithai/accounts/firm/rewards');
     expect(body.rewards[0]).toMatchObject({ status: 'paid', paidAt: expect.any(String) });
     expect(await balanceOfFirm()).toEqual([{ kind: 'cash', unit: 'USD', amount: 0 }]);
+
+    // Upstream hears of the cash once it is paid out, as of any paid reward.
+    await hook.awaitCount(2);
+    expect(hook.received.map((r) => JSON.parse(r.body))).toContainEqual(
+      expect.objectContaining({
+        id: `reward.paid-${cashId}`,
+        type: 'reward.paid',
+        data: expect.objectContaining({ kind: 'cash', status: 'paid' }),
+      }),
+    );
 
     const trail = await harness.engine.runtime.store.readStream(`reward:${cashId}`);
     expect(trail.map((e) => e.type)).toEqual([

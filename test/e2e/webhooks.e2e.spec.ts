@@ -1,6 +1,4 @@
-import { createServer } from 'node:http';
-import type { AddressInfo } from 'node:net';
-import { SIGNATURE_HEADER, verifySignature } from '@referrals/rewards';
+import { verifySignature } from '@referrals/rewards';
 import {
   api,
   inTimeOrder,
@@ -9,27 +7,15 @@ import {
   untilIdle,
   exampleHistory,
 } from '../support/engine-harness';
+import { webhookReceiver } from '../support/webhook-receiver';
 
 const HISTORY = exampleHistory('kallyai-bonus-minutes');
 const SECRET = 'whsec_e2e_0123456789';
 
 describe('upstream is told of every paid reward', () => {
   it('POSTs each paid reward once, signed, to the program endpoint', async () => {
-    const received: { signature: string; key: string; body: string }[] = [];
-    const server = createServer((req, res) => {
-      let body = '';
-      req.on('data', (c) => (body += c));
-      req.on('end', () => {
-        received.push({
-          signature: String(req.headers[SIGNATURE_HEADER]),
-          key: String(req.headers['idempotency-key']),
-          body,
-        });
-        res.end();
-      });
-    });
-    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-    const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}/hooks`;
+    const hook = await webhookReceiver();
+    const { received, url } = hook;
     const harness = await startTestEngine({
       WEBHOOKS: JSON.stringify({ kallyai: { url, secret: SECRET } }),
     });
@@ -39,8 +25,7 @@ describe('upstream is told of every paid reward', () => {
         (await api(engine, 'POST', '/v1/events', inTimeOrder(readEvents(HISTORY)))).status,
       ).toBe(202);
       await untilIdle(engine);
-      for (let i = 0; i < 100 && received.length < 4; i++)
-        await new Promise((r) => setTimeout(r, 50));
+      await hook.awaitCount(4);
 
       const rewards = [
         ...(await api(engine, 'GET', '/v1/programs/kallyai/accounts/alice/rewards')).body.rewards,
@@ -68,7 +53,7 @@ describe('upstream is told of every paid reward', () => {
       });
     } finally {
       await harness.stop();
-      await new Promise((resolve) => server.close(resolve));
+      await hook.close();
     }
   }, 60_000);
 });

@@ -1,6 +1,5 @@
 import { Inject, Injectable } from '@nestjs/common';
-import type { RewardView } from '@referrals/domain';
-import { Deliveries, Delivery, Payout } from '@referrals/rewards';
+import { Deliveries, Payout, rewardNotice } from '@referrals/rewards';
 import { Runtime, RUNTIME } from './worker.tokens';
 
 /** Turns paid and expired rewards into webhook deliveries to the programs' upstream systems. */
@@ -13,21 +12,14 @@ export class RewardNotices {
 
   /** A payout ran (again): tell upstream of a paid reward; cash waits for its approval. */
   async paid({ view }: Payout): Promise<void> {
-    if (view?.status === 'paid') await this.deliveries.enqueue([notice('reward.paid', view)]);
+    if (view?.status === 'paid') await this.deliveries.enqueue([rewardNotice('reward.paid', view)]);
   }
 
   /** Bonus minutes lapsed: upstream takes back what is left. */
   async expired(rewardIds: readonly string[]): Promise<void> {
     const views = await Promise.all(rewardIds.map((id) => this.runtime.payout.view(id)));
     await this.deliveries.enqueue(
-      views.flatMap((view) => (view ? [notice('reward.expired', view)] : [])),
+      views.flatMap((view) => (view ? [rewardNotice('reward.expired', view)] : [])),
     );
   }
 }
-
-const notice = (type: Delivery['type'], view: RewardView): Delivery => ({
-  deliveryId: `${type}-${view.rewardId}`,
-  program: view.program,
-  type,
-  data: { ...view },
-});

@@ -1,4 +1,5 @@
 import type { Job } from 'bullmq';
+import type { RewardView } from '@referrals/domain';
 import { SIGNATURE_HEADER, signatureHeader } from './webhook-signature';
 
 export interface WebhookEndpoint {
@@ -13,6 +14,14 @@ export interface Delivery {
   readonly type: 'reward.paid' | 'reward.expired';
   readonly data: Readonly<Record<string, unknown>>;
 }
+
+/** The delivery that tells upstream of a reward paid or expired; the same reward always gets the same id. */
+export const rewardNotice = (type: Delivery['type'], view: RewardView): Delivery => ({
+  deliveryId: `${type}-${view.rewardId}`,
+  program: view.program,
+  type,
+  data: { ...view },
+});
 
 /**
  * POSTs one delivery to its program's endpoint, signed over timestamp and

@@ -16,7 +16,7 @@ import {
   BadRequestException,
 } from '@nestjs/common';
 import { z } from 'zod';
-import { CashAction, CashApprovals, payoutsCsv } from '@referrals/rewards';
+import { CashAction, CashApprovals, payoutsCsv, rewardNotice } from '@referrals/rewards';
 import { AuthedRequest, AuthGuard } from '../auth/auth.guard';
 import { CASH_APPROVALS } from '../tokens';
 import { QueueAdmin } from '../queue-admin';
@@ -80,7 +80,7 @@ export class AdminController {
     return payoutsCsv(await this.cash.approvedDue(dueBefore));
   }
 
-  /** The export went out: its rewards are paid. */
+  /** The export went out: its rewards are paid, and upstream is told as of any paid reward. */
   @Post('payouts/confirm')
   @HttpCode(200)
   async confirm(@Body() body: unknown, @Req() request: AuthedRequest) {
@@ -94,6 +94,8 @@ export class AdminController {
     const results = [];
     for (const rewardId of parsed.data.rewardIds) {
       const outcome = await this.cash.act(rewardId, 'pay_out', 'admin');
+      if (outcome.ok && outcome.reward.status === 'paid')
+        await this.queues.deliveries.enqueue([rewardNotice('reward.paid', outcome.reward)]);
       results.push(
         outcome.ok
           ? { rewardId, status: outcome.reward.status }
