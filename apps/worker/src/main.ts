@@ -1,4 +1,4 @@
-import { createRuntime, loadConfig } from '@referrals/runtime';
+import { connectRedis, createRuntime, loadConfig } from '@referrals/runtime';
 import { startWorker } from './start-worker';
 
 /**
@@ -7,14 +7,18 @@ import { startWorker } from './start-worker';
  */
 async function main() {
   const config = loadConfig();
+  // Without Redis there are no queues: say so at once, before opening the store.
+  const redis = await connectRedis(config.REDIS_URL);
   const runtime = await createRuntime(config);
   const worker = await startWorker(config, runtime, {
+    redis,
     onError: (error) =>
       process.stderr.write(`worker: ${(error as Error).stack ?? String(error)}\n`),
   });
   process.stdout.write(`referral worker running (store: ${config.EVENT_STORE})\n`);
   const stop = async () => {
     await worker.stop();
+    await redis.quit();
     await runtime.close();
     process.exit(0);
   };
