@@ -102,15 +102,13 @@ async function lockStreams(
   streamIds: string[],
 ): Promise<Map<string, bigint>> {
   const ids = [...streamIds].sort();
-  await tx.query(
-    `INSERT INTO ${quotedSchema}.streams (stream_id, version)
-     SELECT id, -1 FROM unnest($1::text[]) AS x(id) ORDER BY id
-     ON CONFLICT DO NOTHING`,
-    [ids],
-  );
+  // One statement creates the missing streams and locks the existing ones (the no-op
+  // update takes the row lock), returning every version: in id order, so no deadlock.
   const rows = await tx.query<{ stream_id: string; version: string }>(
-    `SELECT stream_id, version::text AS version FROM ${quotedSchema}.streams
-     WHERE stream_id = ANY($1::text[]) ORDER BY stream_id FOR UPDATE`,
+    `INSERT INTO ${quotedSchema}.streams AS s (stream_id, version)
+     SELECT id, -1 FROM unnest($1::text[]) AS x(id) ORDER BY id
+     ON CONFLICT (stream_id) DO UPDATE SET version = s.version
+     RETURNING stream_id, version::text AS version`,
     [ids],
   );
   return new Map(rows.map((r) => [r.stream_id, BigInt(r.version)]));
@@ -135,18 +133,23 @@ async function insertRows(
   rows: NewRows,
   versions: Map<string, bigint>,
 ): Promise<void> {
+  // The payloads travel as one JSON array each (native JSON, not an escaped text[]).
   await tx.query(
     `INSERT INTO ${quotedSchema}.events
        (global_position, stream_id, stream_position, event_id, type, data, metadata)
-     SELECT * FROM unnest($1::bigint[], $2::text[], $3::bigint[], $4::text[], $5::text[], $6::jsonb[], $7::jsonb[])`,
+     SELECT u.global_position, u.stream_id, u.stream_position, u.event_id, u.type, d.value, m.value
+     FROM unnest($1::bigint[], $2::text[], $3::bigint[], $4::text[], $5::text[])
+            WITH ORDINALITY AS u(global_position, stream_id, stream_position, event_id, type, n)
+     JOIN jsonb_array_elements($6::jsonb) WITH ORDINALITY AS d(value, n) USING (n)
+     JOIN jsonb_array_elements($7::jsonb) WITH ORDINALITY AS m(value, n) USING (n)`,
     [
       rows.globalPositions,
       rows.streamIds,
       rows.streamPositions,
       rows.eventIds,
       rows.types,
-      rows.data,
-      rows.metadata,
+      `[${rows.data.join(',')}]`,
+      `[${rows.metadata.join(',')}]`,
     ],
   );
   const streamIds = [...versions.keys()];
