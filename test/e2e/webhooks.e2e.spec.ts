@@ -25,7 +25,7 @@ describe('upstream is told of every paid reward', () => {
         (await api(engine, 'POST', '/v1/events', inTimeOrder(readEvents(HISTORY)))).status,
       ).toBe(202);
       await untilIdle(engine);
-      await hook.awaitCount(4);
+      await hook.awaitCount(8);
 
       const rewards = [
         ...(await api(engine, 'GET', '/v1/programs/kallyai/accounts/alice/rewards')).body.rewards,
@@ -33,21 +33,24 @@ describe('upstream is told of every paid reward', () => {
         ...(await api(engine, 'GET', '/v1/programs/kallyai/accounts/carol/rewards')).body.rewards,
       ];
       expect(rewards).toHaveLength(4);
+      // Each paid once; the minutes, earned in January, lapse at once (an expiry each).
       expect(received.map((r) => r.key).sort()).toEqual(
-        rewards.map((r) => `reward.paid-${r.rewardId}`).sort(),
+        rewards
+          .flatMap((r) => [`reward.paid-${r.rewardId}`, `reward.expired-${r.rewardId}`])
+          .sort(),
       );
       for (const r of received) {
         expect(verifySignature(r.signature, SECRET, r.body, Math.floor(Date.now() / 1000))).toBe(
           true,
         );
         expect(JSON.parse(r.body)).toMatchObject({
-          type: 'reward.paid',
+          type: r.key.startsWith('reward.paid') ? 'reward.paid' : 'reward.expired',
           program: 'kallyai',
-          data: { status: 'paid' },
+          data: { status: 'paid', kind: 'bonus_minutes' },
         });
       }
       const metrics = await api(engine, 'GET', '/v1/admin/metrics');
-      expect(metrics.body.queues.deliveries.completed).toBe(4);
+      expect(metrics.body.queues.deliveries.completed).toBe(8);
       expect((await api(engine, 'GET', '/v1/admin/deliveries/dead')).body).toEqual({
         deliveries: [],
       });

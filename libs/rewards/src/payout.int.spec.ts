@@ -127,6 +127,8 @@ describe('paying rewards exactly once (PostgreSQL + Redis)', () => {
     const payout = new RewardPayout(stores.sql, schema, stores.store);
     await payout.pay(id);
     expect(await payout.expireDue(new Date('2026-02-10T12:29:59Z'))).toEqual([]);
+    // Asked for other rewards only, it leaves this one be.
+    expect(await payout.expireDue(new Date('2026-02-10T12:30:00Z'), ['rw_other'])).toEqual([]);
     expect(await payout.expireDue(new Date('2026-02-10T12:30:00Z'))).toEqual([id]);
     expect(await payout.expireDue(new Date('2026-03-01T00:00:00Z'))).toEqual([]);
     expect(await ledgerOf(id)).toEqual([

@@ -157,16 +157,20 @@ export class RewardPayout {
     return view;
   }
 
-  /** Bonus minutes lapse at `expiresAt`: an expiry entry takes back what is left, never a delete. */
-  async expireDue(now: Date): Promise<string[]> {
+  /**
+   * Bonus minutes lapse at `expiresAt`: an expiry entry takes back what is
+   * left, never a delete. Only these rewards when given; each lapses once.
+   */
+  async expireDue(now: Date, rewardIds?: readonly string[]): Promise<string[]> {
     const rows = await this.db.query<{ reward_id: string }>(
       `INSERT INTO ${this.s}.reward_ledger (reward_id, entry, program, account_id, kind, unit, amount, effective_at)
        SELECT l.reward_id, 'expiry', l.program, l.account_id, l.kind, l.unit, -l.amount, (v.view->>'expiresAt')::timestamptz
        FROM ${this.s}.reward_ledger l JOIN ${this.s}.reward_view v ON v.reward_id = l.reward_id
        WHERE l.entry = 'credit' AND l.kind = 'bonus_minutes' AND (v.view->>'expiresAt')::timestamptz <= $1
+         AND ($2::text[] IS NULL OR l.reward_id = ANY($2::text[]))
        ON CONFLICT (reward_id, entry) DO NOTHING
        RETURNING reward_id`,
-      [now.toISOString()],
+      [now.toISOString(), rewardIds ?? null],
     );
     return rows.map((r) => r.reward_id);
   }
