@@ -18,7 +18,10 @@ export class QueueAdmin {
     @InjectQueue(TIMER_QUEUE) timers: Queue,
     @InjectQueue(DELIVERY_QUEUE) deliveries: Queue,
   ) {
-    this.deliveries = new Deliveries(deliveries, config.WEBHOOKS);
+    this.deliveries = new Deliveries(deliveries, config.WEBHOOKS, {
+      attempts: config.WEBHOOK_ATTEMPTS,
+      backoffMs: config.WEBHOOK_BACKOFF,
+    });
     this.queues = [payouts, timers, deliveries];
   }
 
