@@ -3,7 +3,7 @@ import { Inject, Injectable } from '@nestjs/common';
 import type { Queue } from 'bullmq';
 import { TIMER_QUEUE } from '@referrals/process-manager';
 import { DELIVERY_QUEUE, Deliveries, PAYOUT_QUEUE } from '@referrals/rewards';
-import type { AppConfig } from '@referrals/runtime';
+import { AppConfig, webhookRetries } from '@referrals/runtime';
 import { CONFIG } from './tokens';
 
 /** What the admin API sees of the queues: dead deliveries to retry, and counts for metrics. */
@@ -18,10 +18,7 @@ export class QueueAdmin {
     @InjectQueue(TIMER_QUEUE) timers: Queue,
     @InjectQueue(DELIVERY_QUEUE) deliveries: Queue,
   ) {
-    this.deliveries = new Deliveries(deliveries, config.WEBHOOKS, {
-      attempts: config.WEBHOOK_ATTEMPTS,
-      backoffMs: config.WEBHOOK_BACKOFF,
-    });
+    this.deliveries = new Deliveries(deliveries, config.WEBHOOKS, webhookRetries(config));
     this.queues = [payouts, timers, deliveries];
   }
 

@@ -9,7 +9,7 @@ import {
   PayoutQueue,
   WebhookSender,
 } from '@referrals/rewards';
-import type { AppConfig, Runtime } from '@referrals/runtime';
+import { AppConfig, Runtime, webhookRetries } from '@referrals/runtime';
 import { DeliveryProcessor } from './processors/delivery.processor';
 import { PayoutProcessor } from './processors/payout.processor';
 import { TimerProcessor } from './processors/timer.processor';
@@ -63,10 +63,7 @@ export class WorkerModule {
           provide: Deliveries,
           inject: [getQueueToken(DELIVERY_QUEUE)],
           useFactory: (queue: Queue) =>
-            new Deliveries(queue, config.WEBHOOKS, {
-              attempts: config.WEBHOOK_ATTEMPTS,
-              backoffMs: config.WEBHOOK_BACKOFF,
-            }),
+            new Deliveries(queue, config.WEBHOOKS, webhookRetries(config)),
         },
         { provide: WebhookSender, useValue: new WebhookSender(config.WEBHOOKS, settings.clock) },
         RewardNotices,

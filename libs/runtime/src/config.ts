@@ -84,3 +84,9 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
   }
   return parsed.data;
 }
+
+/** How webhooks to upstream are retried, as configured. */
+export const webhookRetries = (config: AppConfig) => ({
+  attempts: config.WEBHOOK_ATTEMPTS,
+  backoffMs: config.WEBHOOK_BACKOFF,
+});
