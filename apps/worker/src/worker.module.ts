@@ -26,9 +26,10 @@ export interface WorkerOptions {
 }
 
 /**
- * The worker: the referral process manager and the queue processors
- * (payouts, timers, deliveries) over a runtime built outside Nest. Needs
- * QueuesModule. It runs alone (apps/worker) or beside the API (`npm start`).
+ * The worker: the referral process managers (one per program, under leases)
+ * and the queue processors (payouts, timers, deliveries), over a runtime
+ * built outside Nest. Needs QueuesModule. It runs alone (apps/worker) or
+ * beside the API (`npm start`).
  */
 @Module({})
 export class WorkerModule {
