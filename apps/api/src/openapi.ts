@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { billingEventSchema } from '@referrals/contracts';
+import { payoutConfirmationSchema } from './http/admin.controller';
 
 /**
  * The OpenAPI document, its request schema generated from the contract's zod
@@ -23,6 +24,12 @@ export function openApiDocument() {
         },
       },
     },
+  };
+  const confirmation = z.toJSONSchema(payoutConfirmationSchema, { target: 'openapi-3.0' });
+  const reward = [{ name: 'rewardId', in: 'path', required: true, schema: { type: 'string' } }];
+  const adminOnly = {
+    '401': { description: 'No valid key' },
+    '403': { description: 'Not the admin key' },
   };
   const account = [
     { name: 'program', in: 'path', required: true, schema: { type: 'string' } },
@@ -107,6 +114,99 @@ export function openApiDocument() {
           summary: 'Referral counts by status and amounts earned by kind and unit',
           parameters: [account[0]],
           responses: { '200': { description: 'Summary' } },
+        },
+      },
+      '/v1/programs/{program}/accounts/{accountId}/balance': {
+        get: {
+          summary:
+            'Ledger balances by kind and unit: credit, bonus minutes net of expiries, cash still owed, discounts',
+          parameters: account,
+          responses: { '200': { description: 'Balances' } },
+        },
+      },
+      '/v1/admin/rewards/{rewardId}/approve': {
+        post: {
+          summary: 'Approve cash awaiting approval (an event in the reward stream)',
+          parameters: reward,
+          responses: {
+            '200': { description: 'The reward, approved' },
+            '404': { description: 'No such reward' },
+            '409': { description: 'Not cash, or not awaiting approval' },
+            ...adminOnly,
+          },
+        },
+      },
+      '/v1/admin/rewards/{rewardId}/void': {
+        post: {
+          summary: 'Void cash awaiting approval (an event in the reward stream)',
+          parameters: reward,
+          responses: {
+            '200': { description: 'The reward, voided' },
+            '404': { description: 'No such reward' },
+            '409': { description: 'Not cash, or not awaiting approval' },
+            ...adminOnly,
+          },
+        },
+      },
+      '/v1/admin/payouts.csv': {
+        get: {
+          summary: 'Approved cash due by a date, as CSV for a bulk-payout tool',
+          parameters: [
+            {
+              name: 'dueBefore',
+              in: 'query',
+              required: true,
+              schema: { type: 'string', format: 'date' },
+            },
+          ],
+          responses: {
+            '200': {
+              description:
+                'reward_id,program,beneficiary_account_id,amount_minor,currency,amount,due_by,earned_at',
+              content: { 'text/csv': { schema: { type: 'string' } } },
+            },
+            '400': { description: 'dueBefore is not a date' },
+            ...adminOnly,
+          },
+        },
+      },
+      '/v1/admin/payouts/confirm': {
+        post: {
+          summary: 'The payout export went out: mark its cash paid and tell upstream',
+          requestBody: {
+            required: true,
+            content: { 'application/json': { schema: confirmation } },
+          },
+          responses: {
+            '200': { description: 'Each reward with its new status, or why not' },
+            '400': { description: 'Malformed body' },
+            ...adminOnly,
+          },
+        },
+      },
+      '/v1/admin/deliveries/dead': {
+        get: {
+          summary: 'Webhook deliveries that used up their attempts',
+          responses: { '200': { description: 'Dead letters' }, ...adminOnly },
+        },
+      },
+      '/v1/admin/deliveries/{deliveryId}/retry': {
+        post: {
+          summary: 'Send a dead delivery again',
+          parameters: [
+            { name: 'deliveryId', in: 'path', required: true, schema: { type: 'string' } },
+          ],
+          responses: {
+            '200': { description: 'Queued again' },
+            '404': { description: 'No such dead delivery' },
+            ...adminOnly,
+          },
+        },
+      },
+      '/v1/admin/metrics': {
+        get: {
+          summary: 'Job counts per queue (payouts, timers, deliveries) and state',
+          responses: { '200': { description: 'Counts' }, ...adminOnly },
         },
       },
     },

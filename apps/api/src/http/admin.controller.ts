@@ -21,7 +21,10 @@ import { AuthedRequest, AuthGuard } from '../auth/auth.guard';
 import { CASH_APPROVALS } from '../tokens';
 import { QueueAdmin } from '../queue-admin';
 
-const confirmation = z.strictObject({ rewardIds: z.array(z.string().min(1)).min(1).max(10_000) });
+/** The body of `POST /v1/admin/payouts/confirm`: the rewards the payout export paid. */
+export const payoutConfirmationSchema = z.strictObject({
+  rewardIds: z.array(z.string().min(1)).min(1).max(10_000),
+});
 
 /** Cash approval and payout export: the admin key only; every action is an event with its actor. */
 @Controller('v1/admin')
@@ -85,7 +88,7 @@ export class AdminController {
   @HttpCode(200)
   async confirm(@Body() body: unknown, @Req() request: AuthedRequest) {
     this.adminOnly(request);
-    const parsed = confirmation.safeParse(body);
+    const parsed = payoutConfirmationSchema.safeParse(body);
     if (!parsed.success) {
       throw new BadRequestException({
         problems: parsed.error.issues.map((i) => ({ path: i.path.join('.'), rule: i.message })),

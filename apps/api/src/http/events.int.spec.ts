@@ -186,5 +186,19 @@ describe('POST /v1/events', () => {
     expect((await api(harness.engine, 'GET', '/health/ready', undefined, null)).status).toBe(200);
     const docs = await api(harness.engine, 'GET', '/docs/json', undefined, null);
     expect(docs.body.components.schemas.BillingEvent).toBeDefined();
+    expect(Object.keys(docs.body.paths)).toEqual(
+      expect.arrayContaining([
+        '/v1/programs/{program}/accounts/{accountId}/balance',
+        '/v1/admin/rewards/{rewardId}/approve',
+        '/v1/admin/rewards/{rewardId}/void',
+        '/v1/admin/payouts.csv',
+        '/v1/admin/payouts/confirm',
+        '/v1/admin/deliveries/dead',
+        '/v1/admin/deliveries/{deliveryId}/retry',
+        '/v1/admin/metrics',
+      ]),
+    );
+    const confirm = docs.body.paths['/v1/admin/payouts/confirm'].post.requestBody;
+    expect(confirm.content['application/json'].schema.required).toEqual(['rewardIds']);
   });
 });
