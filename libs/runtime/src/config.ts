@@ -66,6 +66,8 @@ export const configSchema = z.object({
         return z.NEVER;
       }
     }),
+  /** Payout jobs a worker runs at once; the more, the larger the shared transactions. */
+  PAYOUT_CONCURRENCY: z.coerce.number().int().min(1).max(10_000).default(200),
   /** How often the worker re-enqueues unpaid rewards, re-derives timers and expires minutes. */
   SWEEP_INTERVAL: duration.default(60_000),
   /** Tries of a webhook delivery before it is a dead letter, and the first retry's delay (doubling). */

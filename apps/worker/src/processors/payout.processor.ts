@@ -1,5 +1,5 @@
 import { OnWorkerEvent, Processor, WorkerHost } from '@nestjs/bullmq';
-import { Inject } from '@nestjs/common';
+import { Inject, OnApplicationBootstrap } from '@nestjs/common';
 import type { Job } from 'bullmq';
 import { PAYOUT_QUEUE, payoutJobHandler, PayoutJob } from '@referrals/rewards';
 import { RewardNotices } from '../reward-notices';
@@ -10,8 +10,8 @@ import { Runtime, RUNTIME, WORKER_SETTINGS, WorkerSettings } from '../worker.tok
  * their payouts share a transaction (RewardPayout batches them); the ledger's
  * unique key, not the queue, makes each reward paid once.
  */
-@Processor(PAYOUT_QUEUE, { concurrency: 200 })
-export class PayoutProcessor extends WorkerHost {
+@Processor(PAYOUT_QUEUE)
+export class PayoutProcessor extends WorkerHost implements OnApplicationBootstrap {
   private readonly handle: (job: Job<PayoutJob>) => Promise<string>;
 
   constructor(
@@ -21,6 +21,11 @@ export class PayoutProcessor extends WorkerHost {
   ) {
     super();
     this.handle = payoutJobHandler(runtime.payout, (payout) => notices.paid(payout));
+  }
+
+  /** The worker exists once the module has started; its concurrency comes from the configuration. */
+  onApplicationBootstrap(): void {
+    this.worker.concurrency = this.settings.config.PAYOUT_CONCURRENCY;
   }
 
   process(job: Job<PayoutJob>): Promise<string> {
