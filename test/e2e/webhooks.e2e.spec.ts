@@ -51,6 +51,9 @@ describe('upstream is told of every paid reward', () => {
       }
       const metrics = await api(engine, 'GET', '/v1/admin/metrics');
       expect(metrics.body.queues.deliveries.completed).toBe(8);
+      // Done payouts leave the queue at once; the workers' metrics count them.
+      expect(metrics.body.queues.payouts.completedTotal).toBeGreaterThanOrEqual(4);
+      expect(metrics.body.queues.payouts.waiting).toBe(0);
       expect((await api(engine, 'GET', '/v1/admin/deliveries/dead')).body).toEqual({
         deliveries: [],
       });

@@ -22,15 +22,20 @@ export class QueueAdmin {
     this.queues = [payouts, timers, deliveries];
   }
 
+  /**
+   * Per queue: jobs in each state now (done payouts and timers are removed at
+   * once, so their `completed` stays near 0), and `completedTotal`, the jobs
+   * the workers have completed since the queue began counting.
+   */
   async metrics(): Promise<Record<string, Record<string, number>>> {
     const counts = await Promise.all(
-      this.queues.map(
-        async (q) =>
-          [
-            q.name,
-            await q.getJobCounts('waiting', 'active', 'delayed', 'completed', 'failed'),
-          ] as const,
-      ),
+      this.queues.map(async (q) => {
+        const [states, completed] = await Promise.all([
+          q.getJobCounts('waiting', 'active', 'delayed', 'completed', 'failed'),
+          q.getMetrics('completed'),
+        ]);
+        return [q.name, { ...states, completedTotal: completed.meta.count }] as const;
+      }),
     );
     return Object.fromEntries(counts);
   }

@@ -1,3 +1,4 @@
+import { MetricsTime } from 'bullmq';
 import type { AppConfig, Runtime } from '@referrals/runtime';
 
 /** Injection tokens for what the worker is built from (interfaces have no class to inject by). */
@@ -14,3 +15,6 @@ export interface WorkerSettings {
 }
 
 export type { Runtime };
+
+/** Every processor counts its completed jobs: a running total, and a minute at a time for a week. */
+export const WORKER_METRICS = { maxDataPoints: MetricsTime.ONE_WEEK };

@@ -8,8 +8,10 @@ export interface DueCheck {
 }
 
 const TIMER_JOB_OPTIONS: JobsOptions = {
-  // Kept a day so the same timer scheduled again (a restart re-derives them) is one job.
-  removeOnComplete: { age: 86_400 },
+  // A timer waiting in the queue is one job however often it is scheduled again (a
+  // restart re-derives them); once it has woken the manager it goes, so a check
+  // scheduled anew (a new database on the same Redis) gets its job.
+  removeOnComplete: true,
   removeOnFail: { age: 7 * 86_400 },
   attempts: 5,
 };

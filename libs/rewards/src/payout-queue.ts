@@ -11,8 +11,11 @@ export const PAYOUT_JOB_OPTIONS: JobsOptions = {
   // A reward not yet in the read model is retried; backoff spaces the tries.
   attempts: 10,
   backoff: { type: 'exponential', delay: 200 },
-  // Kept a day so a repeated add is recognised; failures stay for an admin to see.
-  removeOnComplete: { age: 86_400 },
+  // While a job waits or runs, its id makes a repeated add a no-op. Once done it goes at
+  // once: a reward to pay again (its views rebuilt, a new database on the same Redis)
+  // must get a new job, and the ledger, not the job id, keeps it paid once.
+  removeOnComplete: true,
+  // Failures stay for an admin to see; the sweep retries them.
   removeOnFail: false,
 };
 

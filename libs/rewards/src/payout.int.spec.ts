@@ -192,6 +192,34 @@ describe('paying rewards exactly once (PostgreSQL + Redis)', () => {
         expect(await ledgerOf(id)).toEqual([{ entry: 'credit', amount: '5000' }]);
     });
 
+    it('pays a reward whose earlier job is done, when it is to be paid again (a new database on the same Redis)', async () => {
+      const id = `rw_${randomUUID()}`;
+      await views.write({ referrals: [], rewards: [reward(id)] });
+      const payout = new RewardPayout(stores.sql, schema, stores.store);
+      const first = work(payout);
+      await queue.enqueue([id]);
+      await drained([id]);
+      for (let i = 0; i < 100 && (await ledgerOf(id)).length === 0; i++)
+        await new Promise((resolve) => setTimeout(resolve, 20));
+      await first.close();
+      // The database starts again from nothing: the reward is earned, its ledger empty.
+      await stores.sql.query(
+        `DELETE FROM ${quoteIdent(schema)}.reward_ledger WHERE reward_id = $1`,
+        [id],
+      );
+      await stores.sql.query(
+        `UPDATE ${quoteIdent(schema)}.reward_view SET status = 'earned', view = view || '{"status":"earned"}' WHERE reward_id = $1`,
+        [id],
+      );
+      await queue.enqueue([id]);
+      expect(await queue.raw.getJobCountByTypes('wait')).toBe(1);
+      const second = work(payout);
+      for (let i = 0; i < 100 && (await ledgerOf(id)).length === 0; i++)
+        await new Promise((resolve) => setTimeout(resolve, 20));
+      await second.close();
+      expect(await ledgerOf(id)).toEqual([{ entry: 'credit', amount: '5000' }]);
+    });
+
     it('retries, on the sweep, a payout that used up its attempts', async () => {
       const id = `rw_${randomUUID()}`;
       const payout = new RewardPayout(stores.sql, schema, stores.store);

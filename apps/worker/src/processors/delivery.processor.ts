@@ -2,10 +2,10 @@ import { OnWorkerEvent, Processor, WorkerHost } from '@nestjs/bullmq';
 import { Inject } from '@nestjs/common';
 import type { Job } from 'bullmq';
 import { DELIVERY_QUEUE, Delivery, deliveryJobHandler, WebhookSender } from '@referrals/rewards';
-import { WORKER_SETTINGS, WorkerSettings } from '../worker.tokens';
+import { WORKER_SETTINGS, WorkerSettings, WORKER_METRICS } from '../worker.tokens';
 
 /** Sends signed webhooks to upstream; a failure is retried with backoff, then kept as a dead letter. */
-@Processor(DELIVERY_QUEUE, { concurrency: 20 })
+@Processor(DELIVERY_QUEUE, { concurrency: 20, metrics: WORKER_METRICS })
 export class DeliveryProcessor extends WorkerHost {
   private readonly handle: (job: Job<Delivery>) => Promise<void>;
 

@@ -3,14 +3,20 @@ import { Inject, OnApplicationBootstrap } from '@nestjs/common';
 import type { Job } from 'bullmq';
 import { PAYOUT_QUEUE, payoutJobHandler, PayoutJob } from '@referrals/rewards';
 import { RewardNotices } from '../reward-notices';
-import { Runtime, RUNTIME, WORKER_SETTINGS, WorkerSettings } from '../worker.tokens';
+import {
+  Runtime,
+  RUNTIME,
+  WORKER_SETTINGS,
+  WorkerSettings,
+  WORKER_METRICS,
+} from '../worker.tokens';
 
 /**
  * Pays each earned reward (jobId = rewardId). Many jobs run at once so that
  * their payouts share a transaction (RewardPayout batches them); the ledger's
  * unique key, not the queue, makes each reward paid once.
  */
-@Processor(PAYOUT_QUEUE)
+@Processor(PAYOUT_QUEUE, { metrics: WORKER_METRICS })
 export class PayoutProcessor extends WorkerHost implements OnApplicationBootstrap {
   private readonly handle: (job: Job<PayoutJob>) => Promise<string>;
 
