@@ -27,6 +27,7 @@ if (!existsSync(join(root, 'apps/worker/dist/main.js')))
 const require = createRequire(import.meta.url);
 const { PgDatabase, quoteIdent } = require('../libs/event-store/dist/index.js');
 const { Queue } = require('bullmq');
+const IORedis = require('ioredis').default;
 const { rewardIdOf, referralIdOf } = require('../libs/domain/dist/referral/ids.js');
 
 const DATABASE_URL = process.env.DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
@@ -218,4 +219,9 @@ try {
   await sleep(500);
   await db.query(`DROP SCHEMA IF EXISTS ${quoteIdent(schema)} CASCADE`);
   await db.close();
+  // The queues and leases of this run go too.
+  const redis = new IORedis('redis://127.0.0.1:6379');
+  for await (const keys of redis.scanStream({ match: `${env.QUEUE_PREFIX}:*`, count: 1000 }))
+    if (keys.length > 0) await redis.del(...keys);
+  redis.disconnect();
 }

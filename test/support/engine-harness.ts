@@ -1,6 +1,7 @@
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import IORedis from 'ioredis';
 import type { BillingEvent } from '@referrals/contracts';
 import { quoteIdent } from '@referrals/event-store';
 import { configSchema } from '@referrals/runtime';
@@ -44,8 +45,20 @@ export async function startTestEngine(
       }
       await engine.close();
       rmSync(dataDir, { recursive: true, force: true });
+      await forgetQueues(config.QUEUE_PREFIX);
     },
   };
+}
+
+/** Deletes a test's queues and leases from the shared Redis. */
+export async function forgetQueues(prefix: string) {
+  const redis = new IORedis('redis://127.0.0.1:6379');
+  try {
+    for await (const keys of redis.scanStream({ match: `${prefix}:*`, count: 1000 }))
+      if ((keys as string[]).length > 0) await redis.del(...(keys as string[]));
+  } finally {
+    redis.disconnect();
+  }
 }
 
 export async function api(

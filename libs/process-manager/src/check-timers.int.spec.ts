@@ -16,7 +16,10 @@ describe('check timers on BullMQ (real Redis)', () => {
     queue = new Queue(TIMER_QUEUE, { connection: redis, prefix });
     timers = new CheckTimers(queue);
   });
-  afterEach(() => queue.close());
+  afterEach(async () => {
+    await queue.obliterate({ force: true });
+    await queue.close();
+  });
   afterAll(() => redis.quit());
 
   it('wakes the process manager once the check is due, not before, once per timer', async () => {

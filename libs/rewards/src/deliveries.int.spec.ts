@@ -53,6 +53,7 @@ describe('signed webhook deliveries (real Redis, real HTTP receiver)', () => {
       deliveries: new Deliveries(queue, endpoints, retries),
       close: async () => {
         await worker.close();
+        await queue.obliterate({ force: true });
         await queue.close();
       },
     };

@@ -40,14 +40,22 @@ export class PayoutQueue {
 
   /**
    * Re-enqueues what the read model says is unpaid: Redis is not the source
-   * of truth. A job that used up its attempts keeps its id, so adding it again
-   * is a no-op: it is retried instead (a payout run again pays nothing twice).
+   * of truth. A job that finished while its reward still shows as unpaid (it
+   * used up its attempts, or it paid the same reward in an earlier database
+   * on this Redis) keeps its id, so adding it again is a no-op: it is run
+   * again instead. A payout run again pays nothing twice.
    */
   async sweep(payout: RewardPayout): Promise<number> {
     const unpaid = await payout.unpaid();
     await this.enqueue(unpaid);
-    const failed = await this.queue.getFailed(0, 999);
-    await Promise.all(failed.map((job) => job.retry('failed')));
+    const states = await Promise.all(unpaid.map((id) => this.queue.getJobState(id)));
+    await Promise.all(
+      unpaid.map(async (id, i) => {
+        const state = states[i];
+        if (state !== 'completed' && state !== 'failed') return;
+        await (await this.queue.getJob(id))?.retry(state);
+      }),
+    );
     return unpaid.length;
   }
 

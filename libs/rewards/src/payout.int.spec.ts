@@ -149,7 +149,10 @@ describe('paying rewards exactly once (PostgreSQL + Redis)', () => {
       prefix = `test-${randomUUID()}`;
       queue = new PayoutQueue(new Queue(PAYOUT_QUEUE, { connection: redis, prefix }));
     });
-    afterEach(() => queue.raw.close());
+    afterEach(async () => {
+      await queue.raw.obliterate({ force: true });
+      await queue.raw.close();
+    });
 
     /** A plain BullMQ worker running the payouts processor's handler. */
     const work = (payout: RewardPayout) =>
@@ -213,6 +216,33 @@ describe('paying rewards exactly once (PostgreSQL + Redis)', () => {
       );
       await queue.enqueue([id]);
       expect(await queue.raw.getJobCountByTypes('wait')).toBe(1);
+      const second = work(payout);
+      for (let i = 0; i < 100 && (await ledgerOf(id)).length === 0; i++)
+        await new Promise((resolve) => setTimeout(resolve, 20));
+      await second.close();
+      expect(await ledgerOf(id)).toEqual([{ entry: 'credit', amount: '5000' }]);
+    });
+
+    it('runs again, on the sweep, a kept job that is done while its reward shows unpaid', async () => {
+      const id = `rw_${randomUUID()}`;
+      const payout = new RewardPayout(stores.sql, schema, stores.store);
+      await views.write({ referrals: [], rewards: [reward(id)] });
+      // A job kept after it completed, as earlier versions kept them a day.
+      await queue.raw.add('pay', { rewardId: id }, { jobId: id, removeOnComplete: false });
+      const first = work(payout);
+      await drained([id]);
+      await first.close();
+      await stores.sql.query(
+        `DELETE FROM ${quoteIdent(schema)}.reward_ledger WHERE reward_id = $1`,
+        [id],
+      );
+      await stores.sql.query(
+        `UPDATE ${quoteIdent(schema)}.reward_view SET status = 'earned', view = view || '{"status":"earned"}' WHERE reward_id = $1`,
+        [id],
+      );
+      await queue.enqueue([id]); // the kept job holds the id: a no-op
+      expect(await queue.raw.getJobState(id)).toBe('completed');
+      await queue.sweep(payout);
       const second = work(payout);
       for (let i = 0; i < 100 && (await ledgerOf(id)).length === 0; i++)
         await new Promise((resolve) => setTimeout(resolve, 20));
