@@ -39,8 +39,8 @@ export class ProcessManagerHost implements OnApplicationBootstrap, OnModuleDestr
       ttlMs: config.LEASE_TTL,
       clock: settings.clock,
       onError: settings.onError,
-      create: (program) => {
-        const manager: ReferralProcessManager = new ReferralProcessManager({
+      create: (program) =>
+        new ReferralProcessManager({
           program,
           store: runtime.store,
           programs: runtime.programs,
@@ -50,9 +50,7 @@ export class ProcessManagerHost implements OnApplicationBootstrap, OnModuleDestr
           onError: settings.onError,
           onRewardsEarned: (ids) => payouts.enqueue(ids),
           onChecksScheduled: (checks) => timers.schedule(checks),
-        });
-        return manager;
-      },
+        }),
       onLeading: (manager) => timers.schedule(manager.pendingChecks()),
     });
   }

@@ -93,6 +93,15 @@ describe('paying rewards exactly once (PostgreSQL + Redis)', () => {
       ]);
   });
 
+  it('answers a reward asked for twice in one batch as paid once, then already done', async () => {
+    const id = `rw_${randomUUID()}`;
+    await views.write({ referrals: [], rewards: [reward(id)] });
+    const payout = new RewardPayout(stores.sql, schema, stores.store);
+    const outcomes = await payout.payMany([id, id]);
+    expect(outcomes.map((o) => o.outcome)).toEqual(['paid', 'already_done']);
+    expect(await ledgerOf(id)).toEqual([{ entry: 'credit', amount: '5000' }]);
+  });
+
   it('holds cash for approval instead of paying it', async () => {
     const id = `rw_${randomUUID()}`;
     await views.write({ referrals: [], rewards: [reward(id, { kind: 'cash', amount: 100000 })] });

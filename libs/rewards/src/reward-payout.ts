@@ -77,9 +77,15 @@ export class RewardPayout {
     const events = settled.flatMap((payout) => this.eventOf(payout));
     if (events.length > 0) await this.store.appendBatch(events);
     const byId = new Map(settled.map((payout) => [payout.rewardId, payout]));
-    return rewardIds.map(
-      (rewardId) => byId.get(rewardId) ?? { rewardId, outcome: 'not_yet_known' },
-    );
+    // The same reward asked for twice in one batch is paid by the first ask only.
+    const answered = new Set<string>();
+    return rewardIds.map((rewardId): Payout => {
+      const payout = byId.get(rewardId);
+      if (!payout) return { rewardId, outcome: 'not_yet_known' };
+      if (answered.has(rewardId)) return { ...payout, outcome: 'already_done' };
+      answered.add(rewardId);
+      return payout;
+    });
   }
 
   private async settle(tx: SqlClient, rewardIds: readonly string[]): Promise<Payout[]> {
