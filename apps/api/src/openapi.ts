@@ -26,11 +26,23 @@ export function openApiDocument() {
     },
   };
   const confirmation = z.toJSONSchema(payoutConfirmationSchema, { target: 'openapi-3.0' });
-  const reward = [{ name: 'rewardId', in: 'path', required: true, schema: { type: 'string' } }];
   const adminOnly = {
     '401': { description: 'No valid key' },
     '403': { description: 'Not the admin key' },
   };
+  /** An admin step on cash awaiting approval; each is an event in the reward's stream. */
+  const cashAction = (verb: string, done: string) => ({
+    post: {
+      summary: `${verb} cash awaiting approval (an event in the reward stream)`,
+      parameters: [{ name: 'rewardId', in: 'path', required: true, schema: { type: 'string' } }],
+      responses: {
+        '200': { description: `The reward, ${done}` },
+        '404': { description: 'No such reward' },
+        '409': { description: 'Not cash, or not awaiting approval' },
+        ...adminOnly,
+      },
+    },
+  });
   const account = [
     { name: 'program', in: 'path', required: true, schema: { type: 'string' } },
     { name: 'accountId', in: 'path', required: true, schema: { type: 'string' } },
@@ -124,30 +136,8 @@ export function openApiDocument() {
           responses: { '200': { description: 'Balances' } },
         },
       },
-      '/v1/admin/rewards/{rewardId}/approve': {
-        post: {
-          summary: 'Approve cash awaiting approval (an event in the reward stream)',
-          parameters: reward,
-          responses: {
-            '200': { description: 'The reward, approved' },
-            '404': { description: 'No such reward' },
-            '409': { description: 'Not cash, or not awaiting approval' },
-            ...adminOnly,
-          },
-        },
-      },
-      '/v1/admin/rewards/{rewardId}/void': {
-        post: {
-          summary: 'Void cash awaiting approval (an event in the reward stream)',
-          parameters: reward,
-          responses: {
-            '200': { description: 'The reward, voided' },
-            '404': { description: 'No such reward' },
-            '409': { description: 'Not cash, or not awaiting approval' },
-            ...adminOnly,
-          },
-        },
-      },
+      '/v1/admin/rewards/{rewardId}/approve': cashAction('Approve', 'approved'),
+      '/v1/admin/rewards/{rewardId}/void': cashAction('Void', 'voided'),
       '/v1/admin/payouts.csv': {
         get: {
           summary: 'Approved cash due by a date, as CSV for a bulk-payout tool',

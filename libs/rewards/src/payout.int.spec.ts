@@ -163,6 +163,24 @@ describe('paying rewards exactly once (PostgreSQL + Redis)', () => {
       await queue.raw.close();
     });
 
+    /** The database starts again from nothing: the reward is earned, its ledger empty. */
+    const asIfNewDatabase = async (id: string) => {
+      await stores.sql.query(
+        `DELETE FROM ${quoteIdent(schema)}.reward_ledger WHERE reward_id = $1`,
+        [id],
+      );
+      await stores.sql.query(
+        `UPDATE ${quoteIdent(schema)}.reward_view SET status = 'earned', view = view || '{"status":"earned"}' WHERE reward_id = $1`,
+        [id],
+      );
+    };
+
+    /** Waits (two seconds at most) for the reward's ledger entry: done jobs leave no trace to wait on. */
+    const untilCredited = async (id: string) => {
+      for (let i = 0; i < 100 && (await ledgerOf(id)).length === 0; i++)
+        await new Promise((resolve) => setTimeout(resolve, 20));
+    };
+
     /** A plain BullMQ worker running the payouts processor's handler. */
     const work = (payout: RewardPayout) =>
       new Worker(PAYOUT_QUEUE, payoutJobHandler(payout), {
@@ -211,23 +229,13 @@ describe('paying rewards exactly once (PostgreSQL + Redis)', () => {
       const first = work(payout);
       await queue.enqueue([id]);
       await drained([id]);
-      for (let i = 0; i < 100 && (await ledgerOf(id)).length === 0; i++)
-        await new Promise((resolve) => setTimeout(resolve, 20));
+      await untilCredited(id);
       await first.close();
-      // The database starts again from nothing: the reward is earned, its ledger empty.
-      await stores.sql.query(
-        `DELETE FROM ${quoteIdent(schema)}.reward_ledger WHERE reward_id = $1`,
-        [id],
-      );
-      await stores.sql.query(
-        `UPDATE ${quoteIdent(schema)}.reward_view SET status = 'earned', view = view || '{"status":"earned"}' WHERE reward_id = $1`,
-        [id],
-      );
+      await asIfNewDatabase(id);
       await queue.enqueue([id]);
       expect(await queue.raw.getJobCountByTypes('wait')).toBe(1);
       const second = work(payout);
-      for (let i = 0; i < 100 && (await ledgerOf(id)).length === 0; i++)
-        await new Promise((resolve) => setTimeout(resolve, 20));
+      await untilCredited(id);
       await second.close();
       expect(await ledgerOf(id)).toEqual([{ entry: 'credit', amount: '5000' }]);
     });
@@ -241,20 +249,12 @@ describe('paying rewards exactly once (PostgreSQL + Redis)', () => {
       const first = work(payout);
       await drained([id]);
       await first.close();
-      await stores.sql.query(
-        `DELETE FROM ${quoteIdent(schema)}.reward_ledger WHERE reward_id = $1`,
-        [id],
-      );
-      await stores.sql.query(
-        `UPDATE ${quoteIdent(schema)}.reward_view SET status = 'earned', view = view || '{"status":"earned"}' WHERE reward_id = $1`,
-        [id],
-      );
+      await asIfNewDatabase(id);
       await queue.enqueue([id]); // the kept job holds the id: a no-op
       expect(await queue.raw.getJobState(id)).toBe('completed');
       await queue.sweep(payout);
       const second = work(payout);
-      for (let i = 0; i < 100 && (await ledgerOf(id)).length === 0; i++)
-        await new Promise((resolve) => setTimeout(resolve, 20));
+      await untilCredited(id);
       await second.close();
       expect(await ledgerOf(id)).toEqual([{ entry: 'credit', amount: '5000' }]);
     });
