@@ -26,9 +26,7 @@ export class RewardNotices {
 
   /** Bonus minutes lapsed: upstream takes back what is left. */
   async expired(rewardIds: readonly string[]): Promise<void> {
-    const views = await Promise.all(rewardIds.map((id) => this.runtime.payout.view(id)));
-    await this.deliveries.enqueue(
-      views.flatMap((view) => (view ? [rewardNotice('reward.expired', view)] : [])),
-    );
+    const views = await this.runtime.payout.views(rewardIds);
+    await this.deliveries.enqueue(views.map((view) => rewardNotice('reward.expired', view)));
   }
 }

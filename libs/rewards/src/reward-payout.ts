@@ -7,7 +7,13 @@ import {
   SqlDatabase,
   StreamWrite,
 } from '@referrals/event-store';
-import { LedgerEntry, lockRewardViews, recordLedgerEntries, saveRewardViews } from './reward-rows';
+import {
+  LedgerEntry,
+  lockRewardView,
+  lockRewardViews,
+  recordLedgerEntries,
+  saveRewardViews,
+} from './reward-rows';
 
 export type PayoutOutcome = 'paid' | 'awaiting_approval' | 'already_done' | 'not_yet_known';
 
@@ -159,8 +165,12 @@ export class RewardPayout {
   }
 
   async view(rewardId: string): Promise<RewardView | undefined> {
-    const [view] = await lockRewardViews(this.db, this.s, [rewardId]);
-    return view;
+    return lockRewardView(this.db, this.s, rewardId);
+  }
+
+  /** These rewards' views, in one read (outside a transaction, nothing stays locked). */
+  views(rewardIds: readonly string[]): Promise<RewardView[]> {
+    return lockRewardViews(this.db, this.s, rewardIds);
   }
 
   /**
