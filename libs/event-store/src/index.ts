@@ -15,5 +15,7 @@ export * from './sql/sql-checkpoint-store';
 // Building blocks for other stores and subscribers.
 export * from './polling-subscription';
 export * from './subscription-progress';
+// Fault injection for the crash tests (libs/event-store is below every lib that commits twice).
+export * from './failpoints';
 // EventStoreDB: its types here; connectEventStoreDb() (above) loads the adapter on demand.
 export type * from './eventstoredb/eventstoredb-store';
