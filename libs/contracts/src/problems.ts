@@ -44,3 +44,17 @@ export function prefixProblems(problems: readonly Problem[], prefix: string): Pr
 export const describeProblem = (p: Problem) => `${p.path}: ${p.rule}`;
 export const describeProblems = (problems: readonly Problem[]) =>
   problems.map(describeProblem).join('; ');
+
+/**
+ * An error answer of the HTTP API (RFC 9457, `application/problem+json`), one
+ * shape on every route: `type` names the kind of problem, `title` says it in a
+ * few words, `status` repeats the HTTP status, `detail` explains this
+ * occurrence and `problems` lists each rule the input broke, by path.
+ */
+export interface ProblemDocument {
+  readonly type: string;
+  readonly title: string;
+  readonly status: number;
+  readonly detail?: string;
+  readonly problems?: readonly Problem[];
+}
