@@ -12,7 +12,7 @@ module.exports = {
     '^.+\\.ts$': ['ts-jest', { tsconfig: '<rootDir>/tsconfig.json' }],
   },
   moduleNameMapper: {
-    '^@referrals/(contracts|domain|event-store|ingestion|projections|process-manager|runtime|rewards)$':
+    '^@referrals/(contracts|domain|event-store|ingestion|projections|process-manager|runtime|rewards|stripe)$':
       '<rootDir>/libs/$1/src/index.ts',
     '^@referrals/worker$': '<rootDir>/apps/worker/src/index.ts',
   },

@@ -1,0 +1,155 @@
+import type { Problem } from '@referrals/contracts';
+import type { EventStore } from '@referrals/event-store';
+import type { EventIngestor } from '@referrals/ingestion';
+import Stripe from 'stripe';
+import { mapStripeEvent } from './map-stripe-event';
+import type { Mapping } from './mapping';
+import { linksIn } from './payment-links';
+import { storedLinksFor } from './stored-payment-links';
+import { programSettings, secretsOf, StripeSettings } from './stripe-settings';
+import { rawStripeWrites } from './stripe-streams';
+
+/** Stripe's default: a signature older than five minutes is a replay, not a delivery. */
+export const SIGNATURE_TOLERANCE_SECONDS = 300;
+
+export type StripeReceipt =
+  /** The program has no webhook secret configured: it has no Stripe endpoint. */
+  | { readonly status: 'no_endpoint' }
+  /** Unsigned, signed with another secret, or signed too long ago: nothing is stored. */
+  | { readonly status: 'bad_signature'; readonly detail: string }
+  | {
+      readonly status: 'accepted';
+      readonly stripeEventId: string;
+      readonly mapping: Mapping['kind'];
+      readonly stored: number;
+      readonly duplicates: number;
+    }
+  /** Kept raw, but its contract events could not be made or were refused: Stripe retries. */
+  | {
+      readonly status: 'rejected';
+      readonly stripeEventId: string;
+      readonly problems: readonly Problem[];
+    };
+
+/** What the endpoint has seen since start-up, for the metrics. */
+export interface StripeCounters {
+  received: number;
+  badSignatures: number;
+  /** Per Stripe type the mapping does not read. */
+  unmapped: Record<string, number>;
+  ignored: number;
+  mapped: number;
+  rejected: number;
+}
+
+/**
+ * The Stripe webhook's work: verify the signature over the raw body, keep the
+ * event as received, map it, and hand the contract events to the same
+ * ingestor as `POST /v1/events` (validation and idempotency shared).
+ */
+export class StripeInbox {
+  private readonly counters: StripeCounters = {
+    received: 0,
+    badSignatures: 0,
+    unmapped: {},
+    ignored: 0,
+    mapped: 0,
+    rejected: 0,
+  };
+
+  constructor(
+    private readonly store: EventStore,
+    private readonly ingestor: EventIngestor,
+    private readonly settings: StripeSettings,
+    private readonly clock: () => Date = () => new Date(),
+  ) {}
+
+  async receive(
+    program: string,
+    rawBody: Buffer | string,
+    signature: string | undefined,
+  ): Promise<StripeReceipt> {
+    const secrets = secretsOf(this.settings, program);
+    if (secrets.length === 0) return { status: 'no_endpoint' };
+    const verified = verify(rawBody, signature, secrets);
+    if ('detail' in verified) {
+      this.counters.badSignatures++;
+      return { status: 'bad_signature', detail: verified.detail };
+    }
+    const event = verified.event;
+    this.counters.received++;
+
+    await this.store.appendBatch(
+      rawStripeWrites(program, event, linksIn(event), this.clock().toISOString()),
+    );
+    const links = await storedLinksFor(this.store, program, event);
+    const mapping = mapStripeEvent(event, {
+      program,
+      settings: programSettings(this.settings, program),
+      links,
+    });
+    switch (mapping.kind) {
+      case 'unmapped':
+        this.counters.unmapped[event.type] = (this.counters.unmapped[event.type] ?? 0) + 1;
+        return accepted(event, mapping, 0, 0);
+      case 'ignored':
+        this.counters.ignored++;
+        return accepted(event, mapping, 0, 0);
+      case 'unmappable':
+        this.counters.rejected++;
+        return { status: 'rejected', stripeEventId: event.id, problems: mapping.problems };
+      case 'mapped': {
+        const outcome = await this.ingestor.ingest(mapping.events);
+        if (outcome.status !== 'accepted') {
+          this.counters.rejected++;
+          return { status: 'rejected', stripeEventId: event.id, problems: outcome.problems };
+        }
+        this.counters.mapped++;
+        return accepted(event, mapping, outcome.stored, outcome.duplicates);
+      }
+    }
+  }
+
+  stats(): StripeCounters {
+    return structuredClone(this.counters);
+  }
+}
+
+const accepted = (
+  event: Stripe.Event,
+  mapping: Mapping,
+  stored: number,
+  duplicates: number,
+): StripeReceipt => ({
+  status: 'accepted',
+  stripeEventId: event.id,
+  mapping: mapping.kind,
+  stored,
+  duplicates,
+});
+
+/** Any of the program's secrets may have signed it (Stripe signs with old and new while a secret rolls). */
+function verify(
+  rawBody: Buffer | string,
+  signature: string | undefined,
+  secrets: readonly string[],
+): { event: Stripe.Event } | { detail: string } {
+  if (!signature) return { detail: 'the Stripe-Signature header is missing' };
+  let detail = 'no signature matches';
+  for (const secret of secrets) {
+    try {
+      const event = Stripe.webhooks.constructEvent(
+        rawBody,
+        signature,
+        secret,
+        SIGNATURE_TOLERANCE_SECONDS,
+      );
+      if (typeof event?.id !== 'string' || typeof event?.type !== 'string')
+        return { detail: 'the body is not a Stripe event (no id or type)' };
+      return { event };
+    } catch (error) {
+      detail = (error as Error).message;
+    }
+  }
+  return { detail };
+}
