@@ -17,5 +17,6 @@ export * from './polling-subscription';
 export * from './subscription-progress';
 // Fault injection for the crash tests (libs/event-store is below every lib that commits twice).
 export * from './failpoints';
+export * from './store-unavailable';
 // EventStoreDB: its types here; connectEventStoreDb() (above) loads the adapter on demand.
 export type * from './eventstoredb/eventstoredb-store';

@@ -1,12 +1,12 @@
 import type { Decision } from '@referrals/domain';
 import { EventStore, StreamWrite, WrongExpectedVersionError } from '@referrals/event-store';
-import { decisionEventId, referralStream } from '@referrals/ingestion';
+import { decisionEventId, REFERRAL_STREAM_PREFIX, referralStream } from '@referrals/ingestion';
 
 /**
  * Appends decisions to referral streams at the versions this process manager
- * expects, so two instances cannot both decide: the loser's append fails, and
- * it accepts the stream as it stands only if the decisions there are its own
- * to the id (decisions are deterministic, so they are).
+ * expects, in one batch with whatever must be stored with them (the applied
+ * log). It is part of the manager's memory: a manager that fails throws it
+ * away with its engine and rebuilds both from the store.
  */
 export class DecisionLog {
   private readonly versions = new Map<string, bigint>();
@@ -16,70 +16,55 @@ export class DecisionLog {
   /** A decision already in the store (re-derived at start-up): only its version counts. */
   noteStored(decision: Decision): void {
     const streamId = referralStream(decision.referralId);
-    this.versions.set(
-      streamId,
-      (this.versions.get(streamId) ?? -1n) + BigInt(decision.events.length),
-    );
+    this.versions.set(streamId, this.expected(streamId) + BigInt(decision.events.length));
   }
 
-  /** All decisions of a step in one batch; if another instance got there first, stream by stream. */
-  async append(decisions: readonly Decision[]): Promise<void> {
-    if (decisions.length === 0) return;
-    const writes = decisions.map((decision) => {
-      const write = this.writeOf(decision);
-      // A second decision for the same stream in this step follows on from the first.
-      this.versions.set(
-        write.streamId,
-        this.expected(write.streamId) + BigInt(write.events.length),
-      );
-      return write;
-    });
-    try {
-      const results = await this.store.appendBatch(writes);
-      results.forEach((result, i) => this.versions.set(writes[i].streamId, result.streamVersion));
-    } catch (error) {
-      if (!(error instanceof WrongExpectedVersionError)) throw error;
-      for (const streamId of new Set(writes.map((w) => w.streamId))) await this.resync(streamId);
-      for (const decision of decisions) await this.appendOne(decision);
+  /**
+   * All decisions of a step and `alongside` in one append (one transaction on
+   * SQL). Event ids follow from the decisions, so a step stored before is a
+   * duplicate. A referral stream further on than this manager's history
+   * explains (decisions of an earlier engine version) is taken as it stands,
+   * so a program never wedges on it; a mismatch on `alongside` (another
+   * manager of the program got there first) is the caller's to handle.
+   */
+  async append(decisions: readonly Decision[], alongside: readonly StreamWrite[] = []) {
+    if (decisions.length === 0 && alongside.length === 0) return;
+    for (let attempt = 1; ; attempt++) {
+      const writes = this.writesOf(decisions);
+      try {
+        const results = await this.store.appendBatch([...writes, ...alongside]);
+        writes.forEach((write, i) => this.versions.set(write.streamId, results[i].streamVersion));
+        return;
+      } catch (error) {
+        const stale =
+          error instanceof WrongExpectedVersionError &&
+          error.streamId.startsWith(REFERRAL_STREAM_PREFIX);
+        if (!stale || attempt >= 5) throw error;
+        this.versions.set(error.streamId, error.actual);
+      }
     }
-  }
-
-  private async appendOne(decision: Decision): Promise<void> {
-    const write = this.writeOf(decision);
-    try {
-      const result = await this.store.appendToStream(write.streamId, write.events, {
-        expectedVersion: write.expectedVersion,
-      });
-      this.versions.set(write.streamId, result.streamVersion);
-    } catch (error) {
-      if (!(error instanceof WrongExpectedVersionError)) throw error;
-      const stored = new Set((await this.resync(write.streamId)).map((e) => e.eventId));
-      if (!write.events.every((e) => stored.has(e.eventId))) throw error;
-    }
-  }
-
-  private async resync(streamId: string) {
-    const stored = await this.store.readStream(streamId);
-    if (stored.length > 0) this.versions.set(streamId, BigInt(stored.length - 1));
-    else this.versions.delete(streamId);
-    return stored;
   }
 
   private expected(streamId: string): bigint {
     return this.versions.get(streamId) ?? -1n;
   }
 
-  private writeOf(decision: Decision): StreamWrite {
-    const streamId = referralStream(decision.referralId);
-    const expected = this.expected(streamId);
-    return {
-      streamId,
-      events: decision.events.map((e) => ({
-        eventId: decisionEventId(e),
-        type: e.type,
-        data: e.data,
-      })),
-      expectedVersion: expected < 0n ? 'no_stream' : expected,
-    };
+  /** One write per decision; a second decision for a stream in this step follows on from the first. */
+  private writesOf(decisions: readonly Decision[]): StreamWrite[] {
+    const next = new Map<string, bigint>();
+    return decisions.map((decision) => {
+      const streamId = referralStream(decision.referralId);
+      const expected = next.get(streamId) ?? this.expected(streamId);
+      next.set(streamId, expected + BigInt(decision.events.length));
+      return {
+        streamId,
+        events: decision.events.map((e) => ({
+          eventId: decisionEventId(e),
+          type: e.type,
+          data: e.data,
+        })),
+        expectedVersion: expected < 0n ? 'no_stream' : expected,
+      };
+    });
   }
 }

@@ -4,3 +4,5 @@ export * from './decision-log';
 export * from './check-timers';
 export * from './leases';
 export * from './program-leaders';
+export * from './applied-log';
+export * from './storable-views';

@@ -6,12 +6,21 @@ import {
   ReferralView,
   RewardView,
 } from '@referrals/domain';
-import type { EventStore, RecordedEvent, Subscription } from '@referrals/event-store';
+import {
+  EventStore,
+  failpoint,
+  isStoreUnavailable,
+  RecordedEvent,
+  Subscription,
+  WrongExpectedVersionError,
+} from '@referrals/event-store';
 import { accountHistory, accountStreamPrefix } from '@referrals/ingestion';
-import type { ReadModelWriter } from '@referrals/projections';
+import { ReadModelWriter, StaleProjectionError } from '@referrals/projections';
+import { AppliedBatch, AppliedLog } from './applied-log';
 import type { DueCheck } from './check-timers';
 import { DecisionLog } from './decision-log';
 import { ReorderWindow } from './reorder-window';
+import { storableViews } from './storable-views';
 
 /** The checkpoint of one program's process manager, stored with its views. */
 export const processManagerCheckpoint = (program: string) => `referral-process-manager:${program}`;
@@ -33,6 +42,20 @@ export interface ProcessManagerOptions {
   readonly onChecksScheduled?: (checks: readonly DueCheck[]) => Promise<void>;
   /** Called with the ids of rewards just earned and stored (the payout queue). */
   readonly onRewardsEarned?: (rewardIds: readonly string[]) => Promise<void>;
+  /** Failures in a row, other than the store being unreachable, before the program stops. Default 5. */
+  readonly maxFailures?: number;
+  /** First pause before a rebuild; doubles per failure in a row up to 5 s. Default 100 ms. */
+  readonly retryDelayMs?: number;
+}
+
+/** How a program's manager is doing, for readiness. */
+export interface ManagerStatus {
+  readonly program: string;
+  readonly state: 'starting' | 'leading' | 'recovering' | 'stopped';
+  /** Every event of the program at or below this position is applied. */
+  readonly appliedUpTo: string;
+  /** The last failure (while recovering) or the one that stopped the program. */
+  readonly error?: string;
 }
 
 interface Received {
@@ -40,37 +63,56 @@ interface Received {
   readonly position: bigint;
 }
 
+/** The manager's memory: thrown away whole on any failure and rebuilt from the store. */
+interface Memory {
+  readonly engine: ReferralEngine;
+  readonly window: ReorderWindow<Received>;
+  readonly decisions: DecisionLog;
+  readonly log: AppliedLog;
+  /** Account events applied above `appliedUpTo` (let out of the window before an earlier one). */
+  readonly appliedAbove: Set<bigint>;
+  /** Referees whose views must be written with the next checkpoint. */
+  readonly dirty: Set<string>;
+  receivedUpTo: bigint;
+  appliedUpTo: bigint;
+  storedCheckpoint?: bigint;
+}
+
 /**
  * The live referral process manager of one program: it follows the
  * program's account streams, lets the events through the reordering window
  * into the same engine the replay runs, appends the decisions to referral
- * streams (deterministic event ids and expected versions, so a decision taken
- * twice is a duplicate), and writes the referrer views with its checkpoint in
- * one transaction.
+ * streams together with the order it applied the events in (the applied log),
+ * then writes the referrer views with its checkpoint in one transaction.
  *
- * On start it rebuilds its engine from the history up to its checkpoint
- * (those decisions are already stored) and follows the store from there.
+ * Crash-only: its memory is only a cache of the store. A flush that fails at
+ * any step throws the memory away and rebuilds it by replaying the applied
+ * log, which gives exactly the state the stored decisions came from; the
+ * events not yet logged come again from the subscription. The store being
+ * unreachable is waited out; any other failure that repeats stops the
+ * program, loudly, and leaves the others running.
  */
 export class ReferralProcessManager {
-  private readonly engine: ReferralEngine;
-  private readonly window: ReorderWindow<Received>;
-  private readonly decisions: DecisionLog;
+  private memory?: Memory;
   private readonly checkpointName: string;
   private subscription?: Subscription;
   private ticker?: NodeJS.Timeout;
   /** Wakes the manager when the first event held will have waited a window, between ticks. */
   private releaseTimer?: NodeJS.Timeout;
+  private retryTimer?: NodeJS.Timeout;
   private work: Promise<void> = Promise.resolve();
   /** Queue notices run behind the decisions, in order, without holding them up. */
   private notices: Promise<void> = Promise.resolve();
-  private receivedUpTo = -1n;
-  private storedCheckpoint?: bigint;
+  /** A new one per rebuild: batches a previous subscription hands over late are ignored. */
+  private generation = 0;
+  private state: ManagerStatus['state'] = 'starting';
+  private lastError?: string;
+  private failuresInARow = 0;
+  /** The events let out by the flush that is running: named if it keeps failing. */
+  private inFlight: readonly Received[] = [];
   private stopped = false;
 
   constructor(private readonly options: ProcessManagerOptions) {
-    this.engine = new ReferralEngine(options.programs);
-    this.window = new ReorderWindow(options.reorderWindowMs);
-    this.decisions = new DecisionLog(options.store);
     this.checkpointName = processManagerCheckpoint(options.program);
   }
 
@@ -78,50 +120,52 @@ export class ReferralProcessManager {
     return this.options.program;
   }
 
+  status(): ManagerStatus {
+    return {
+      program: this.program,
+      state: this.state,
+      appliedUpTo: (this.memory?.appliedUpTo ?? -1n).toString(),
+      ...(this.lastError !== undefined && { error: this.lastError }),
+    };
+  }
+
+  /** Rebuilds from the store and follows it; rejects if the store cannot be read now. */
   async start(): Promise<void> {
-    const { readModel } = this.options;
-    const checkpoint =
-      (await readModel.checkpoint(this.checkpointName)) ??
-      (await readModel.checkpoint(LEGACY_CHECKPOINT));
-    if (checkpoint !== undefined) await this.rebuild(checkpoint);
-    this.receivedUpTo = checkpoint ?? -1n;
-    this.storedCheckpoint = checkpoint;
-    this.subscription = this.options.store.subscribe({
-      subscriptionId: this.checkpointName,
-      streamPrefixes: [accountStreamPrefix(this.options.program)],
-      // The checkpoint that counts is the one stored with the views, below the events still held.
-      checkpoints: { load: async () => checkpoint, store: async () => undefined },
-      handle: (events) => this.serially(() => this.receive(events)),
-      onError: this.options.onError,
-    });
-    this.ticker = setInterval(
-      () => void this.serially(() => this.flush()).catch((e) => this.options.onError?.(e)),
-      this.options.tickMs ?? 100,
-    );
+    await this.serially(() => this.load());
+    this.state = 'leading';
+    this.ticker = setInterval(() => void this.step(() => this.flush()), this.options.tickMs ?? 100);
   }
 
   /** Resolves once every event appended before the call has been received and everything releasable applied. */
   async settle(): Promise<void> {
-    await this.subscription?.caughtUp();
-    await this.serially(() => this.flush());
+    for (;;) {
+      while (this.state === 'recovering' && !this.stopped) await sleep(20);
+      if (this.stopped || this.state === 'stopped') return;
+      const subscription = this.subscription;
+      await subscription?.caughtUp();
+      await this.step(() => this.flush());
+      if (this.state === 'leading' && subscription === this.subscription) break;
+    }
     await this.notices;
   }
 
   /** A due check's timer went off: apply what may be applied and fire what is due. */
   wake(): Promise<void> {
     if (this.stopped) return Promise.resolve();
-    return this.serially(() => this.flush());
+    return this.step(() => this.flush());
   }
 
   /** Every check scheduled and not yet fired, re-derived from the history: what Redis should hold. */
   pendingChecks(): DueCheck[] {
-    return this.engine.pendingChecks();
+    return this.memory?.engine.pendingChecks() ?? [];
   }
 
   async stop(): Promise<void> {
     this.stopped = true;
-    if (this.ticker) clearInterval(this.ticker);
+    this.state = 'stopped';
+    clearInterval(this.ticker);
     clearTimeout(this.releaseTimer);
+    clearTimeout(this.retryTimer);
     await this.subscription?.stop();
     await this.work;
     await this.notices;
@@ -133,77 +177,289 @@ export class ReferralProcessManager {
     return next;
   }
 
-  private async receive(events: readonly RecordedEvent[]): Promise<void> {
+  /** Runs a step in turn; a failure sends the manager to rebuild, never to its caller. */
+  private step(work: () => Promise<void>): Promise<void> {
+    return this.serially(async () => {
+      if (this.state !== 'leading' || this.stopped) return;
+      try {
+        await work();
+        this.failuresInARow = 0;
+      } catch (error) {
+        this.fail(error);
+      }
+    });
+  }
+
+  /** Throws the memory away; rebuilds after a pause, or stops the program if that is all it does. */
+  private fail(error: unknown): void {
+    // The store unreachable, or another manager of the program ahead (a rebuild catches up): waited out.
+    const passing =
+      isStoreUnavailable(error) ||
+      error instanceof WrongExpectedVersionError ||
+      error instanceof StaleProjectionError;
+    this.failuresInARow++;
+    this.memory = undefined;
+    this.generation++;
+    this.lastError = (error as Error)?.message ?? String(error);
+    const { program, maxFailures = 5, retryDelayMs = 100, onError } = this.options;
+    if (!passing && this.failuresInARow >= maxFailures) {
+      this.state = 'stopped';
+      const events = this.inFlight
+        .map(
+          ({ event, position }) =>
+            `${event.id} (${event.type}, ${event.accountId}, position ${position})`,
+        )
+        .join('; ');
+      this.lastError = `stopped after ${this.failuresInARow} failures in a row: ${this.lastError}${events ? `; events in the failing step: ${events}` : ''}`;
+      onError?.(new Error(`process manager of ${program} ${this.lastError}`, { cause: error }));
+      void this.subscription?.stop();
+      return;
+    }
+    this.state = 'recovering';
+    onError?.(
+      new Error(
+        `process manager of ${program} failed (${this.lastError}); rebuilding from the store`,
+        {
+          cause: error,
+        },
+      ),
+    );
+    const delay = Math.min(5_000, retryDelayMs * 2 ** Math.min(this.failuresInARow - 1, 10));
+    this.retryTimer = setTimeout(() => void this.recover(), delay);
+  }
+
+  private async recover(): Promise<void> {
+    if (this.stopped) return;
+    const old = this.subscription;
+    this.subscription = undefined;
+    await old?.stop();
+    await this.serially(async () => {
+      if (this.stopped) return;
+      try {
+        await this.load();
+        this.state = 'leading';
+      } catch (error) {
+        this.fail(error);
+      }
+    });
+  }
+
+  /** A fresh memory from the store, and a subscription from where it ends. */
+  private async load(): Promise<void> {
+    const { store, programs, reorderWindowMs, program, readModel } = this.options;
+    const generation = ++this.generation;
+    const memory: Memory = {
+      engine: new ReferralEngine(programs),
+      window: new ReorderWindow(reorderWindowMs),
+      decisions: new DecisionLog(store),
+      log: new AppliedLog(store, program),
+      appliedAbove: new Set(),
+      dirty: new Set(),
+      receivedUpTo: -1n,
+      appliedUpTo: -1n,
+    };
+    let batches = await memory.log.read();
+    const viewsAt = await readModel.checkpoint(this.checkpointName);
+    if (batches.length === 0) {
+      const legacy = viewsAt ?? (await readModel.checkpoint(LEGACY_CHECKPOINT));
+      if (legacy !== undefined) batches = [await this.adoptLegacyHistory(memory.log, legacy)];
+    }
+    await this.replay(memory, batches, viewsAt);
+    memory.storedCheckpoint = viewsAt;
+    this.memory = memory;
+    const from = memory.appliedUpTo;
+    this.subscription = store.subscribe({
+      subscriptionId: this.checkpointName,
+      streamPrefixes: [accountStreamPrefix(program)],
+      // The applied log says where to resume; the subscription keeps no checkpoint of its own.
+      checkpoints: { load: async () => from, store: async () => undefined },
+      handle: (events) => this.step(() => this.receive(events, generation)),
+      onError: this.options.onError,
+    });
+  }
+
+  /** Applies the logged batches again, in their order, appending nothing: their decisions are stored. */
+  private async replay(memory: Memory, batches: readonly AppliedBatch[], viewsAt?: bigint) {
+    const upTo = batches.reduce(
+      (max, b) => b.positions.reduce((m, p) => (p > m ? p : m), max),
+      -1n,
+    );
+    const events = new Map<bigint, BillingEvent>();
+    if (upTo >= 0n) {
+      const streamPrefixes = [accountStreamPrefix(this.program)];
+      for await (const { event, position } of accountHistory(this.options.store, {
+        upTo,
+        streamPrefixes,
+      }))
+        events.set(position, event);
+    }
+    const { engine, decisions, appliedAbove, dirty } = memory;
+    for (const batch of batches) {
+      // Views written with a checkpoint at or past this batch's have it; the rest are written again.
+      const unviewed = viewsAt === undefined || batch.appliedUpTo >= viewsAt;
+      const stored = (decided: Decision[]) => {
+        for (const decision of decided) {
+          decisions.noteStored(decision);
+          if (unviewed) dirty.add(decision.refereeAccountId);
+        }
+      };
+      for (const position of batch.positions) {
+        const event = events.get(position);
+        if (!event)
+          throw new Error(
+            `applied:${this.program} names position ${position}, which holds no event of the program`,
+          );
+        try {
+          stored(engine.apply(event));
+        } catch (error) {
+          if (!batch.failed.includes(position)) throw error;
+        }
+        if (unviewed) dirty.add(event.accountId);
+        appliedAbove.add(position);
+      }
+      if (batch.advancedTo !== undefined) stored(engine.advanceTo(batch.advancedTo));
+      for (const p of appliedAbove) if (p <= batch.appliedUpTo) appliedAbove.delete(p);
+      memory.appliedUpTo = batch.appliedUpTo;
+    }
+    memory.receivedUpTo = memory.appliedUpTo;
+  }
+
+  /**
+   * A store written by a version without the applied log: its history up to
+   * the checkpoint, in time order as that version rebuilt it, becomes the log's first batch.
+   */
+  private async adoptLegacyHistory(log: AppliedLog, upTo: bigint): Promise<AppliedBatch> {
+    const history: Received[] = [];
+    const streamPrefixes = [accountStreamPrefix(this.program)];
+    for await (const stored of accountHistory(this.options.store, { upTo, streamPrefixes }))
+      history.push(stored);
+    history.sort(
+      (a, b) =>
+        Date.parse(a.event.occurredAt) - Date.parse(b.event.occurredAt) ||
+        (a.position < b.position ? -1 : 1),
+    );
+    const batch = { positions: history.map((h) => h.position), failed: [], appliedUpTo: upTo };
+    await this.options.store.appendBatch([log.writeOf(batch)]);
+    log.written();
+    return batch;
+  }
+
+  private async receive(events: readonly RecordedEvent[], generation: number): Promise<void> {
+    const memory = this.memory;
+    if (generation !== this.generation || !memory) return; // a batch for a memory thrown away
     const now = this.options.clock();
     for (const recorded of events) {
+      const position = recorded.globalPosition;
+      if (position <= memory.receivedUpTo) continue;
+      memory.receivedUpTo = position;
+      if (memory.appliedAbove.has(position)) continue; // applied before the rebuild
       const event = recorded.data as BillingEvent;
-      this.window.push(
-        { event, position: recorded.globalPosition },
-        Date.parse(event.occurredAt),
-        now,
-      );
-      this.receivedUpTo = recorded.globalPosition;
+      // An unreadable date goes straight through, to be skipped by the engine and named.
+      const at = Date.parse(event.occurredAt);
+      memory.window.push({ event, position }, Number.isNaN(at) ? -Infinity : at, now);
     }
     await this.flush();
   }
 
   private async flush(): Promise<void> {
+    const memory = this.memory;
+    if (!memory) return;
     const now = this.options.clock();
-    const { program } = this.options;
+    const { engine, window, dirty } = memory;
     const decisions: Decision[] = [];
-    const touched = new Set<string>();
-    for (const { event } of this.window.release(now)) {
-      for (const decision of this.engine.apply(event)) {
+    const decided = (made: Decision[]) => {
+      for (const decision of made) {
         decisions.push(decision);
-        touched.add(decision.refereeAccountId);
+        dirty.add(decision.refereeAccountId);
       }
-      touched.add(event.accountId); // its own referral's view may show new progress
+    };
+    const released = window.release(now);
+    this.inFlight = released;
+    const failed: bigint[] = [];
+    for (const { event, position } of released) {
+      try {
+        decided(engine.apply(event));
+      } catch (error) {
+        // One bad event must not stop the program: logged as failed, and named.
+        failed.push(position);
+        this.options.onError?.(
+          new Error(
+            `process manager of ${this.program}: event ${event.id} (${event.type}, ${event.accountId}, position ${position}) could not be applied and is skipped: ${(error as Error).message}`,
+            { cause: error },
+          ),
+        );
+      }
+      dirty.add(event.accountId); // its own referral's view may show new progress
+      memory.appliedAbove.add(position);
     }
     // A quiet program's due checks fire by the wall clock.
-    if (this.window.isQuiet(now)) {
-      for (const decision of this.engine.advanceTo(now)) {
-        decisions.push(decision);
-        touched.add(decision.refereeAccountId);
-      }
+    let advancedTo: number | undefined;
+    const due = engine.nextCheckDue();
+    if (window.isQuiet(now) && due !== undefined && due <= now) {
+      advancedTo = now;
+      decided(engine.advanceTo(now));
     }
     this.wakeAtNextRelease(now);
-    const checkpoint = this.appliedUpTo();
-    if (decisions.length === 0 && touched.size === 0 && checkpoint === this.storedCheckpoint)
-      return;
-    await this.decisions.append(decisions);
+    const appliedUpTo = this.appliedUpTo(memory);
+    for (const p of memory.appliedAbove) if (p <= appliedUpTo) memory.appliedAbove.delete(p);
+    const applied = released.length > 0 || advancedTo !== undefined;
+    if (!applied && dirty.size === 0 && appliedUpTo === memory.storedCheckpoint) return;
+
+    failpoint('pm.before-append');
+    if (applied) {
+      const batch = { positions: released.map((r) => r.position), failed, advancedTo, appliedUpTo };
+      await memory.decisions.append(decisions, [memory.log.writeOf(batch)]);
+      memory.log.written();
+    }
+    memory.appliedUpTo = appliedUpTo;
+    failpoint('pm.after-append');
+    await this.writeViews(memory, appliedUpTo);
+    failpoint('pm.after-views');
+    this.inFlight = [];
+    this.notify(decisions);
+  }
+
+  /** The views of every referee touched since the last write, with the checkpoint, in one transaction. */
+  private async writeViews(memory: Memory, checkpoint: bigint): Promise<void> {
+    const { program, readModel, onError } = this.options;
     const referrals: ReferralView[] = [];
     const rewards: RewardView[] = [];
-    for (const referee of touched) {
-      const view = this.engine.referralView(program, referee);
+    for (const referee of memory.dirty) {
+      const view = memory.engine.referralView(program, referee);
       if (!view) continue;
       referrals.push(view);
-      rewards.push(...this.engine.rewardViewsOf(program, referee));
+      rewards.push(...memory.engine.rewardViewsOf(program, referee));
     }
-    await this.options.readModel.write({
-      referrals,
-      rewards,
+    const referralRows = storableViews(referrals);
+    const rewardRows = storableViews(rewards);
+    for (const { view, why } of [...referralRows.refused, ...rewardRows.refused])
+      onError?.(
+        new Error(
+          `process manager of ${program}: a view of ${JSON.stringify(view).slice(0, 200)} is not stored: ${why} is out of range`,
+        ),
+      );
+    await readModel.write({
+      referrals: referralRows.storable,
+      rewards: rewardRows.storable,
       checkpoint: { name: this.checkpointName, position: checkpoint },
     });
-    this.storedCheckpoint = checkpoint;
-    this.notify(decisions);
+    memory.dirty.clear();
+    memory.storedCheckpoint = checkpoint;
   }
 
   /** So that an event leaves the window when it has waited it, not at the next tick. */
   private wakeAtNextRelease(now: number): void {
-    const at = this.window.nextReleaseAt();
+    const at = this.memory?.window.nextReleaseAt();
     clearTimeout(this.releaseTimer);
     if (at === undefined || this.stopped) return;
-    this.releaseTimer = setTimeout(
-      () => void this.wake().catch((e) => this.options.onError?.(e)),
-      Math.max(0, at - now),
-    );
+    this.releaseTimer = setTimeout(() => void this.wake(), Math.max(0, at - now));
   }
 
   /**
    * Tells the queues, after the decisions and views are stored, without
-   * holding up the next step. If Redis is down, nothing is lost: the payout
-   * sweep finds the rewards in the read model, and the timers are re-derived
-   * from the engine (`pendingChecks`).
+   * holding up the next step. If Redis is down, or the process dies first,
+   * nothing is lost: the payout sweep finds the rewards from the store, and
+   * the timers are re-derived from the engine (`pendingChecks`).
    */
   private notify(decisions: readonly Decision[]): void {
     const earned: string[] = [];
@@ -224,27 +480,13 @@ export class ReferralProcessManager {
   }
 
   /** Every account event at or before this position has been applied. */
-  private appliedUpTo(): bigint {
-    let upTo = this.receivedUpTo;
-    for (const held of this.window.heldItems()) {
+  private appliedUpTo(memory: Memory): bigint {
+    let upTo = memory.receivedUpTo;
+    for (const held of memory.window.heldItems()) {
       if (held.position - 1n < upTo) upTo = held.position - 1n;
     }
     return upTo;
   }
-
-  /** Re-runs the applied history in time order, without appending: those decisions are stored already. */
-  private async rebuild(upTo: bigint): Promise<void> {
-    const history: Received[] = [];
-    const streamPrefixes = [accountStreamPrefix(this.options.program)];
-    for await (const stored of accountHistory(this.options.store, { upTo, streamPrefixes }))
-      history.push(stored);
-    history.sort(
-      (a, b) =>
-        Date.parse(a.event.occurredAt) - Date.parse(b.event.occurredAt) ||
-        (a.position < b.position ? -1 : 1),
-    );
-    for (const { event } of history) {
-      for (const decision of this.engine.apply(event)) this.decisions.noteStored(decision);
-    }
-  }
 }
+
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
