@@ -1,35 +1,57 @@
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { Command, CommanderError, Option } from 'commander';
 import { describeProgram } from '@referrals/domain';
+import { detectTerminal, Terminal } from './output/terminal';
 import { loadPrograms, ProgramFileError } from './program-files';
 import { BadLineError } from './replay/read-history';
-import { replayCommand, UsageError } from './replay/replay-command';
+import { replayCommand } from './replay/replay-command';
+import { UsageError } from './usage-error';
 
-/** Exit codes: 0 done, 1 failure, 2 bad input (a line, a flag or a program file). */
-export async function main(argv: string[], now: () => Date = () => new Date()): Promise<number> {
+/** Exit codes: 0 done, 1 failure, 2 bad input (a line, a flag, a missing file, a program file). */
+export async function main(
+  argv: string[],
+  now: () => Date = () => new Date(),
+  terminal: Terminal = detectTerminal(),
+): Promise<number> {
   const out: string[] = [];
   const cli = new Command('referrals')
     .description('Referral engine: replay billing histories and inspect programs')
+    .version(cliVersion(), '-V, --version')
     .exitOverride()
-    .configureOutput({ writeErr: (s) => process.stderr.write(s) });
+    .configureOutput({
+      writeErr: (s) => process.stderr.write(s),
+      writeOut: (s) => process.stdout.write(s),
+    });
 
   const programFile = () =>
     new Option(
       '--program-file <path>',
       'add or replace a program from a JSON rule set (repeatable)',
     ).argParser((value: string, previous: string[] = []) => [...previous, value]);
+  const asOf = () =>
+    new Option(
+      '--as-of <date>',
+      'the clock, a date (midnight UTC) or an ISO date-time: events after it are ignored, checks due by it fire (default: now)',
+    );
+  const input = () =>
+    new Option(
+      '--input <file>',
+      'NDJSON billing events; - for standard input (default: the configured event store)',
+    );
 
   cli
     .command('replay')
     .description('replay a history as of a date, paying nothing')
-    .option('--input <file>', 'NDJSON billing events; - for standard input')
-    .option(
-      '--as-of <iso>',
-      'the clock: events after it are ignored, checks due by it fire (default: now)',
-    )
+    .addOption(input())
+    .addOption(asOf())
     .option('--json', 'print one JSON object { asOf, referrals, rewards }')
+    .addOption(
+      new Option('--csv <table>', 'print one table as CSV').choices(['referrals', 'rewards']),
+    )
     .addOption(programFile())
     .action(async (options) => {
-      out.push(await replayCommand(options, now));
+      out.push(await replayCommand(options, now, terminal));
     });
 
   cli
@@ -72,6 +94,11 @@ export async function main(argv: string[], now: () => Date = () => new Date()): 
   if (out.length > 0) await write(out.join('\n') + '\n');
   return 0;
 }
+
+/** The CLI package's version (src/ and dist/ both sit beside package.json). */
+const cliVersion = () =>
+  (JSON.parse(readFileSync(join(__dirname, '..', 'package.json'), 'utf8')) as { version: string })
+    .version;
 
 /** Resolves once stdout has taken the text, so a pipe gets all of it before exit. */
 const write = (text: string) =>

@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { describeProblems } from '@referrals/contracts';
 import { parseProgram, Program, ProgramRegistry } from '@referrals/domain';
+import { describeFsError } from './history/history-input';
 
 export class ProgramFileError extends Error {}
 
@@ -10,9 +11,15 @@ export function loadPrograms(files: readonly string[] = []): ProgramRegistry {
 }
 
 function readProgramFile(path: string): Program {
+  let text: string;
+  try {
+    text = readFileSync(path, 'utf8');
+  } catch (error) {
+    throw new ProgramFileError(`--program-file ${path}: ${describeFsError(error)}`);
+  }
   let json: unknown;
   try {
-    json = JSON.parse(readFileSync(path, 'utf8'));
+    json = JSON.parse(text);
   } catch (error) {
     throw new ProgramFileError(`program file ${path}: ${(error as Error).message}`);
   }

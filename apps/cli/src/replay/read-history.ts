@@ -10,13 +10,13 @@ export interface HistoryEntry {
   readonly event: BillingEvent;
 }
 
-/** A line that breaks CONTRACT §1; the replay stops on the first one. */
+/** A line that breaks CONTRACT §1; the replay stops on the first one. Its message is one line. */
 export class BadLineError extends Error {
   constructor(
     readonly line: number,
     readonly problems: readonly Problem[],
   ) {
-    super(problems.map((p) => `line ${line}: ${p.path}: ${p.rule}`).join('\n'));
+    super(problems.map((p) => `line ${line}: ${p.path}: ${p.rule}`).join('; '));
   }
 }
 

@@ -1,3 +1,4 @@
+import type { BillingEvent } from '@referrals/contracts';
 import {
   formatInstant,
   Instant,
@@ -27,8 +28,22 @@ export async function replay(
   options?: TimeOrderOptions,
 ): Promise<ReplayResult> {
   const engine = new ReferralEngine(programs);
-  for await (const { event } of timeOrdered(upTo(entries, asOf), options)) engine.apply(event);
+  for await (const event of orderedEvents(entries, asOf, options)) engine.apply(event);
   engine.advanceTo(asOf);
+  return replayResult(engine, asOf);
+}
+
+/** The history's events up to `asOf`, in `occurredAt` order (ties: arrival order). */
+export async function* orderedEvents(
+  entries: AsyncIterable<HistoryEntry>,
+  asOf: Instant,
+  options?: TimeOrderOptions,
+): AsyncGenerator<BillingEvent> {
+  for await (const { event } of timeOrdered(upTo(entries, asOf), options)) yield event;
+}
+
+/** What an engine decided, as the replay prints it: referrals and rewards in a stable order. */
+export function replayResult(engine: ReferralEngine, asOf: Instant): ReplayResult {
   return {
     asOf: formatInstant(asOf),
     referrals: engine

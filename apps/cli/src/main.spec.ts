@@ -1,0 +1,191 @@
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { detectTerminal } from './output/terminal';
+import { example, PLAIN, runCli } from './testing/run-cli';
+
+/** The CLI as a pipeline sees it: exit codes, one-line errors, plain output, CSV, a summary on stderr. */
+
+const history = example('histories', 'all-programs.ndjson');
+const ESC = '\u001b[';
+let folder: string;
+beforeAll(() => {
+  folder = mkdtempSync(join(tmpdir(), 'cli-spec-'));
+});
+afterAll(() => rmSync(folder, { recursive: true, force: true }));
+
+describe('referrals --version', () => {
+  it('prints the version and exits 0', async () => {
+    const run = await runCli(['--version']);
+    expect(run).toEqual({
+      code: 0,
+      stdout: expect.stringMatching(/^\d+\.\d+\.\d+\n$/),
+      stderr: '',
+    });
+  });
+});
+
+describe('referrals replay', () => {
+  it('takes a date alone as midnight UTC', async () => {
+    const run = await runCli(['replay', '--input', history, '--as-of', '2026-04-02', '--json']);
+    expect(run.code).toBe(0);
+    const same = await runCli([
+      'replay',
+      ...['--input', history, '--as-of', '2026-04-02T00:00:00Z', '--json'],
+    ]);
+    expect(JSON.parse(run.stdout).asOf).toBe('2026-04-02T00:00:00.000Z');
+    expect(run.stdout).toBe(same.stdout);
+  });
+
+  it('leaves one summary line on stderr', async () => {
+    const run = await runCli(['replay', '--input', history, '--as-of', '2026-04-02', '--json']);
+    const result = JSON.parse(run.stdout);
+    expect(run.stderr).toBe(
+      `35 events read, 0 duplicates, ${result.referrals.length} referrals, ${result.rewards.length} rewards\n`,
+    );
+  });
+
+  it('counts duplicates in the summary', async () => {
+    const file = join(folder, 'twice.ndjson');
+    const line =
+      '{"id":"e1","type":"account.signed_up","program":"kallyai","accountId":"a","occurredAt":"2026-01-01T00:00:00Z","data":{}}';
+    writeFileSync(file, `${line}\n${line}\n`);
+    const run = await runCli(['replay', '--input', file, '--as-of', '2026-04-02', '--json']);
+    expect(run.stderr).toBe('2 events read, 1 duplicates, 0 referrals, 0 rewards\n');
+  });
+
+  it('prints referrals and rewards as CSV, one table each', async () => {
+    const json = JSON.parse(
+      (await runCli(['replay', '--input', history, '--as-of', '2026-04-02', '--json'])).stdout,
+    );
+    const referrals = await runCli([
+      'replay',
+      '--input',
+      history,
+      '--as-of',
+      '2026-04-02',
+      '--csv',
+      'referrals',
+    ]);
+    const lines = referrals.stdout.trimEnd().split('\n');
+    expect(lines[0]).toBe(
+      'program,referrerAccountId,refereeAccountId,status,reason,signedUpAt,plan,product,successfulPayments,invoicesRemaining,nextCheckAt,rewards',
+    );
+    expect(lines).toHaveLength(json.referrals.length + 1);
+    const first = json.referrals[0];
+    expect(
+      lines[1].startsWith(
+        `${first.program},${first.referrerAccountId},${first.refereeAccountId},${first.status},`,
+      ),
+    ).toBe(true);
+
+    const rewards = await runCli([
+      'replay',
+      '--input',
+      history,
+      '--as-of',
+      '2026-04-02',
+      '--csv',
+      'rewards',
+    ]);
+    const rows = rewards.stdout.trimEnd().split('\n');
+    expect(rows).toHaveLength(json.rewards.length + 1);
+    const cash = json.rewards.find((r: { kind: string }) => r.kind === 'cash');
+    expect(rows).toContain(
+      `${cash.rewardId},smithai,${cash.referrerAccountId},${cash.refereeAccountId},${cash.beneficiaryAccountId},referrer,cash,${cash.amount},USD,earned,${cash.earnedAt},${cash.dueBy},`,
+    );
+  });
+
+  it('refuses a CSV table it does not know, with exit code 2', async () => {
+    const run = await runCli(['replay', '--input', history, '--csv', 'accounts']);
+    expect(run.code).toBe(2);
+    expect(run.stdout).toBe('');
+  });
+
+  it('draws tables no wider than 100 columns, without colour codes when plain', async () => {
+    const run = await runCli(['replay', '--input', history, '--as-of', '2026-04-02']);
+    expect(run.code).toBe(0);
+    const lines = run.stdout.split('\n');
+    expect(lines.some((l) => l.includes('forfeited'))).toBe(true);
+    expect(Math.max(...lines.map((l) => l.length))).toBeLessThanOrEqual(100);
+    expect(run.stdout).not.toContain(ESC);
+  });
+
+  it('colours the tables only for a terminal that wants colour', async () => {
+    const run = await runCli(['replay', '--input', history, '--as-of', '2026-04-02'], {
+      ...PLAIN,
+      color: true,
+    });
+    expect(run.stdout).toContain(ESC);
+  });
+
+  describe('exits 2 with one line on stderr and nothing on stdout', () => {
+    const cases: [string, string[], RegExp][] = [
+      [
+        'a missing --input file',
+        ['--input', join('nowhere', 'h.ndjson')],
+        /^--input .*h\.ndjson: no such file\n$/,
+      ],
+      [
+        'a missing --program-file',
+        ['--input', history, '--program-file', 'nope.json'],
+        /^--program-file nope\.json: no such file\n$/,
+      ],
+      [
+        'a date that is no calendar date',
+        ['--input', history, '--as-of', '2026-02-30'],
+        /^--as-of: 2026-02-30 is not a calendar date\n$/,
+      ],
+      [
+        'a date-time without an offset',
+        ['--input', history, '--as-of', '2026-02-01T10:00:00'],
+        /^--as-of: must be /,
+      ],
+    ];
+    it.each(cases)('for %s', async (_name, args, message) => {
+      const run = await runCli(['replay', ...args]);
+      expect(run.code).toBe(2);
+      expect(run.stdout).toBe('');
+      expect(run.stderr).toMatch(message);
+      expect(run.stderr.trimEnd().split('\n')).toHaveLength(1);
+    });
+
+    it('for a bad line, every problem of it on that one line', async () => {
+      const file = join(folder, 'bad.ndjson');
+      writeFileSync(
+        file,
+        '{"id":"e1","type":"payment.succeeded","program":"kallyai","accountId":"a","occurredAt":"2026-01-01T00:00:00Z","data":{"amount":-1}}\n',
+      );
+      const run = await runCli(['replay', '--input', file]);
+      expect(run.code).toBe(2);
+      expect(run.stdout).toBe('');
+      expect(run.stderr).toMatch(/^line 1: data\.\w+: .*; line 1: data\.\w+: /);
+      expect(run.stderr.trimEnd().split('\n')).toHaveLength(1);
+    });
+  });
+
+  it('warns when no events were read, and still prints an empty replay', async () => {
+    const file = join(folder, 'empty.ndjson');
+    writeFileSync(file, '');
+    const run = await runCli(['replay', '--input', file, '--as-of', '2026-04-02', '--json']);
+    expect(run.code).toBe(0);
+    expect(JSON.parse(run.stdout)).toEqual({
+      asOf: '2026-04-02T00:00:00.000Z',
+      referrals: [],
+      rewards: [],
+    });
+    expect(run.stderr).toBe(
+      `warning: no events read from ${file}\n0 events read, 0 duplicates, 0 referrals, 0 rewards\n`,
+    );
+  });
+});
+
+describe('the terminal', () => {
+  it('is plain in a pipe, or with NO_COLOR set, and shows progress only on a terminal', () => {
+    const tty = { isTTY: true, columns: 180 };
+    expect(detectTerminal({}, tty, tty)).toEqual({ color: true, progress: true, columns: 100 });
+    expect(detectTerminal({ NO_COLOR: '1' }, tty, tty).color).toBe(false);
+    expect(detectTerminal({}, {}, {})).toEqual({ color: false, progress: false, columns: 100 });
+    expect(detectTerminal({}, { isTTY: true, columns: 80 }, {}).columns).toBe(80);
+  });
+});
