@@ -62,6 +62,24 @@ export class WrongExpectedVersionError extends Error {
   }
 }
 
+/**
+ * appendBatch on a store without multi-stream transactions (EventStoreDB)
+ * stopped part-way: the first `completed.length` writes went through (their
+ * results, in order), the next one failed with `cause`, and none after it was
+ * tried. Every event carries its id, so retrying the whole batch is safe:
+ * what went in before is a duplicate then. A batch that fails on its first
+ * write throws that write's error itself: nothing went in.
+ */
+export class PartialBatchError extends Error {
+  constructor(
+    readonly completed: readonly AppendResult[],
+    cause: unknown,
+  ) {
+    const reason = cause instanceof Error ? cause.message : String(cause);
+    super(`batch stopped after ${completed.length} write(s): ${reason}`, { cause });
+  }
+}
+
 export interface ReadAllOptions {
   /** Read events strictly after this global position (default: from the start). */
   readonly after?: bigint;
@@ -113,8 +131,9 @@ export interface EventStore {
   ): Promise<AppendResult>;
   /**
    * Appends to several streams. All or nothing where the store can (PostgreSQL,
-   * PGlite, in-memory: one transaction); on EventStoreDB stream by stream,
-   * safe to retry whole because event ids make a repeat a no-op.
+   * PGlite, in-memory: one transaction); on EventStoreDB stream by stream, in
+   * order: a failure part-way throws PartialBatchError, and the batch is safe
+   * to retry whole because event ids make a repeat a no-op.
    */
   appendBatch(writes: readonly StreamWrite[]): Promise<AppendResult[]>;
   readStream(

@@ -4,6 +4,7 @@ import {
   EventStore,
   EventToAppend,
   ExpectedVersion,
+  PartialBatchError,
   ReadAllOptions,
   RecordedEvent,
   StreamWrite,
@@ -14,8 +15,26 @@ import {
 import { PollingSubscription } from './polling-subscription';
 import { versionMatches } from './expected-version';
 
+export interface InMemoryEventStoreOptions {
+  /**
+   * `false` stores a batch stream by stream, as EventStoreDB does: each write
+   * is checked and stored on its own, and a failure part-way throws
+   * PartialBatchError with what went through. Default `true`: one transaction.
+   */
+  readonly atomicBatches?: boolean;
+}
+
+/** A failure armed by failAppendAfter(). */
+interface Failpoint {
+  readonly streams: number;
+  readonly error: Error;
+  times: number;
+}
+
 /** The event store in memory, with the same semantics, for tests of other code. */
 export class InMemoryEventStore implements EventStore {
+  private readonly atomicBatches: boolean;
+  private failpoint: Failpoint | undefined;
   private readonly all: RecordedEvent[] = [];
   private readonly streams = new Map<string, RecordedEvent[]>();
   private readonly ids = new Set<string>();
@@ -24,6 +43,20 @@ export class InMemoryEventStore implements EventStore {
     load: async (id) => this.saved.get(id),
     store: async (id, position) => void this.saved.set(id, position),
   };
+
+  constructor(options: InMemoryEventStoreOptions = {}) {
+    this.atomicBatches = options.atomicBatches ?? true;
+  }
+
+  /**
+   * A failpoint for tests: the next `times` appends (default 1) that reach
+   * their write number `streams` (0-based) fail there with `error`. An atomic
+   * batch then stores nothing; a stream-by-stream one keeps the writes before.
+   */
+  failAppendAfter(streams: number, options: { error?: Error; times?: number } = {}): void {
+    const error = options.error ?? new Error(`injected failure after ${streams} stream write(s)`);
+    this.failpoint = { streams, error, times: options.times ?? 1 };
+  }
 
   async appendToStream(
     streamId: string,
@@ -37,6 +70,30 @@ export class InMemoryEventStore implements EventStore {
   }
 
   async appendBatch(writes: readonly StreamWrite[]): Promise<AppendResult[]> {
+    if (this.atomicBatches) {
+      // One transaction: a failure at any of its writes leaves nothing behind.
+      if (this.failpoint && writes.length > this.failpoint.streams) this.fire(this.failpoint);
+      return this.commit(writes);
+    }
+    const completed: AppendResult[] = [];
+    for (const write of writes) {
+      try {
+        if (this.failpoint?.streams === completed.length) this.fire(this.failpoint);
+        completed.push(...this.commit([write]));
+      } catch (error) {
+        throw completed.length === 0 ? error : new PartialBatchError(completed, error);
+      }
+    }
+    return completed;
+  }
+
+  private fire(failpoint: Failpoint): never {
+    if (--failpoint.times <= 0) this.failpoint = undefined;
+    throw failpoint.error;
+  }
+
+  /** Stores the writes as one transaction: every check first, then every event. */
+  private commit(writes: readonly StreamWrite[]): AppendResult[] {
     // Plan every write in order, as one transaction would see them, before changing anything.
     const lengths = new Map<string, number>();
     const ids = new Set<string>();
