@@ -3,6 +3,7 @@ import {
   currency,
   email,
   identifier,
+  identifierOf,
   instant,
   minorUnits,
   programId,
@@ -25,6 +26,8 @@ const accountDetails = {
 const planChoice = {
   plan: shortText(100),
   product: shortText(100).optional(),
+  /** When the billing cycle this event starts ends (KallyAI's minutes last until then). */
+  currentPeriodEnd: instant.optional(),
 };
 
 const invoice = {
@@ -37,7 +40,7 @@ export const eventDataSchemas = {
   'referral_code.assigned': z.strictObject({ code: referralCode }),
   'account.signed_up': z.strictObject({
     // Looked up case-insensitively: codes are upper case, people type them.
-    referralCode: shortText(64).optional(),
+    referralCode: identifierOf(64).optional(),
     referrerAccountId: identifier.optional(),
     ...accountDetails,
   }),
@@ -48,6 +51,8 @@ export const eventDataSchemas = {
   'payment.succeeded': z.strictObject({
     ...invoice,
     paymentMethodFingerprint: identifier.optional(),
+    /** The end of the billing cycle this invoice pays for. */
+    currentPeriodEnd: instant.optional(),
   }),
   'payment.failed': z.strictObject(invoice),
   'payment.refunded': z.strictObject(invoice),

@@ -11,19 +11,30 @@ export type Validation<T> =
   | { readonly ok: true; readonly value: T }
   | { readonly ok: false; readonly problems: readonly Problem[] };
 
+/** What only the live edge knows: its own clock, and how far ahead of it upstream may be. */
+export interface LiveClock {
+  /** Now, in epoch milliseconds. */
+  readonly now: number;
+  /** The most an `occurredAt` may be ahead of `now` (MAX_CLOCK_SKEW), in milliseconds. */
+  readonly maxSkewMs: number;
+}
+
 /**
  * The one inbound check of CONTRACT §1: shape first, then `data` by its type,
- * then what only the program's catalog can tell (program, plan, product).
+ * then what only the program's catalog can tell (program, plan, product), and
+ * on the live API, that the event is not from the future.
  */
 export function validateBillingEvent(
   input: unknown,
   catalogs: ProgramCatalogs,
+  clock?: LiveClock,
 ): Validation<BillingEvent> {
   // Fast path: one pass over the whole union. Only a failure needs the
   // two-step check below, which names every problem precisely.
   const whole = billingEventSchema.safeParse(input);
   if (whole.success) {
     const problems = catalogProblems(whole.data, catalogs);
+    problems.push(...futureProblems(whole.data.occurredAt, clock));
     return problems.length === 0 ? { ok: true, value: whole.data } : { ok: false, problems };
   }
   // `reportInput`: zod 4 leaves `input` off its issues otherwise, and problemsFromZod
@@ -46,6 +57,7 @@ export function validateBillingEvent(
   const data = eventDataSchemas[type].safeParse(envelope.data.data, { reportInput: true });
   const problems = data.success ? [] : problemsFromZod(data.error, ['data']);
   problems.push(...catalogProblems(envelope.data, catalogs));
+  problems.push(...futureProblems(envelope.data.occurredAt, clock));
   if (problems.length > 0) return { ok: false, problems };
   return { ok: true, value: { ...envelope.data, data: data.data } as BillingEvent };
 }
@@ -93,6 +105,17 @@ function catalogProblems(
     });
   }
   return problems;
+}
+
+/** The future is not history yet: one event from next month would fire every check before it. */
+function futureProblems(occurredAt: string, clock?: LiveClock): Problem[] {
+  if (!clock || Date.parse(occurredAt) <= clock.now + clock.maxSkewMs) return [];
+  return [
+    {
+      path: 'occurredAt',
+      rule: `must not be more than ${clock.maxSkewMs / 1000} s ahead of the engine's clock (${new Date(clock.now).toISOString()}; MAX_CLOCK_SKEW)`,
+    },
+  ];
 }
 
 const isObject = (v: unknown): v is Record<string, unknown> =>

@@ -33,6 +33,8 @@ export class EventIngestor {
     private readonly store: EventStore,
     private readonly programs: ProgramCatalogs,
     private readonly clock: () => Date = () => new Date(),
+    /** MAX_CLOCK_SKEW: how far ahead of `clock` an `occurredAt` may be (CONTRACT §1). */
+    private readonly maxClockSkewMs = 5 * 60_000,
   ) {}
 
   async ingest(body: unknown): Promise<IngestOutcome> {
@@ -43,8 +45,9 @@ export class EventIngestor {
 
     const events: BillingEvent[] = [];
     const problems: Problem[] = [];
+    const liveClock = { now: this.clock().getTime(), maxSkewMs: this.maxClockSkewMs };
     items.forEach((item, index) => {
-      const result = validateBillingEvent(item, this.programs);
+      const result = validateBillingEvent(item, this.programs, liveClock);
       if (result.ok) events.push(result.value);
       else
         problems.push(...(batch ? prefixProblems(result.problems, `[${index}]`) : result.problems));

@@ -2,13 +2,15 @@ import { z } from 'zod';
 
 const duration = z
   .string()
-  .regex(/^\d+(ms|s)?$/, 'must be a duration like 5s or 5000ms')
+  .regex(/^\d+(ms|s|m)?$/, 'must be a duration like 5m, 5s or 5000ms')
   .transform((v) =>
     v.endsWith('ms')
       ? Number(v.slice(0, -2))
       : v.endsWith('s')
         ? Number(v.slice(0, -1)) * 1000
-        : Number(v),
+        : v.endsWith('m')
+          ? Number(v.slice(0, -1)) * 60_000
+          : Number(v),
   );
 
 const webhooksSchema = z.record(
@@ -34,13 +36,36 @@ export const configSchema = z.object({
   /** `program:key,…`: each key reaches only its program. */
   API_KEYS: z.string().default(''),
   ADMIN_API_KEY: z.string().optional(),
+  /** The admin key's name, recorded on every admin event as who acted. */
+  ADMIN_KEY_NAME: z.string().min(1).default('admin'),
   REORDER_WINDOW: duration.default(5000),
+  /** How far ahead of the engine's clock an `occurredAt` may be (CONTRACT §1). */
+  MAX_CLOCK_SKEW: duration.default(300_000),
   BODY_LIMIT_BYTES: z.coerce
     .number()
     .int()
     .min(1024)
     .default(5 * 1024 * 1024),
-  SHARE_LINK_BASE_URL: z.string().url().default('http://localhost:3000/r'),
+  /** The engine's address as people reach it (portal links); default: where it listens. */
+  PUBLIC_URL: z.url({ protocol: /^https?$/, error: 'must be an http(s) URL' }).optional(),
+  /** Where share links point; default: PUBLIC_URL + /r (the referee's landing page). */
+  SHARE_LINK_BASE_URL: z.url({ protocol: /^https?$/, error: 'must be an http(s) URL' }).optional(),
+  /** Signs portal links (HMAC-SHA256); unset, a random one per start (links die with the process). */
+  PORTAL_SECRET: z.string().min(32, 'must be at least 32 characters').optional(),
+  /** How long a portal link opens the page. */
+  PORTAL_LINK_TTL: duration.default(3_600_000),
+  /** Per program, the upstream sign-up page the landing page's button opens (JSON {program: url}). */
+  SIGNUP_URLS: z
+    .string()
+    .default('{}')
+    .transform((text, ctx) => {
+      try {
+        return z.record(z.string(), z.url({ protocol: /^https?$/ })).parse(JSON.parse(text));
+      } catch (error) {
+        ctx.addIssue({ code: 'custom', message: `must be JSON {program: url}: ${oneLine(error)}` });
+        return z.NEVER;
+      }
+    }),
   /** Run the referral process manager in this process too (the single-process default). */
   RUN_WORKER: z
     .enum(['true', 'false'])
@@ -61,7 +86,7 @@ export const configSchema = z.object({
       } catch (error) {
         ctx.addIssue({
           code: 'custom',
-          message: `must be JSON {program: {url, secret}}: ${(error as Error).message}`,
+          message: `must be JSON {program: {url, secret}}: ${oneLine(error)}`,
         });
         return z.NEVER;
       }
@@ -78,13 +103,29 @@ export const configSchema = z.object({
 
 export type AppConfig = z.infer<typeof configSchema>;
 
+/** Every problem of the configuration, one `VARIABLE: rule` line each, for the operator to fix at once. */
+export class ConfigError extends Error {
+  constructor(readonly problems: readonly string[]) {
+    super(problems.join('\n'));
+    this.name = 'ConfigError';
+  }
+}
+
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
   const parsed = configSchema.safeParse(env);
-  if (!parsed.success) {
-    const problems = parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ');
-    throw new Error(`configuration: ${problems}`);
-  }
+  if (!parsed.success)
+    throw new ConfigError(parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`));
   return parsed.data;
+}
+
+/**
+ * A nested schema's error (WEBHOOKS, SIGNUP_URLS) as `path: rule; …` on one
+ * line, rather than zod's JSON array of issues or JSON.parse's message.
+ */
+function oneLine(error: unknown): string {
+  if (error instanceof z.ZodError)
+    return error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ');
+  return (error as Error).message;
 }
 
 /** How webhooks to upstream are retried, as configured. */

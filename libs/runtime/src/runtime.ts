@@ -4,11 +4,20 @@ import { EventIngestor } from '@referrals/ingestion';
 import {
   createReadModelSchema,
   ReadModelQueries,
+  ProjectionRunner,
   ReadModelWriter,
   SqlDatabase,
 } from '@referrals/projections';
-import { CashApprovals, createLedgerSchema, RewardPayout } from '@referrals/rewards';
+import {
+  CashApprovals,
+  createLedgerSchema,
+  PayoutBatches,
+  RewardLifecycleProjection,
+  RewardPayout,
+  WebhookOutboxProjection,
+} from '@referrals/rewards';
 import type { AppConfig } from './config';
+import { PublicUrls } from './public-urls';
 import { ReferralCodes } from './referral-codes';
 
 /** The engine's parts, built once from configuration and shared by the API and the worker. */
@@ -24,6 +33,14 @@ export interface Runtime {
   /** Pays rewards into the ledger; also answers balances. */
   readonly payout: RewardPayout;
   readonly cash: CashApprovals;
+  /** Approved cash exported, confirmed or cancelled by batch. */
+  readonly batches: PayoutBatches;
+  /** Reward views and the ledger, folded from the referral and reward streams. */
+  readonly lifecycle: ProjectionRunner;
+  /** The webhooks upstream is owed, folded from the reward streams. */
+  readonly outbox: ProjectionRunner;
+  /** Where share and portal links point. */
+  readonly urls: PublicUrls;
   ready(): Promise<void>;
   close(): Promise<void>;
 }
@@ -42,7 +59,11 @@ export async function createRuntime(
   });
   await createReadModelSchema(sql, config.DATABASE_SCHEMA);
   await createLedgerSchema(sql, config.DATABASE_SCHEMA);
-  const ingestor = new EventIngestor(store, programs);
+  const urls = new PublicUrls(config);
+  const schema = config.DATABASE_SCHEMA;
+  const lifecycle = new ProjectionRunner(sql, schema, store, new RewardLifecycleProjection(schema));
+  const outbox = new ProjectionRunner(sql, schema, store, new WebhookOutboxProjection(schema));
+  const ingestor = new EventIngestor(store, programs, () => new Date(), config.MAX_CLOCK_SKEW);
   return {
     programs,
     store,
@@ -51,9 +72,13 @@ export async function createRuntime(
     ingestor,
     queries: new ReadModelQueries(sql, config.DATABASE_SCHEMA),
     readModel: new ReadModelWriter(sql, config.DATABASE_SCHEMA),
-    payout: new RewardPayout(sql, config.DATABASE_SCHEMA, store),
-    cash: new CashApprovals(sql, config.DATABASE_SCHEMA, store),
-    codes: new ReferralCodes(store, ingestor, config.SHARE_LINK_BASE_URL),
+    payout: new RewardPayout(sql, schema, store, lifecycle),
+    cash: new CashApprovals(sql, schema, store, lifecycle),
+    batches: new PayoutBatches(sql, schema, store, lifecycle),
+    lifecycle,
+    outbox,
+    urls,
+    codes: new ReferralCodes(store, ingestor, () => urls.shareLinkBase()),
     ready: async () => {
       await store.readStream('health-check', { maxCount: 1 });
     },

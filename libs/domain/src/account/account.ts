@@ -8,6 +8,7 @@ import { Instant, parseInstant } from '../time/calendar';
  */
 export interface AccountState {
   readonly accountId: string;
+  /** The first `account.signed_up`; a later one is ignored whole (CONTRACT §2). */
   signedUpAt?: Instant;
   email?: string;
   organizationId?: string;
@@ -18,19 +19,33 @@ export interface AccountState {
   active: boolean;
   plan?: string;
   product?: string;
-  firstActivation?: { readonly at: Instant; readonly plan: string; readonly product?: string };
+  firstActivation?: FirstActivation;
+  /** The first `payment.succeeded` with an amount: a later refund does not move it. */
   firstPaymentAt?: Instant;
-  /** Invoices paid with a non-zero amount, by id, and when (if) they were refunded in full. */
+  /** The `currentPeriodEnd` of the latest (by `occurredAt`) event that named one. */
+  billingCycle?: { readonly endsAt: Instant; readonly knownAt: Instant };
+  /** The latest (by `occurredAt`) of the account's `payment.succeeded` and `payment.failed`. */
+  lastPaymentAttempt?: { readonly failed: boolean; readonly at: Instant };
+  /** Invoices by id: what was paid and what was refunded of each. */
   readonly invoices: Map<string, InvoiceState>;
-  /** Paid invoices not refunded in full: what "successful payments" counts. */
+  /** Invoices paid with an amount and refunded by less than it: CONTRACT §2's successful payments. */
   successfulPayments: number;
   readonly paymentFingerprints: Set<string>;
 }
 
+export interface FirstActivation {
+  readonly at: Instant;
+  readonly plan: string;
+  readonly product?: string;
+  /** The account was a subscriber before it signed up: no activation of it is a first one after referral. */
+  readonly beforeSignup: boolean;
+}
+
 export interface InvoiceState {
+  /** The largest amount a `payment.succeeded` of the invoice collected; 0 while none did. */
   paidAmount: number;
+  /** Refunds of the invoice add up, in whatever order they arrive. */
   refundedAmount: number;
-  refundedAt?: Instant;
 }
 
 export type AccountView = Readonly<Omit<AccountState, 'invoices' | 'paymentFingerprints'>> & {
@@ -55,7 +70,9 @@ export function applyBillingFact(
 ): void {
   switch (event.type) {
     case 'account.signed_up':
-      account.signedUpAt ??= at;
+      // Only the first signup counts; upstream sends account.updated for changes.
+      if (account.signedUpAt !== undefined) return;
+      account.signedUpAt = at;
       applyDetails(account, event.data);
       return;
     case 'account.updated':
@@ -68,11 +85,18 @@ export function applyBillingFact(
       account.active = true;
       account.plan = event.data.plan;
       account.product = event.data.product;
-      account.firstActivation ??= { at, plan: event.data.plan, product: event.data.product };
+      account.firstActivation ??= {
+        at,
+        plan: event.data.plan,
+        product: event.data.product,
+        beforeSignup: account.signedUpAt === undefined,
+      };
+      noteBillingCycle(account, event.data.currentPeriodEnd, at);
       return;
     case 'subscription.plan_changed':
       account.plan = event.data.plan;
       account.product = event.data.product;
+      noteBillingCycle(account, event.data.currentPeriodEnd, at);
       return;
     case 'subscription.cancelled':
       account.active = false;
@@ -81,13 +105,16 @@ export function applyBillingFact(
       if (event.data.paymentMethodFingerprint) {
         account.paymentFingerprints.add(event.data.paymentMethodFingerprint);
       }
+      notePaymentAttempt(account, false, at);
+      noteBillingCycle(account, event.data.currentPeriodEnd, at);
       recordPayment(account, event.data.invoiceId, event.data.amount, at);
       return;
     case 'payment.failed':
       // A failed attempt neither counts nor undoes an earlier success of the invoice.
+      notePaymentAttempt(account, true, at);
       return;
     case 'payment.refunded':
-      recordRefund(account, event.data.invoiceId, event.data.amount, at);
+      recordRefund(account, event.data.invoiceId, event.data.amount);
       return;
     default: {
       const exhaustive: never = event;
@@ -106,49 +133,49 @@ function applyDetails(
   if (details.partner !== undefined) account.partner = details.partner;
 }
 
-/** A zero-amount invoice is no payment: nothing was collected, so it never counts. */
+// The live engine may apply an event older than one already applied: the latest
+// by `occurredAt` wins (ties: the one applied last), as in a replay.
+function noteBillingCycle(account: AccountState, periodEnd: string | undefined, at: Instant) {
+  if (periodEnd === undefined) return;
+  if (account.billingCycle && account.billingCycle.knownAt > at) return;
+  account.billingCycle = { endsAt: parseInstant(periodEnd), knownAt: at };
+}
+
+function notePaymentAttempt(account: AccountState, failed: boolean, at: Instant) {
+  if (account.lastPaymentAttempt && account.lastPaymentAttempt.at > at) return;
+  account.lastPaymentAttempt = { failed, at };
+}
+
+/** A zero-amount invoice is no payment; the same invoice counts once however often it is paid. */
 function recordPayment(account: AccountState, invoiceId: string, amount: number, at: Instant) {
   if (amount === 0) return;
-  const invoice = account.invoices.get(invoiceId);
-  if (!invoice) {
-    account.invoices.set(invoiceId, { paidAmount: amount, refundedAmount: 0 });
-    account.successfulPayments += 1;
-    account.firstPaymentAt ??= at;
-    return;
-  }
-  // The same invoice paid again (a retry after a refund, or a second delivery under a new id).
+  const invoice = invoiceOf(account, invoiceId);
   const wasCounted = counts(invoice);
   invoice.paidAmount = Math.max(invoice.paidAmount, amount);
-  if (invoice.refundedAt !== undefined) {
-    invoice.refundedAmount = 0;
-    invoice.refundedAt = undefined;
-  }
+  account.firstPaymentAt ??= at;
   if (!wasCounted && counts(invoice)) account.successfulPayments += 1;
 }
 
-/** A refund stops the invoice counting once the whole paid amount is refunded; a partial one does not. */
-function recordRefund(account: AccountState, invoiceId: string, amount: number, at: Instant) {
-  const invoice = account.invoices.get(invoiceId);
-  if (!invoice) return;
+/** Refunds add up; the invoice stops counting once they reach what it collected. */
+function recordRefund(account: AccountState, invoiceId: string, amount: number) {
+  const invoice = invoiceOf(account, invoiceId);
   const wasCounted = counts(invoice);
   invoice.refundedAmount += amount;
-  if (wasCounted && !counts(invoice)) {
-    invoice.refundedAt = at;
-    account.successfulPayments -= 1;
-  }
+  if (wasCounted && !counts(invoice)) account.successfulPayments -= 1;
 }
 
-const counts = (invoice: InvoiceState) => invoice.refundedAmount < invoice.paidAmount;
-
-/**
- * Successful payments as a referral sees them: refunds count against it only
- * while the referral was undecided (`until`), so a decision's count never shrinks.
- */
-export function successfulPaymentsFor(account: AccountView, refundsCountUntil?: Instant): number {
-  if (refundsCountUntil === undefined) return account.successfulPayments;
-  let count = 0;
-  for (const invoice of account.invoices.values()) {
-    if (invoice.refundedAt === undefined || invoice.refundedAt > refundsCountUntil) count += 1;
+function invoiceOf(account: AccountState, invoiceId: string): InvoiceState {
+  let invoice = account.invoices.get(invoiceId);
+  if (!invoice) {
+    invoice = { paidAmount: 0, refundedAmount: 0 };
+    account.invoices.set(invoiceId, invoice);
   }
-  return count;
+  return invoice;
 }
+
+const counts = (invoice: InvoiceState) =>
+  invoice.paidAmount > 0 && invoice.refundedAmount < invoice.paidAmount;
+
+/** CONTRACT §3 (Smith.ai): still a paying client, i.e. not in dunning and with a successful payment left. */
+export const isPayingClient = (account: AccountView): boolean =>
+  account.successfulPayments > 0 && account.lastPaymentAttempt?.failed !== true;

@@ -14,6 +14,8 @@ export class ProgramBook {
   /** Referees by referrer, for checks a referrer's facts make possible. */
   readonly refereesOf = new Map<string, string[]>();
   readonly eligibleReferralsOf = new Map<string, number>();
+  /** The referee's successful payments when its referral left `pending`: the count shown from then on. */
+  readonly paymentsAtDecision = new Map<string, number>();
 
   constructor(readonly program: Program) {
     this.decider = referralDecider(program);

@@ -25,6 +25,13 @@ interface DueCheck {
   readonly timerId: string;
 }
 
+/**
+ * Codes are upper case (CONTRACT §1) and matched case-insensitively: only ASCII
+ * letters fold, so no Unicode case mapping (ß → SS) can turn one code into another.
+ */
+const asciiUpperCase = (code: string) =>
+  code.replace(/[a-z]/g, (letter) => String.fromCharCode(letter.charCodeAt(0) - 32));
+
 /** Facts of a referrer that can reveal a self-referral of its referees. */
 const REFERRER_FACTS = new Set(['account.updated', 'account.signed_up', 'payment.succeeded']);
 
@@ -83,8 +90,10 @@ export class ReferralEngine {
     const views: ReferralView[] = [];
     for (const book of this.books.values()) {
       for (const [refereeId, referral] of book.referrals) {
-        if (referral.exists)
-          views.push(toReferralView(book.program, referral, book.account(refereeId)));
+        if (referral.exists) {
+          const frozen = book.paymentsAtDecision.get(refereeId);
+          views.push(toReferralView(book.program, referral, book.account(refereeId), frozen));
+        }
       }
     }
     return views;
@@ -99,7 +108,8 @@ export class ReferralEngine {
     const book = this.books.get(programId);
     const referral = book?.referrals.get(refereeAccountId);
     if (!book || !referral?.exists) return undefined;
-    return toReferralView(book.program, referral, book.account(refereeAccountId));
+    const frozen = book.paymentsAtDecision.get(refereeAccountId);
+    return toReferralView(book.program, referral, book.account(refereeAccountId), frozen);
   }
 
   /** The rewards earned so far through the referral of this referee. */
@@ -166,7 +176,7 @@ export class ReferralEngine {
     const { referrerAccountId, referralCode } = event.data;
     if (referrerAccountId !== undefined) return referrerAccountId;
     if (referralCode === undefined) return undefined;
-    const holder = book.liveCodes.get(referralCode.trim().toUpperCase());
+    const holder = book.liveCodes.get(asciiUpperCase(referralCode));
     return holder !== undefined && holder !== referee.accountId ? holder : undefined;
   }
 
@@ -233,7 +243,11 @@ export class ReferralEngine {
     const state = book.referralOf(refereeId);
     const events = book.decider.decide(command, state);
     if (events.length === 0) return undefined;
-    book.referrals.set(refereeId, events.reduce(book.decider.evolve, state));
+    const next = events.reduce(book.decider.evolve, state);
+    book.referrals.set(refereeId, next);
+    if (next.exists && next.status !== 'pending' && !book.paymentsAtDecision.has(refereeId)) {
+      book.paymentsAtDecision.set(refereeId, book.account(refereeId).successfulPayments);
+    }
     for (const event of events) {
       if (event.type === 'CheckScheduled') {
         this.checks.push({

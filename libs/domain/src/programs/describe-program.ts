@@ -12,14 +12,24 @@ export function describeProgram(program: Program): string[] {
   );
   if (rules.referrerMustBeSubscribed)
     lines.push('    the referrer must be an active subscriber at the signup');
-  if (rules.referrerMustNotBePartner) lines.push('    partners cannot refer');
+  if (rules.referrerMustNotBePartner) {
+    const when = rules.partnerCheckedAt
+      .map((at) => (at === 'signup' ? "at the referee's signup" : 'at the check'))
+      .join(' and ');
+    lines.push(
+      `    partners cannot refer (a partner referrer ${when} makes the referral ineligible)`,
+    );
+  }
   lines.push(
     rules.maxReferralsPerReferrer === undefined
       ? '    unlimited referrals per referrer'
       : `    at most ${rules.maxReferralsPerReferrer} eligible referrals per referrer`,
   );
   for (const trigger of program.triggers) {
-    lines.push(`  ${trigger.id}: ${describeTrigger(trigger)}`);
+    const side = trigger.sideReward
+      ? '; a side reward, only while the referral is pending, never what decides it'
+      : '';
+    lines.push(`  ${trigger.id}: ${describeTrigger(trigger)}${side}`);
     for (const reward of trigger.rewards) lines.push(`    ${describeReward(program, reward)}`);
   }
   return lines;
@@ -46,12 +56,12 @@ function describeTrigger(trigger: Trigger): string {
       const limits = [trigger.products?.join('/'), trigger.plans?.join('/')]
         .filter(Boolean)
         .join(', ');
-      return `on the referee's first subscription${limits ? ` (only ${limits})` : ''}`;
+      return `on the referee's first subscription after its referral${limits ? ` (only ${limits})` : ''}; none for an account that subscribed before it signed up`;
     }
     case 'successful_payments':
       return `when the referee has ${trigger.count} successful payments (refunded ones do not count)`;
     case 'monthly_check':
-      return `checked at 00:00 UTC on the 1st of the ${ordinal(trigger.monthsAfterFirstPayment)} month after the referee's first payment month; the referee must be active then`;
+      return `checked at 00:00 UTC on the 1st of the ${ordinal(trigger.monthsAfterFirstPayment)} month after the referee's first payment month; the referee must be active then${trigger.mustBePaying ? ' and still paying (its latest payment attempt did not fail, a successful payment is left)' : ''}`;
     case 'each_successful_payment':
       return 'on every successful payment of the referee while it stays a client';
     default: {
@@ -65,9 +75,22 @@ function describeReward(program: Program, reward: RewardSpec): string {
   const parts = [
     `${reward.role} earns ${reward.kind.replace('_', ' ')}: ${describeAmount(program, reward.amount, reward.kind)}`,
   ];
-  if (reward.expiresAfterMonths) parts.push(`expires after ${reward.expiresAfterMonths} month(s)`);
-  if (reward.dueByBusinessDay)
-    parts.push(`due by the ${ordinal(reward.dueByBusinessDay)} business day of the month`);
+  if (reward.expiry === 'billing_cycle') {
+    parts.push(
+      `expires when the beneficiary's current billing cycle ends (else after ${reward.expiresAfterMonths} month(s))`,
+    );
+  } else if (reward.expiresAfterMonths) {
+    parts.push(`expires after ${reward.expiresAfterMonths} month(s)`);
+  }
+  if (reward.dueByBusinessDay) {
+    const calendar =
+      program.businessCalendar === 'weekdays'
+        ? 'Monday to Friday'
+        : `Monday to Friday, ${program.businessCalendar} public holidays skipped`;
+    parts.push(
+      `due by the ${ordinal(reward.dueByBusinessDay)} business day of the month (${calendar})`,
+    );
+  }
   return parts.join('; ');
 }
 

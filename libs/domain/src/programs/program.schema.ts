@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { PROGRAM_ID_PATTERN } from '@referrals/contracts';
+import { isKnownCalendar } from '../time/business-calendar';
 import { roundingModeSchema } from '../time/rounding';
 
 /**
@@ -35,17 +36,36 @@ export const rewardAmountSchema = z.discriminatedUnion('type', [
 export const rewardKindSchema = z.enum(['bonus_minutes', 'account_credit', 'cash', 'discount']);
 export type RewardKind = z.infer<typeof rewardKindSchema>;
 
-export const rewardSpecSchema = z.strictObject({
-  role: z.enum(['referrer', 'referee']),
-  kind: rewardKindSchema,
-  amount: rewardAmountSchema,
-  /** The reward lapses this many calendar months after it is earned. */
-  expiresAfterMonths: z.number().int().min(1).optional(),
-  /** Payable by the nth business day (Mon–Fri) of the month it is earned in. */
-  dueByBusinessDay: z.number().int().min(1).max(23).optional(),
-});
+export const rewardSpecSchema = z
+  .strictObject({
+    role: z.enum(['referrer', 'referee']),
+    kind: rewardKindSchema,
+    amount: rewardAmountSchema,
+    /**
+     * When the reward lapses: `months_after_earning` (`expiresAfterMonths` calendar months
+     * after it is earned), or `billing_cycle` (when the beneficiary's current billing cycle
+     * ends, its latest `currentPeriodEnd` known when earned; `expiresAfterMonths` when none
+     * is known or it has passed).
+     */
+    expiry: z.enum(['months_after_earning', 'billing_cycle']).default('months_after_earning'),
+    expiresAfterMonths: z.number().int().min(1).optional(),
+    /** Payable by the nth business day of the month it is earned in (see the program's `businessCalendar`). */
+    dueByBusinessDay: z.number().int().min(1).max(23).optional(),
+  })
+  .refine((spec) => spec.expiry !== 'billing_cycle' || spec.expiresAfterMonths !== undefined, {
+    path: ['expiresAfterMonths'],
+    message: 'billing_cycle expiry needs expiresAfterMonths for a beneficiary with no known cycle',
+  });
 
-const triggerBase = { id, rewards: z.array(rewardSpecSchema).min(1) };
+const triggerBase = {
+  id,
+  rewards: z.array(rewardSpecSchema).min(1),
+  /**
+   * A side reward (e.g. a referee's discount): earned only while the referral is pending,
+   * and the referral's status never waits on it; the other triggers decide the referral.
+   */
+  sideReward: z.boolean().default(false),
+};
 
 export const triggerSchema = z.discriminatedUnion('on', [
   /** The referee's first `subscription.activated`; `products`/`plans` limit which first subscriptions count. */
@@ -69,6 +89,11 @@ export const triggerSchema = z.discriminatedUnion('on', [
     on: z.literal('monthly_check'),
     ...triggerBase,
     monthsAfterFirstPayment: z.number().int().min(1).max(120),
+    /**
+     * The referee must still be a paying client at the check: its latest payment attempt
+     * did not fail and it has a successful payment left (else `referee_not_paying`).
+     */
+    mustBePaying: z.boolean().default(false),
   }),
   /** Every successful payment of the referee while it stays a client (a recurring reward). */
   z.strictObject({ on: z.literal('each_successful_payment'), ...triggerBase }),
@@ -96,10 +121,28 @@ export const programSchema = z
       .strictObject({
         referrerMustBeSubscribed: z.boolean().default(false),
         referrerMustNotBePartner: z.boolean().default(false),
+        /** When a partner referrer is looked for: at the referee's signup, and/or at a monthly check. */
+        partnerCheckedAt: z
+          .array(z.enum(['signup', 'check']))
+          .min(1)
+          .default(['signup']),
         /** Referrals per referrer that may be eligible; later ones are `referrer_cap_reached`. */
         maxReferralsPerReferrer: z.number().int().min(1).optional(),
       })
-      .default({ referrerMustBeSubscribed: false, referrerMustNotBePartner: false }),
+      .default({
+        referrerMustBeSubscribed: false,
+        referrerMustNotBePartner: false,
+        partnerCheckedAt: ['signup'],
+      }),
+    /**
+     * Which days count as business days for `dueByBusinessDay`: `weekdays` (Monday to Friday),
+     * or a country code whose public holidays (on their observed dates) are skipped too,
+     * e.g. `US` for the US federal calendar.
+     */
+    businessCalendar: z
+      .string()
+      .refine(isKnownCalendar, 'must be weekdays or a country code date-holidays knows, such as US')
+      .default('weekdays'),
     triggers: z.array(triggerSchema).min(1),
   })
   .superRefine((program, ctx) => {

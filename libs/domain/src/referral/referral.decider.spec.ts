@@ -56,7 +56,9 @@ describe('referral decider', () => {
     });
 
     it('opens it as ineligible when the referee shares the referrer’s email', () => {
-      const twin = plus('kallyai', bob, signedUp('bob', { email: 'ALICE@example.com' }, SIGNUP));
+      const twin = accountAfter('kallyai', 'bob', [
+        signedUp('bob', { email: 'ALICE@example.com' }, SIGNUP),
+      ]);
       given([])
         .when(openReferral(kallyai, alice, twin, SIGNUP))
         .then([

@@ -1,4 +1,4 @@
-import type { AccountView } from '../account/account';
+import { AccountView, isPayingClient } from '../account/account';
 import type { Program, Trigger } from '../programs/program.schema';
 import { formatInstant, Instant, parseInstant, startOfMonthAfter } from '../time/calendar';
 import { ineligibility, isSelfReferral } from './eligibility';
@@ -9,7 +9,7 @@ import type {
   ReferralCommand,
   RunCheck,
 } from './referral.commands';
-import type { ReferralEvent } from './referral.events';
+import type { ForfeitReason, ReferralEvent } from './referral.events';
 import { ExistingReferral, evolve, initialState, ReferralState } from './referral.state';
 import { RewardBasis, rewardsOf } from './reward-amounts';
 
@@ -50,6 +50,9 @@ function open(program: Program, command: OpenReferral, state: ReferralState): Re
       refereeAccountId: referee.accountId,
       signedUpAt: formatInstant(referee.signedUpAt ?? now),
       triggerIds: program.triggers.map((t) => t.id),
+      ...(program.triggers.some((t) => t.sideReward) && {
+        sideTriggerIds: program.triggers.filter((t) => t.sideReward).map((t) => t.id),
+      }),
     },
   };
   const reason = ineligibility(program, referrer, referee, eligibleReferralsOfReferrer);
@@ -60,7 +63,7 @@ function open(program: Program, command: OpenReferral, state: ReferralState): Re
     ];
   }
   const opened = evolve(state, created) as ExistingReferral;
-  return [created, ...triggerDecisions(program, opened, referee, now)];
+  return [created, ...triggerDecisions(program, opened, referrer, referee, now)];
 }
 
 function observe(
@@ -81,7 +84,8 @@ function observe(
   }
   if (state.status === 'ineligible' || fact.accountId !== state.refereeAccountId) return [];
   return [
-    ...triggerDecisions(program, state, referee, now),
+    // One-shot triggers decide only while the referral is pending: a decided referral stands.
+    ...(state.status === 'pending' ? triggerDecisions(program, state, referrer, referee, now) : []),
     ...recurringDecisions(program, state, command),
   ];
 }
@@ -90,29 +94,41 @@ function observe(
 function triggerDecisions(
   program: Program,
   state: ExistingReferral,
+  referrer: AccountView,
   referee: AccountView,
   now: Instant,
 ) {
   const events: ReferralEvent[] = [];
+  let current = state;
   for (const trigger of program.triggers) {
-    if (state.triggers[trigger.id]?.status !== 'waiting') continue;
-    events.push(...decideTrigger(program, trigger, state, referee, now));
+    if (current.status !== 'pending') break;
+    if (current.triggers[trigger.id]?.status !== 'waiting') continue;
+    const decided = decideTrigger(program, trigger, current, { referrer, referee }, now);
+    events.push(...decided);
+    current = decided.reduce(evolve, current) as ExistingReferral;
   }
   return events;
+}
+
+interface Sides {
+  readonly referrer: AccountView;
+  readonly referee: AccountView;
 }
 
 function decideTrigger(
   program: Program,
   trigger: Trigger,
   state: ExistingReferral,
-  referee: AccountView,
+  sides: Sides,
   now: Instant,
 ): ReferralEvent[] {
   const { referralId } = state;
+  const { referee } = sides;
   switch (trigger.on) {
     case 'first_activation': {
       const first = referee.firstActivation;
-      if (!first) return [];
+      // A subscriber before its signup has no first activation after referral, then or later.
+      if (!first || first.beforeSignup) return [];
       const fits =
         (!trigger.products ||
           (first.product !== undefined && trigger.products.includes(first.product))) &&
@@ -130,11 +146,25 @@ function decideTrigger(
           },
         ];
       }
-      return earn(program, trigger, state, { plan: first.plan, product: first.product }, now);
+      return earn(
+        program,
+        trigger,
+        state,
+        sides,
+        { plan: first.plan, product: first.product },
+        now,
+      );
     }
     case 'successful_payments':
       if (referee.successfulPayments < trigger.count) return [];
-      return earn(program, trigger, state, { plan: referee.plan, product: referee.product }, now);
+      return earn(
+        program,
+        trigger,
+        state,
+        sides,
+        { plan: referee.plan, product: referee.product },
+        now,
+      );
     case 'monthly_check': {
       if (referee.firstPaymentAt === undefined) return [];
       const dueAt = startOfMonthAfter(referee.firstPaymentAt, trigger.monthsAfterFirstPayment);
@@ -165,7 +195,7 @@ function recurringDecisions(
   state: ExistingReferral,
   command: ObserveBillingFact,
 ) {
-  const { fact, referee } = command.data;
+  const { fact, referrer, referee } = command.data;
   const now = command.metadata.now;
   const events: ReferralEvent[] = [];
   for (const trigger of program.triggers) {
@@ -203,7 +233,7 @@ function recurringDecisions(
       product: referee.product,
       paymentAmount: fact.data.amount,
     };
-    const decided = earn(program, trigger, state, basis, now, occurrence);
+    const decided = earn(program, trigger, state, { referrer, referee }, basis, now, occurrence);
     // One reward per invoice, however often its payment is delivered.
     events.push(
       ...decided.filter(
@@ -214,34 +244,52 @@ function recurringDecisions(
   return events;
 }
 
+/**
+ * A due check (CONTRACT §3, Smith.ai), its rules in order: a partner referrer
+ * makes the referral ineligible; a referee no longer active, or no longer
+ * paying, forfeits it; then the reward, which may itself forfeit (a product
+ * the program pays nothing for).
+ */
 function runCheck(program: Program, command: RunCheck, state: ExistingReferral): ReferralEvent[] {
-  const { timerId, referee } = command.data;
+  const { timerId, referrer, referee } = command.data;
   const now = command.metadata.now;
   const trigger = program.triggers.find((t) => {
     const progress = state.triggers[t.id];
     return progress?.status === 'scheduled' && progress.timerId === timerId;
   });
-  if (!trigger || state.status !== 'pending') return [];
-  if (!referee.active) {
+  if (!trigger || trigger.on !== 'monthly_check' || state.status !== 'pending') return [];
+  const { referralId } = state;
+  const at = formatInstant(now);
+  const rules = program.eligibility;
+  if (
+    rules.referrerMustNotBePartner &&
+    rules.partnerCheckedAt.includes('check') &&
+    referrer.partner
+  ) {
     return [
-      {
-        type: 'ReferralForfeited',
-        data: {
-          referralId: state.referralId,
-          triggerId: trigger.id,
-          reason: 'referee_not_active',
-          at: formatInstant(now),
-        },
-      },
+      { type: 'ReferralMarkedIneligible', data: { referralId, reason: 'referrer_is_partner', at } },
     ];
   }
-  return earn(program, trigger, state, { plan: referee.plan, product: referee.product }, now);
+  const forfeit = (reason: ForfeitReason): ReferralEvent[] => [
+    { type: 'ReferralForfeited', data: { referralId, triggerId: trigger.id, reason, at } },
+  ];
+  if (!referee.active) return forfeit('referee_not_active');
+  if (trigger.mustBePaying && !isPayingClient(referee)) return forfeit('referee_not_paying');
+  return earn(
+    program,
+    trigger,
+    state,
+    { referrer, referee },
+    { plan: referee.plan, product: referee.product },
+    now,
+  );
 }
 
 function earn(
   program: Program,
   trigger: Trigger,
   state: ExistingReferral,
+  sides: Sides,
   basis: RewardBasis,
   now: Instant,
   occurrence?: string,
@@ -254,6 +302,7 @@ function earn(
     refereeAccountId: state.refereeAccountId,
     now,
     occurrence,
+    billingCycleEndOf: (role) => billingCycleEnd(sides[role], now),
   });
   if ('forfeit' in outcome) {
     return [
@@ -269,6 +318,12 @@ function earn(
     ];
   }
   return outcome.rewards.map((data) => ({ type: 'RewardEarned', data }));
+}
+
+/** The beneficiary's latest `currentPeriodEnd` known at `now` (an event from after `now` does not count). */
+function billingCycleEnd(account: AccountView, now: Instant): Instant | undefined {
+  const cycle = account.billingCycle;
+  return cycle !== undefined && cycle.knownAt <= now ? cycle.endsAt : undefined;
 }
 
 /** The due time of a scheduled check, as an instant. */

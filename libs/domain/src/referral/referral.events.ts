@@ -9,7 +9,11 @@ export type IneligibleReason =
   'self_referral' | 'referrer_not_subscribed' | 'referrer_is_partner' | 'referrer_cap_reached';
 
 export type ForfeitReason =
-  'referee_not_active' | 'product_not_eligible' | 'plan_not_eligible' | 'no_reward_applicable';
+  | 'referee_not_active'
+  | 'referee_not_paying'
+  | 'product_not_eligible'
+  | 'plan_not_eligible'
+  | 'no_reward_applicable';
 
 export type Role = 'referrer' | 'referee';
 
@@ -42,6 +46,8 @@ export type ReferralCreated = {
     signedUpAt: string;
     /** The program's triggers this referral waits on. */
     triggerIds: string[];
+    /** Those of them that are side rewards (earned only while pending; the status never waits on them). */
+    sideTriggerIds?: string[];
   };
 };
 

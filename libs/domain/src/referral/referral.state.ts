@@ -22,6 +22,8 @@ export type ReferralState =
       readonly refereeAccountId: string;
       readonly signedUpAt: string;
       readonly triggers: Readonly<Record<string, TriggerProgress>>;
+      /** Side-reward triggers: the referral's status never waits on them. */
+      readonly sideTriggerIds: readonly string[];
       readonly rewardIds: readonly string[];
       readonly ineligibleReason?: IneligibleReason;
       readonly status: ReferralStatus;
@@ -46,6 +48,7 @@ export function evolve(state: ReferralState, event: ReferralEvent): ReferralStat
         refereeAccountId: data.refereeAccountId,
         signedUpAt: data.signedUpAt,
         triggers: Object.fromEntries(data.triggerIds.map((id) => [id, { status: 'waiting' }])),
+        sideTriggerIds: data.sideTriggerIds ?? [],
         rewardIds: [],
         status: 'pending',
       },
@@ -120,7 +123,9 @@ function withStatus(state: ExistingReferral, at: string): ExistingReferral {
 
 function deriveStatus(state: ExistingReferral): { status: ReferralStatus; reason?: string } {
   if (state.ineligibleReason) return { status: 'ineligible', reason: state.ineligibleReason };
-  const progress = Object.values(state.triggers);
+  const progress = Object.entries(state.triggers)
+    .filter(([id]) => !state.sideTriggerIds.includes(id))
+    .map(([, p]) => p);
   if (progress.some((p) => p.status === 'waiting' || p.status === 'scheduled')) {
     return { status: 'pending' };
   }

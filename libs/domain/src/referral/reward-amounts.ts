@@ -56,6 +56,8 @@ export interface RewardContext {
   readonly now: Instant;
   /** Tells apart the rewards of a recurring trigger (the invoice id). */
   readonly occurrence?: string;
+  /** Where each side's current billing cycle ends, as known now (for `billing_cycle` expiry). */
+  readonly billingCycleEndOf: (role: RewardSpec['role']) => Instant | undefined;
 }
 
 /**
@@ -85,12 +87,22 @@ export function rewardsOf(
       unit: spec.kind === 'bonus_minutes' ? 'minutes' : ctx.program.currency,
       earnedAt: formatInstant(ctx.now),
       ...(spec.dueByBusinessDay !== undefined && {
-        dueBy: formatDate(businessDayOfMonth(ctx.now, spec.dueByBusinessDay)),
+        dueBy: formatDate(
+          businessDayOfMonth(ctx.now, spec.dueByBusinessDay, ctx.program.businessCalendar),
+        ),
       }),
-      ...(spec.expiresAfterMonths !== undefined && {
-        expiresAt: formatInstant(addCalendarMonths(ctx.now, spec.expiresAfterMonths)),
-      }),
+      ...expiryOf(spec, ctx),
     });
   }
   return { rewards };
+}
+
+/** CONTRACT §3 (KallyAI): minutes last for the beneficiary's current billing cycle, else a month. */
+function expiryOf(spec: RewardSpec, ctx: RewardContext): { expiresAt?: string } {
+  if (spec.expiresAfterMonths === undefined) return {};
+  if (spec.expiry === 'billing_cycle') {
+    const cycleEnd = ctx.billingCycleEndOf(spec.role);
+    if (cycleEnd !== undefined && cycleEnd > ctx.now) return { expiresAt: formatInstant(cycleEnd) };
+  }
+  return { expiresAt: formatInstant(addCalendarMonths(ctx.now, spec.expiresAfterMonths)) };
 }

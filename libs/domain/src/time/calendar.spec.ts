@@ -94,3 +94,33 @@ describe('the first day of the third month after', () => {
     expect(formatInstant(startOfMonthAfter(utc(2026, 11, 30), 3))).toBe('2027-02-01T00:00:00.000Z');
   });
 });
+
+describe('the nth business day on the US federal calendar (CONTRACT §3, Smith.ai)', () => {
+  it.each([
+    ['April 2026 (no holiday)', 2026, 4, '2026-04-21'],
+    ["January 2026 (New Year's Day, Martin Luther King Jr. Day)", 2026, 1, '2026-01-23'],
+    ['November 2026 (Veterans Day on a Wednesday)', 2026, 11, '2026-11-23'],
+    ['July 2026 (Independence Day on a Saturday, observed Friday the 3rd)', 2026, 7, '2026-07-22'],
+    ['May 2026 (Memorial Day, the 25th, comes after the 15th business day)', 2026, 5, '2026-05-21'],
+    ['June 2026 (Juneteenth on Friday the 19th)', 2026, 6, '2026-06-22'],
+  ])('%s: the 15th is %s', (_, y, m, expected) => {
+    expect(formatDate(businessDayOfMonth(utc(y, m, 1), 15, 'US'))).toBe(expected);
+  });
+
+  it("skips New Year's Day 2028 (a Saturday), observed on Friday 2027-12-31", () => {
+    // December 2027: Christmas (Sat) observed Fri 24th, New Year's Day 2028 observed Fri 31st.
+    expect(formatDate(businessDayOfMonth(utc(2027, 12, 1), 21, 'US'))).toBe('2027-12-30');
+    expect(formatDate(businessDayOfMonth(utc(2027, 12, 1), 22, 'US'))).toBe('2028-01-03');
+  });
+
+  it('never lands on a weekend or a weekday the plain calendar would count less often', () => {
+    fc.assert(
+      fc.property(month, fc.integer({ min: 1, max: 15 }), ({ y, m }, n) => {
+        const us = businessDayOfMonth(utc(y, m, 1), n, 'US');
+        const plain = Date.parse(nthWeekday(y, m, n));
+        const weekday = new Date(us).getUTCDay();
+        return weekday !== 0 && weekday !== 6 && us >= plain;
+      }),
+    );
+  });
+});

@@ -1,5 +1,6 @@
 import { UTCDate } from '@date-fns/utc';
-import { addBusinessDays, addMonths, startOfMonth, subDays } from 'date-fns';
+import { addMonths, startOfMonth } from 'date-fns';
+import { isBusinessDay } from './business-calendar';
 
 /** Calendar arithmetic of the programs, always in UTC, on epoch milliseconds. */
 
@@ -17,6 +18,16 @@ export const addCalendarMonths = (at: Instant, months: number): Instant =>
 export const startOfMonthAfter = (at: Instant, months: number): Instant =>
   addMonths(startOfMonth(new UTCDate(at)), months).getTime();
 
-/** The `n`th business day (Mon–Fri) of the month of `at`, at 00:00 UTC. */
-export const businessDayOfMonth = (at: Instant, n: number): Instant =>
-  addBusinessDays(subDays(startOfMonth(new UTCDate(at)), 1), n).getTime();
+const DAY = 86_400_000;
+
+/**
+ * The `n`th business day of the month of `at`, at 00:00 UTC: Monday to Friday,
+ * less the public holidays of `calendar` (`weekdays` has none) on their observed dates.
+ */
+export function businessDayOfMonth(at: Instant, n: number, calendar = 'weekdays'): Instant {
+  let day = startOfMonth(new UTCDate(at)).getTime();
+  for (let counted = 0; ; day += DAY) {
+    if (isBusinessDay(day, calendar)) counted += 1;
+    if (counted === n) return day;
+  }
+}

@@ -1,4 +1,4 @@
-import { AccountView, successfulPaymentsFor } from '../account/account';
+import type { AccountView } from '../account/account';
 import type { Program } from '../programs/program.schema';
 import type { EarnedReward } from '../referral/referral.events';
 import { ExistingReferral, nextCheckAt, ReferralStatus } from '../referral/referral.state';
@@ -41,13 +41,19 @@ export interface ReferralView {
   rewards: string[];
 }
 
+/**
+ * A referral as its referrer sees it. `paymentsAtDecision`: the referee's successful
+ * payments when the referral left `pending`, which it shows from then on (CONTRACT §2).
+ */
 export function toReferralView(
   program: Program,
   referral: ExistingReferral,
   referee: AccountView,
+  paymentsAtDecision?: number,
 ): ReferralView {
-  const decidedAt = referral.decidedAt === undefined ? undefined : Date.parse(referral.decidedAt);
-  const successfulPayments = successfulPaymentsFor(referee, decidedAt);
+  const pending = referral.status === 'pending';
+  const successfulPayments =
+    pending || paymentsAtDecision === undefined ? referee.successfulPayments : paymentsAtDecision;
   const paymentTrigger = program.triggers.find((t) => t.on === 'successful_payments');
   const check = nextCheckAt(referral);
   return {
@@ -60,12 +66,18 @@ export function toReferralView(
     ...(referee.plan !== undefined && { plan: referee.plan }),
     ...(referee.product !== undefined && { product: referee.product }),
     successfulPayments,
-    ...(paymentTrigger?.on === 'successful_payments' && {
-      invoicesRemaining: Math.max(0, paymentTrigger.count - successfulPayments),
-    }),
+    ...(paymentTrigger?.on === 'successful_payments' &&
+      invoicesRemainingOf(referral.status, paymentTrigger.count - successfulPayments)),
     ...(check !== undefined && { nextCheckAt: check }),
     rewards: [...referral.rewardIds],
   };
+}
+
+/** CONTRACT §3 (CallRail): a countdown while pending, 0 once rewarded, none once it can no longer earn. */
+function invoicesRemainingOf(status: ReferralStatus, remaining: number) {
+  if (status === 'pending') return { invoicesRemaining: Math.max(0, remaining) };
+  if (status === 'rewarded') return { invoicesRemaining: 0 };
+  return {};
 }
 
 /** A reward as a replay shows it: decided, never paid. */

@@ -83,7 +83,11 @@ describe('when the check finds the referee active', () => {
 
   it.each([
     ['2026-05-04T00:00:00Z', '2026-08-21'], // August 2026 starts on a Saturday
-    ['2026-08-04T00:00:00Z', '2026-11-20'], // November 2026 starts on a Sunday
+    // November 2026 starts on a Sunday, and Veterans Day (Wed 11th) is a federal holiday.
+    ['2026-08-04T00:00:00Z', '2026-11-23'],
+    ['2025-12-21T00:00:00Z', '2026-03-20'], // (March 2026 has no federal holiday)
+    // July 2026: Independence Day falls on a Saturday and is observed on Friday the 3rd.
+    ['2026-04-03T00:00:00Z', '2026-07-22'],
   ])('a first payment at %s makes the cash due by %s', (firstPaymentAt, dueBy) => {
     const outcome = smithai.given(...referred(va, firstPaymentAt)).asOf('2027-01-01T00:00:00Z');
     expect(cashOf(outcome)).toMatchObject([{ dueBy }]);
