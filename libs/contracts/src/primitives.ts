@@ -13,6 +13,7 @@ export const END_OF_INSTANTS = Date.UTC(2100, 0, 1);
 const ISO_4217 = new Set(Intl.supportedValuesOf('currency'));
 
 // U+0000–U+001F and U+007F; a lone surrogate is a high one not followed by a low one, or a low one alone.
+// eslint-disable-next-line no-control-regex -- matching control characters is the point
 const CONTROL_CHARACTER = /[\u0000-\u001f\u007f]/;
 const LONE_SURROGATE = /[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/;
 
