@@ -310,6 +310,7 @@ export class ReferralProcessManager {
             `applied:${this.program} names position ${position}, which holds no event of the program`,
           );
         try {
+          if (Number.isNaN(Date.parse(event.occurredAt))) throw new Error('not a date');
           stored(engine.apply(event));
         } catch (error) {
           if (!batch.failed.includes(position)) throw error;
@@ -378,6 +379,8 @@ export class ReferralProcessManager {
     const failed: bigint[] = [];
     for (const { event, position } of released) {
       try {
+        if (Number.isNaN(Date.parse(event.occurredAt)))
+          throw new Error(`occurredAt ${JSON.stringify(event.occurredAt)} is not a date`);
         decided(engine.apply(event));
       } catch (error) {
         // One bad event must not stop the program: logged as failed, and named.

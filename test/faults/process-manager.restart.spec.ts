@@ -1,0 +1,154 @@
+import type { BillingEvent } from '@referrals/contracts';
+import { accountStream, billingEventId, referralStream } from '@referrals/ingestion';
+import { appliedStream } from '@referrals/process-manager';
+import { HOUR, NOW, pmWorld, PmWorld, replayed } from './pm-world';
+
+const WINDOW = 60_000;
+const at = (hoursBeforeNow: number) => new Date(NOW - hoursBeforeNow * HOUR).toISOString();
+let n = 0;
+const sent: BillingEvent[] = [];
+const event = (e: Omit<BillingEvent, 'id' | 'program'>): BillingEvent => {
+  const made = { id: `restart-${n++}`, program: 'kallyai', ...e } as BillingEvent;
+  sent.push(made);
+  return made;
+};
+
+describe('a process manager that restarts', () => {
+  let world: PmWorld;
+  beforeEach(async () => (world = await pmWorld()));
+  afterEach(() => world.close());
+
+  it('rebuilds the state its decisions came from, not the one a re-sort by event time gives', async () => {
+    const first = world.manager('kallyai', WINDOW);
+    await first.start();
+    await world.ingestor.ingest(
+      event({ type: 'account.signed_up', accountId: 'alice', occurredAt: at(10), data: {} }),
+    );
+    await world.ingestor.ingest(
+      event({
+        type: 'account.signed_up',
+        accountId: 'bob',
+        occurredAt: at(5),
+        data: { referrerAccountId: 'alice' },
+      }),
+    );
+    await first.settle();
+    world.advance(WINDOW);
+    await first.settle();
+    // KallyAI wants a subscribed referrer at the signup: alice's activation, dated before bob's
+    // signup, comes a window too late. Live, bob's referral was judged without it.
+    await world.ingestor.ingest(
+      event({
+        type: 'subscription.activated',
+        accountId: 'alice',
+        occurredAt: at(8),
+        data: { plan: 'pro' },
+      }),
+    );
+    await first.settle();
+    world.advance(WINDOW);
+    await first.settle();
+    const decided = (await world.store.readStream(referralStream('kallyai:bob'))).map(
+      (e) => e.type,
+    );
+    expect(decided).toContain('ReferralCreated');
+    await first.stop();
+
+    const second = world.manager('kallyai', WINDOW);
+    await second.start();
+    await world.ingestor.ingest(
+      event({
+        type: 'subscription.activated',
+        accountId: 'bob',
+        occurredAt: at(1),
+        data: { plan: 'pro' },
+      }),
+    );
+    await second.settle();
+    world.advance(WINDOW);
+    await second.settle();
+    expect(second.status()).toMatchObject({ state: 'leading' });
+    expect(world.errors).toEqual([]);
+    // Re-sorted by event time, alice was subscribed at bob's signup and a reward would follow now.
+    const stream = await world.store.readStream(referralStream('kallyai:bob'));
+    expect(stream.map((e) => e.type)).toContain('ReferralMarkedIneligible');
+    expect(stream.map((e) => e.type)).not.toContain('RewardEarned');
+    expect(replayed(sent).rewardViews().length).toBeGreaterThan(0); // what the re-sort would pay
+    const [view] = await world.queries.referralsOf('kallyai', 'alice');
+    expect(view).toMatchObject({ refereeAccountId: 'bob', status: 'ineligible' });
+    // The applied log lists alice's late activation after bob's signup, as it was applied.
+    const applied = (await world.store.readStream(appliedStream('kallyai'))).flatMap(
+      (e) => (e.data as { positions: string[] }).positions,
+    );
+    expect(applied).toHaveLength(4);
+  }, 30_000);
+
+  it('skips an event it cannot apply, names it, and decides the rest', async () => {
+    const manager = world.manager('kallyai', WINDOW);
+    await manager.start();
+    // Stored before the contract refused such dates: straight into the store.
+    const poisoned = event({
+      type: 'account.signed_up',
+      accountId: 'mallory',
+      occurredAt: 'not a date',
+      data: {},
+    });
+    await world.store.appendToStream(accountStream('kallyai', 'mallory'), [
+      { eventId: billingEventId('kallyai', poisoned.id), type: poisoned.type, data: poisoned },
+    ]);
+    const ancient = event({
+      type: 'account.signed_up',
+      accountId: 'eve',
+      occurredAt: '0000-01-01T00:00:00.000Z',
+      data: { referrerAccountId: 'alice' },
+    });
+    await world.store.appendToStream(accountStream('kallyai', 'eve'), [
+      { eventId: billingEventId('kallyai', ancient.id), type: ancient.type, data: ancient },
+    ]);
+    await world.ingestor.ingest(
+      event({ type: 'account.signed_up', accountId: 'alice', occurredAt: at(10), data: {} }),
+    );
+    await world.ingestor.ingest(
+      event({
+        type: 'subscription.activated',
+        accountId: 'alice',
+        occurredAt: at(9),
+        data: { plan: 'pro' },
+      }),
+    );
+    await world.ingestor.ingest(
+      event({
+        type: 'account.signed_up',
+        accountId: 'bob',
+        occurredAt: at(5),
+        data: { referrerAccountId: 'alice' },
+      }),
+    );
+    await world.ingestor.ingest(
+      event({
+        type: 'subscription.activated',
+        accountId: 'bob',
+        occurredAt: at(4),
+        data: { plan: 'pro' },
+      }),
+    );
+    await manager.settle();
+    world.advance(WINDOW);
+    await manager.settle();
+    expect(manager.status().state).toBe('leading');
+    const reported = world.errors.map(String).join('\n');
+    expect(reported).toContain(poisoned.id); // skipped, by name
+    expect(reported).toContain('"refereeAccountId":"eve"'); // its view not stored, by name
+    const rewards = await world.queries.rewardsOf('kallyai', 'alice');
+    expect(rewards.length).toBeGreaterThan(0);
+    expect(
+      (await world.queries.referralsOf('kallyai', 'alice')).map((r) => r.refereeAccountId),
+    ).toContain('bob');
+    // And a restart replays the skip the same way.
+    await manager.stop();
+    const again = world.manager('kallyai', WINDOW);
+    await again.start();
+    await again.settle();
+    expect(again.status().state).toBe('leading');
+  }, 30_000);
+});

@@ -1,0 +1,73 @@
+import { ChildProcess, spawn } from 'node:child_process';
+import { createServer, AddressInfo } from 'node:net';
+import IORedis from 'ioredis';
+
+/** A TCP port nobody listens on now (127.0.0.1). */
+export async function freePort(): Promise<number> {
+  const server = createServer();
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', () => resolve()));
+  const { port } = server.address() as AddressInfo;
+  await new Promise<void>((resolve) => server.close(() => resolve()));
+  return port;
+}
+
+/**
+ * A Redis of the test's own, on a free port, keeping nothing on disk: a fault
+ * test may stop it, or restart it empty (Redis losing everything), without
+ * touching the machine's shared Redis.
+ */
+export class PrivateRedis {
+  private process?: ChildProcess;
+
+  private constructor(readonly port: number) {}
+
+  static async start(port?: number): Promise<PrivateRedis> {
+    const redis = new PrivateRedis(port ?? (await freePort()));
+    await redis.up();
+    return redis;
+  }
+
+  get url(): string {
+    return `redis://127.0.0.1:${this.port}`;
+  }
+
+  /** Starts the server and waits until it answers. */
+  async up(): Promise<void> {
+    this.process = spawn(
+      'redis-server',
+      ['--port', String(this.port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no'],
+      { stdio: 'ignore' },
+    );
+    for (let i = 0; i < 100; i++) {
+      const client = new IORedis(this.url, { lazyConnect: true, retryStrategy: () => null });
+      client.on('error', () => undefined);
+      try {
+        await client.connect();
+        await client.ping();
+        return;
+      } catch {
+        await new Promise((resolve) => setTimeout(resolve, 50));
+      } finally {
+        client.disconnect();
+      }
+    }
+    throw new Error(`redis-server did not come up on port ${this.port}`);
+  }
+
+  /** Kills the server (its data goes with it). */
+  async down(): Promise<void> {
+    const child = this.process;
+    this.process = undefined;
+    if (!child || child.exitCode !== null) return;
+    await new Promise<void>((resolve) => {
+      child.once('exit', () => resolve());
+      child.kill('SIGKILL');
+    });
+  }
+
+  /** Down and up again, empty. */
+  async restart(): Promise<void> {
+    await this.down();
+    await this.up();
+  }
+}
