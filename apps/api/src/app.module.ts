@@ -1,3 +1,4 @@
+import { randomBytes } from 'node:crypto';
 import { DynamicModule, Module } from '@nestjs/common';
 import { LoggerModule } from 'nestjs-pino';
 import { ApiKeys } from './auth/api-keys';
@@ -9,6 +10,10 @@ import { DocsController } from './http/docs.controller';
 import { EventsController } from './http/events.controller';
 import { HealthController } from './http/health.controller';
 import { QueueAdmin } from './queue-admin';
+import { PortalController } from './portal/portal.controller';
+import { PortalLinkController } from './portal/portal-link.controller';
+import { PortalTokens } from './portal/portal-token';
+import { PORTAL_SETTINGS, PortalSettings } from './portal/portal.tokens';
 import type { Runtime } from '@referrals/runtime';
 import {
   CASH_APPROVALS,
@@ -44,6 +49,8 @@ export class AppModule {
         AdminController,
         HealthController,
         DocsController,
+        PortalController,
+        PortalLinkController,
       ],
       providers: [
         { provide: ApiKeys, useValue: new ApiKeys(config.API_KEYS, config.ADMIN_API_KEY) },
@@ -58,6 +65,20 @@ export class AppModule {
         { provide: CONFIG, useValue: config },
         QueueAdmin,
         { provide: READINESS, useValue: () => runtime.ready() },
+        // Unset, a random secret per start: links then last as long as the process.
+        {
+          provide: PortalTokens,
+          useValue: new PortalTokens(config.PORTAL_SECRET ?? randomBytes(32).toString('hex')),
+        },
+        {
+          provide: PORTAL_SETTINGS,
+          useValue: {
+            linkTtlMs: config.PORTAL_LINK_TTL,
+            publicUrl: () => runtime.urls.base(),
+            signupUrls: config.SIGNUP_URLS,
+            clock: Date.now,
+          } satisfies PortalSettings,
+        },
       ],
     };
   }

@@ -3,9 +3,17 @@ import { Module } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { FastifyAdapter, NestFastifyApplication } from '@nestjs/platform-fastify';
 import { Logger } from 'nestjs-pino';
-import { AppConfig, connectRedis, createRuntime, loadConfig, Runtime } from '@referrals/runtime';
+import {
+  AppConfig,
+  ConfigError,
+  connectRedis,
+  createRuntime,
+  loadConfig,
+  Runtime,
+} from '@referrals/runtime';
 import { QueuesModule, WorkerControl, WorkerModule } from '@referrals/worker';
 import { AppModule } from './app.module';
+import { assertPortFree, portError, storeError } from './start-up-errors';
 
 export interface RunningEngine {
   readonly app: NestFastifyApplication;
@@ -28,8 +36,16 @@ export async function startEngine(
 ): Promise<RunningEngine> {
   // Without Redis there are no queues: say so at once, before opening anything.
   // The worker logs through Nest's Logger, which is pino here (useLogger below).
+  // A taken port is known in a millisecond: say so before seconds of opening stores.
+  await assertPortFree(config.HOST, config.PORT);
   const redis = await connectRedis(config.REDIS_URL);
-  const parts = runtime ?? (await createRuntime(config));
+  let parts: Runtime;
+  try {
+    parts = runtime ?? (await createRuntime(config));
+  } catch (error) {
+    redis.disconnect();
+    throw storeError(config, error as Error);
+  }
   @Module({
     imports: [
       QueuesModule.forRoot(redis, config.QUEUE_PREFIX),
@@ -44,13 +60,21 @@ export async function startEngine(
     { bufferLogs: true },
   );
   app.useLogger(app.get(Logger));
-  await app.listen(config.PORT, config.HOST);
-  const url = await app.getUrl();
+  try {
+    await app.listen(config.PORT, config.HOST);
+  } catch (error) {
+    await app.close();
+    redis.disconnect();
+    if (!runtime) await parts.close();
+    throw portError(error as NodeJS.ErrnoException, config.HOST, config.PORT);
+  }
+  const url = (await app.getUrl()).replace('[::1]', 'localhost');
+  parts.urls.listeningAt(url);
   return {
     app,
     runtime: parts,
     worker: config.RUN_WORKER ? app.get(WorkerControl) : undefined,
-    url: url.replace('[::1]', 'localhost'),
+    url,
     async close() {
       await app.close(); // stops the worker, its processors and the queues
       await redis.quit();
@@ -60,7 +84,15 @@ export async function startEngine(
 }
 
 if (require.main === module) {
-  const config = loadConfig();
+  let config: AppConfig;
+  try {
+    config = loadConfig();
+  } catch (error) {
+    // One line per problem, no stack trace: the operator fixes them all at once.
+    const problems = error instanceof ConfigError ? error.problems : [(error as Error).message];
+    process.stderr.write(problems.map((p) => `configuration: ${p}\n`).join(''));
+    process.exit(2);
+  }
   startEngine(config)
     .then((engine) => {
       const stop = () => void engine.close().then(() => process.exit(0));
@@ -69,6 +101,11 @@ if (require.main === module) {
       process.stdout.write(
         `referral engine listening on ${engine.url} (store: ${config.EVENT_STORE})\n`,
       );
+      if (!config.PORTAL_SECRET) {
+        process.stdout.write(
+          'PORTAL_SECRET is not set: portal links are signed with a random secret and stop working when the process restarts\n',
+        );
+      }
       if (!config.ADMIN_API_KEY && !config.API_KEYS) {
         process.stdout.write(
           'no API keys configured: every request gets 401; set ADMIN_API_KEY or API_KEYS\n',

@@ -23,7 +23,8 @@ export class ReferralCodes {
   constructor(
     private readonly store: EventStore,
     private readonly ingestor: EventIngestor,
-    private readonly shareLinkBase: string,
+    /** Read at each issue: the listening address is known only once the server listens. */
+    private readonly shareLinkBase: () => string,
     private readonly clock: () => Date = () => new Date(),
   ) {}
 
@@ -64,7 +65,7 @@ export class ReferralCodes {
       program,
       accountId,
       code,
-      shareLink: `${this.shareLinkBase}/${program}/${encodeURIComponent(code)}`,
+      shareLink: `${this.shareLinkBase()}/${program}/${encodeURIComponent(code)}`,
     };
   }
 }

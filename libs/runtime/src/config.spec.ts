@@ -1,0 +1,51 @@
+import { ConfigError, loadConfig } from './config';
+
+const problemsOf = (env: Record<string, string>): readonly string[] => {
+  try {
+    loadConfig(env);
+  } catch (error) {
+    if (error instanceof ConfigError) return error.problems;
+    throw error;
+  }
+  throw new Error('expected a configuration error');
+};
+
+describe('configuration errors', () => {
+  it('names each variable and its rule, one line per problem', () => {
+    const problems = problemsOf({ PORT: 'eighty', PAYOUT_CONCURRENCY: '0', LEASE_TTL: 'soon' });
+    expect(problems).toHaveLength(3);
+    expect(problems).toEqual(
+      expect.arrayContaining([
+        expect.stringMatching(/^PORT: /),
+        expect.stringMatching(/^PAYOUT_CONCURRENCY: /),
+        'LEASE_TTL: must be a duration like 5m, 5s or 5000ms',
+      ]),
+    );
+    for (const line of problems) expect(line).not.toContain('\n');
+  });
+
+  it('says which webhook secret is too short, in words rather than zod issues', () => {
+    const problems = problemsOf({
+      WEBHOOKS: JSON.stringify({ callrail: { url: 'https://x.example/h', secret: 'short' } }),
+    });
+    expect(problems).toEqual([
+      'WEBHOOKS: must be JSON {program: {url, secret}}: callrail.secret: must be at least 16 characters',
+    ]);
+  });
+
+  it('refuses a short portal secret and a signup URL that is not http(s)', () => {
+    const problems = problemsOf({
+      PORTAL_SECRET: 'too-short',
+      SIGNUP_URLS: JSON.stringify({ callrail: 'ftp://x.example' }),
+    });
+    expect(problems).toEqual([
+      'PORTAL_SECRET: must be at least 32 characters',
+      expect.stringMatching(/^SIGNUP_URLS: must be JSON \{program: url\}: callrail: /),
+    ]);
+  });
+
+  it('reads durations in minutes, seconds or milliseconds', () => {
+    expect(loadConfig({ PORTAL_LINK_TTL: '15m' }).PORTAL_LINK_TTL).toBe(900_000);
+    expect(loadConfig({}).PORTAL_LINK_TTL).toBe(3_600_000);
+  });
+});
