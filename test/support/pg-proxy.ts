@@ -17,13 +17,13 @@ export class PgProxy {
   ) {}
 
   static async start(target = { host: '127.0.0.1', port: 5432 }, port = 0): Promise<PgProxy> {
-    let proxy: PgProxy | undefined;
-    const server = createServer((client) => proxy?.accept(client));
+    const server = createServer();
     await new Promise<void>((resolve, reject) => {
       server.once('error', reject);
       server.listen(port, '127.0.0.1', () => resolve());
     });
-    proxy = new PgProxy(server, (server.address() as AddressInfo).port, target);
+    const proxy = new PgProxy(server, (server.address() as AddressInfo).port, target);
+    server.on('connection', (client) => proxy.accept(client));
     return proxy;
   }
 
