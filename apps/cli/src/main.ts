@@ -5,6 +5,7 @@ import { describeProgram } from '@referrals/domain';
 import { detectTerminal, Terminal } from './output/terminal';
 import { loadPrograms, ProgramFileError } from './program-files';
 import { BadLineError } from './replay/read-history';
+import { diffCommand } from './diff/diff-command';
 import { replayCommand } from './replay/replay-command';
 import { UsageError } from './usage-error';
 
@@ -52,6 +53,26 @@ export async function main(
     .addOption(programFile())
     .action(async (options) => {
       out.push(await replayCommand(options, now, terminal));
+    });
+
+  cli
+    .command('diff')
+    .description(
+      'what a rule change does: replays the history under the new and the old rules and prints the difference',
+    )
+    .addOption(input())
+    .addOption(asOf())
+    .addOption(programFile().makeOptionMandatory())
+    .option('--json', 'print one JSON object { asOf, rules, totals, referrals }')
+    .addOption(
+      new Option('--csv <table>', 'print one table as CSV').choices(['totals', 'referrals']),
+    )
+    .addHelpText(
+      'after',
+      '\nThe first --program-file holds the new rules; a second one the old rules (default: the built-in programs).',
+    )
+    .action(async (options) => {
+      out.push(await diffCommand(options, now, terminal));
     });
 
   cli
