@@ -17,6 +17,7 @@ import { PORTAL_SETTINGS, PortalSettings } from './portal/portal.tokens';
 import type { Runtime } from '@referrals/runtime';
 import {
   CASH_APPROVALS,
+  PAYOUT_BATCHES,
   CONFIG,
   EVENT_STORE,
   INGESTOR,
@@ -53,7 +54,10 @@ export class AppModule {
         PortalLinkController,
       ],
       providers: [
-        { provide: ApiKeys, useValue: new ApiKeys(config.API_KEYS, config.ADMIN_API_KEY) },
+        {
+          provide: ApiKeys,
+          useValue: new ApiKeys(config.API_KEYS, config.ADMIN_API_KEY, config.ADMIN_KEY_NAME),
+        },
         AuthGuard,
         { provide: EVENT_STORE, useValue: runtime.store },
         { provide: INGESTOR, useValue: runtime.ingestor },
@@ -62,6 +66,7 @@ export class AppModule {
         { provide: PROGRAMS, useValue: runtime.programs },
         { provide: PAYOUTS, useValue: runtime.payout },
         { provide: CASH_APPROVALS, useValue: runtime.cash },
+        { provide: PAYOUT_BATCHES, useValue: runtime.batches },
         { provide: CONFIG, useValue: config },
         QueueAdmin,
         { provide: READINESS, useValue: () => runtime.ready() },

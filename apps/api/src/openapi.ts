@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { billingEventSchema } from '@referrals/contracts';
-import { payoutConfirmationSchema } from './http/admin.controller';
+import { payoutBatchRequestSchema } from './http/admin.controller';
 
 /**
  * The OpenAPI document, its request schema generated from the contract's zod
@@ -25,7 +25,8 @@ export function openApiDocument() {
       },
     },
   };
-  const confirmation = z.toJSONSchema(payoutConfirmationSchema, { target: 'openapi-3.0' });
+  const batchRequest = z.toJSONSchema(payoutBatchRequestSchema, { target: 'openapi-3.0' });
+  const batchId = [{ name: 'batchId', in: 'path', required: true, schema: { type: 'string' } }];
   const adminOnly = {
     '401': { description: 'No valid key' },
     '403': { description: 'Not the admin key' },
@@ -138,38 +139,69 @@ export function openApiDocument() {
       },
       '/v1/admin/rewards/{rewardId}/approve': cashAction('Approve', 'approved'),
       '/v1/admin/rewards/{rewardId}/void': cashAction('Void', 'voided'),
-      '/v1/admin/payouts.csv': {
+      '/v1/admin/payout-batches': {
+        post: {
+          summary:
+            'Export approved cash not in an open batch (all of it, or due by dueBefore) as a new payout batch',
+          requestBody: {
+            required: false,
+            content: { 'application/json': { schema: batchRequest } },
+          },
+          responses: {
+            '201': { description: 'The batch: batchId, status open, rewardIds, csv' },
+            '200': { description: 'Nothing to export: batchId null' },
+            '400': { description: 'dueBefore is not a date' },
+            ...adminOnly,
+          },
+        },
+      },
+      '/v1/admin/payout-batches/{batchId}': {
         get: {
-          summary: 'Approved cash due by a date, as CSV for a bulk-payout tool',
-          parameters: [
-            {
-              name: 'dueBefore',
-              in: 'query',
-              required: true,
-              schema: { type: 'string', format: 'date' },
-            },
-          ],
+          summary: 'A payout batch: status (open, confirmed, cancelled), rewardIds, csv',
+          parameters: batchId,
+          responses: {
+            '200': { description: 'The batch' },
+            '404': { description: 'No such batch' },
+            ...adminOnly,
+          },
+        },
+      },
+      '/v1/admin/payout-batches/{batchId}.csv': {
+        get: {
+          summary:
+            "A payout batch's export, for a bulk-payout tool (cells safe from formula injection)",
+          parameters: batchId,
           responses: {
             '200': {
               description:
                 'reward_id,program,beneficiary_account_id,amount_minor,currency,amount,due_by,earned_at',
               content: { 'text/csv': { schema: { type: 'string' } } },
             },
-            '400': { description: 'dueBefore is not a date' },
+            '404': { description: 'No such batch' },
             ...adminOnly,
           },
         },
       },
-      '/v1/admin/payouts/confirm': {
+      '/v1/admin/payout-batches/{batchId}/confirm': {
         post: {
-          summary: 'The payout export went out: mark its cash paid and tell upstream',
-          requestBody: {
-            required: true,
-            content: { 'application/json': { schema: confirmation } },
-          },
+          summary: 'The batch went out: its cash is paid out, and upstream is told (reward.paid)',
+          parameters: batchId,
           responses: {
-            '200': { description: 'Each reward with its new status, or why not' },
-            '400': { description: 'Malformed body' },
+            '200': { description: 'The batch, confirmed' },
+            '404': { description: 'No such batch' },
+            '409': { description: 'The batch was cancelled' },
+            ...adminOnly,
+          },
+        },
+      },
+      '/v1/admin/payout-batches/{batchId}/cancel': {
+        post: {
+          summary: 'The batch will not go out: its cash is free for the next batch',
+          parameters: batchId,
+          responses: {
+            '200': { description: 'The batch, cancelled' },
+            '404': { description: 'No such batch' },
+            '409': { description: 'The batch was confirmed' },
             ...adminOnly,
           },
         },

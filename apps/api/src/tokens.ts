@@ -7,4 +7,5 @@ export const PROGRAMS = Symbol('PROGRAMS');
 export const READINESS = Symbol('READINESS');
 export const PAYOUTS = Symbol('PAYOUTS');
 export const CASH_APPROVALS = Symbol('CASH_APPROVALS');
+export const PAYOUT_BATCHES = Symbol('PAYOUT_BATCHES');
 export const CONFIG = Symbol('CONFIG');

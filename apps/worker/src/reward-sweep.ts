@@ -1,14 +1,15 @@
 import { Inject, Injectable, OnApplicationBootstrap, OnModuleDestroy } from '@nestjs/common';
-import { PayoutQueue } from '@referrals/rewards';
+import { PayoutQueue, WebhookOutbox } from '@referrals/rewards';
 import { ProcessManagerHost } from './process-manager.host';
-import { RewardNotices } from './reward-notices';
+import { RewardProjections } from './reward-projections';
 import { Runtime, RUNTIME, WORKER_SETTINGS, WorkerSettings } from './worker.tokens';
 
 /**
  * Redis is not the source of truth. At start-up and every `sweepMs` the
- * worker re-enqueues every reward the read model still shows as earned,
- * puts pending checks back on the timers queue, and takes back bonus minutes
- * whose time is up (an expiry entry in the ledger, and a webhook).
+ * worker finds its work from the events: rewards earned with no event in
+ * their own stream go back on the payouts queue, pending checks back on the
+ * timers queue, bonus minutes whose time is up get `RewardExpired`, and
+ * webhooks owed with no job in Redis (it lost them) are queued again.
  */
 @Injectable()
 export class RewardSweep implements OnApplicationBootstrap, OnModuleDestroy {
@@ -20,7 +21,8 @@ export class RewardSweep implements OnApplicationBootstrap, OnModuleDestroy {
     @Inject(WORKER_SETTINGS) private readonly settings: WorkerSettings,
     @Inject(PayoutQueue) private readonly payouts: PayoutQueue,
     @Inject(ProcessManagerHost) private readonly processManager: ProcessManagerHost,
-    @Inject(RewardNotices) private readonly notices: RewardNotices,
+    @Inject(RewardProjections) private readonly projections: RewardProjections,
+    @Inject(WebhookOutbox) private readonly outbox: WebhookOutbox,
   ) {}
 
   async onApplicationBootstrap(): Promise<void> {
@@ -34,13 +36,14 @@ export class RewardSweep implements OnApplicationBootstrap, OnModuleDestroy {
       Promise.all([
         this.payouts.sweep(this.runtime.payout),
         this.processManager.rescheduleTimers(),
-        this.runtime.payout
-          .expireDue(new Date(this.settings.clock()))
-          .then((ids) => this.notices.expired(ids)),
-      ]).then(
-        () => undefined,
-        (error) => this.settings.onError(error),
-      ),
+        this.runtime.payout.expireDue(new Date(this.settings.clock())),
+      ])
+        .then(() => this.projections.poke())
+        .then(() => this.outbox.redrive())
+        .then(
+          () => undefined,
+          (error) => this.settings.onError(error),
+        ),
     );
     return this.running;
   }

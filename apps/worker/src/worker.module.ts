@@ -7,6 +7,7 @@ import {
   Deliveries,
   PAYOUT_QUEUE,
   PayoutQueue,
+  WebhookOutbox,
   WebhookSender,
 } from '@referrals/rewards';
 import { AppConfig, Runtime, webhookRetries } from '@referrals/runtime';
@@ -14,7 +15,7 @@ import { DeliveryProcessor } from './processors/delivery.processor';
 import { PayoutProcessor } from './processors/payout.processor';
 import { TimerProcessor } from './processors/timer.processor';
 import { ProcessManagerHost } from './process-manager.host';
-import { RewardNotices } from './reward-notices';
+import { RewardProjections } from './reward-projections';
 import { RewardSweep } from './reward-sweep';
 import { WorkerControl } from './worker-control';
 import { RUNTIME, WORKER_SETTINGS, WorkerSettings } from './worker.tokens';
@@ -66,8 +67,14 @@ export class WorkerModule {
           useFactory: (queue: Queue) =>
             new Deliveries(queue, config.WEBHOOKS, webhookRetries(config)),
         },
+        {
+          provide: WebhookOutbox,
+          inject: [Deliveries],
+          useFactory: (deliveries: Deliveries) =>
+            new WebhookOutbox(runtime.db, runtime.schema, deliveries),
+        },
         { provide: WebhookSender, useValue: new WebhookSender(config.WEBHOOKS, settings.clock) },
-        RewardNotices,
+        RewardProjections,
         ProcessManagerHost,
         RewardSweep,
         PayoutProcessor,

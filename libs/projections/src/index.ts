@@ -2,3 +2,4 @@ export * from './sql-database';
 export * from './read-model.schema';
 export * from './read-model.writer';
 export * from './read-model.queries';
+export * from './event-projection';

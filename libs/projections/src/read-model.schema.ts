@@ -33,6 +33,13 @@ export async function createReadModelSchema(db: SqlClient, schema: string): Prom
     )`);
   await db.query(`CREATE INDEX IF NOT EXISTS reward_view_by_beneficiary
     ON ${s}.reward_view (program, beneficiary_account_id, earned_at)`);
+  // Lifecycle facts the contract's view does not show: the open batch holding exported cash, and
+  // when bonus minutes lapsed (RewardExportCancelled and RewardExpired in the reward's stream).
+  await db.query(`ALTER TABLE ${s}.reward_view ADD COLUMN IF NOT EXISTS batch_id text`);
+  await db.query(`ALTER TABLE ${s}.reward_view ADD COLUMN IF NOT EXISTS expired_at timestamptz`);
+  await db.query(
+    `CREATE INDEX IF NOT EXISTS reward_view_by_status ON ${s}.reward_view (status, kind)`,
+  );
   await db.query(`
     CREATE TABLE IF NOT EXISTS ${s}.projection_checkpoints (
       name text PRIMARY KEY,

@@ -1,110 +1,59 @@
 import type { RewardView } from '@referrals/domain';
 import { EventStore, quoteIdent, SqlDatabase } from '@referrals/event-store';
-import { lockRewardView, recordLedgerEntry, saveRewardView } from './reward-rows';
-import { rewardStream } from './reward-payout';
+import type { ProjectionRunner } from '@referrals/projections';
+import { RewardCommandRejected } from './reward/reward.decider';
+import { RewardStreams } from './reward/reward-streams';
+import { lockRewardView } from './reward-rows';
 
-export type CashAction = 'approve' | 'void' | 'pay_out';
-
-/** Where each admin action may start, where it leads, and what it writes to the ledger. */
-const ACTIONS: Record<CashAction, { from: string; to: string; event: string; entry?: string }> = {
-  approve: { from: 'awaiting_approval', to: 'approved', event: 'RewardApproved' },
-  void: { from: 'awaiting_approval', to: 'voided', event: 'RewardVoided', entry: 'cash_voided' },
-  pay_out: { from: 'approved', to: 'paid', event: 'CashPaidOut', entry: 'cash_paid' },
-};
+export type CashAction = 'approve' | 'void';
 
 export type CashActionOutcome =
   | { readonly ok: true; readonly reward: RewardView }
   | {
       readonly ok: false;
-      readonly reason: 'not_found' | 'not_cash' | 'wrong_status';
+      readonly reason: 'not_found' | 'not_cash' | 'wrong_status' | 'in_another_batch';
       readonly status?: string;
     };
 
 /**
- * Cash waits for people: an admin approves or voids it, approved cash goes
- * out in a payout export, and confirming the export marks it paid. Each step
- * is an event in the reward's stream (who, when), and the ledger's cash owed
- * falls when cash is voided or paid out.
+ * Cash waits for people: an admin approves or voids it. Each decision is an
+ * event in the reward's stream, appended at its expected version with who
+ * acted; the view and the ledger follow as projections of it.
  */
 export class CashApprovals {
   private readonly s: string;
+  private readonly rewards: RewardStreams;
 
   constructor(
     private readonly db: SqlDatabase,
     schema: string,
-    private readonly store: EventStore,
+    store: EventStore,
+    private readonly lifecycle: ProjectionRunner,
     private readonly clock: () => Date = () => new Date(),
   ) {
     this.s = quoteIdent(schema);
+    this.rewards = new RewardStreams(store);
   }
 
-  async act(rewardId: string, action: CashAction, actor: string): Promise<CashActionOutcome> {
-    const rule = ACTIONS[action];
+  async act(rewardId: string, action: CashAction, by: string): Promise<CashActionOutcome> {
     const at = this.clock().toISOString();
-    const outcome = await this.db.transaction(async (tx): Promise<CashActionOutcome> => {
-      const view = await lockRewardView(tx, this.s, rewardId);
-      if (!view) return { ok: false, reason: 'not_found' };
-      if (view.kind !== 'cash') return { ok: false, reason: 'not_cash' };
-      if (view.status === rule.to) return { ok: true, reward: view }; // said twice: done already
-      if (view.status !== rule.from)
-        return { ok: false, reason: 'wrong_status', status: view.status };
-      const next = {
-        ...view,
-        status: rule.to,
-        ...(rule.to === 'paid' && { paidAt: at }),
-      } as RewardView;
-      if (rule.entry) await recordLedgerEntry(tx, this.s, view, rule.entry, -view.amount, at);
-      await saveRewardView(tx, this.s, next);
-      return { ok: true, reward: next };
-    });
-    if (outcome.ok) {
-      await this.store.appendToStream(rewardStream(rewardId), [
-        { eventId: `${rule.event}-${rewardId}`, type: rule.event, data: { rewardId, actor, at } },
-      ]);
+    const known = await lockRewardView(this.db, this.s, rewardId);
+    if (!known) return { ok: false, reason: 'not_found' };
+    if (known.kind !== 'cash') return { ok: false, reason: 'not_cash' };
+    try {
+      await this.rewards.handle(
+        rewardId,
+        action === 'approve'
+          ? { type: 'Approve', data: { rewardId, by, at } }
+          : { type: 'Void', data: { rewardId, by, reason: 'admin', at } },
+      );
+    } catch (error) {
+      if (!(error instanceof RewardCommandRejected)) throw error;
+      const status = error.status === 'unpaid' ? 'earned' : error.status;
+      const reason = error.reason === 'in_another_batch' ? error.reason : 'wrong_status';
+      return { ok: false, reason, status };
     }
-    return outcome;
+    await this.lifecycle.catchUp();
+    return { ok: true, reward: (await lockRewardView(this.db, this.s, rewardId))! };
   }
-
-  /** Approved cash due by `dueBefore` (inclusive), for a bulk-payout tool. */
-  async approvedDue(dueBefore: string): Promise<RewardView[]> {
-    const rows = await this.db.query<{ view: RewardView | string }>(
-      `SELECT view FROM ${this.s}.reward_view
-       WHERE kind = 'cash' AND status = 'approved' AND (view->>'dueBy') <= $1
-       ORDER BY view->>'dueBy', reward_id`,
-      [dueBefore],
-    );
-    return rows.map((r) =>
-      typeof r.view === 'string' ? (JSON.parse(r.view) as RewardView) : r.view,
-    );
-  }
-}
-
-/** The payout export: one row per approved cash reward, amounts in minor units and in decimal. */
-export function payoutsCsv(rewards: readonly RewardView[]): string {
-  const header =
-    'reward_id,program,beneficiary_account_id,amount_minor,currency,amount,due_by,earned_at';
-  const quote = (v: string) => (/[",\n]/.test(v) ? `"${v.replace(/"/g, '""')}"` : v);
-  const lines = rewards.map((r) =>
-    [
-      r.rewardId,
-      r.program,
-      r.beneficiaryAccountId,
-      String(r.amount),
-      r.unit,
-      decimal(r.amount, r.unit),
-      r.dueBy ?? '',
-      r.earnedAt,
-    ]
-      .map(quote)
-      .join(','),
-  );
-  return [header, ...lines].join('\n') + '\n';
-}
-
-/** Minor units as a decimal string, with the currency's own number of digits. */
-function decimal(minor: number, currency: string): string {
-  const digits =
-    new Intl.NumberFormat('en-US', { style: 'currency', currency }).resolvedOptions()
-      .maximumFractionDigits ?? 2;
-  return (minor / 10 ** digits).toFixed(digits);
 }

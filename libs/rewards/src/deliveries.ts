@@ -41,6 +41,10 @@ export class Deliveries {
     };
   }
 
+  hasEndpoint(program: string): boolean {
+    return this.endpoints[program] !== undefined;
+  }
+
   /** Queues deliveries for programs that have an endpoint; others have nobody to tell. */
   async enqueue(deliveries: readonly Delivery[]): Promise<void> {
     const wanted = deliveries.filter((d) => this.endpoints[d.program]);

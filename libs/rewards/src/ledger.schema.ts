@@ -22,4 +22,19 @@ export async function createLedgerSchema(db: SqlDatabase, schema: string): Promi
   )`);
   await db.query(`CREATE INDEX IF NOT EXISTS reward_ledger_by_account
     ON ${s}.reward_ledger (program, account_id)`);
+  // The webhook outbox: one row per message upstream is owed (a projection of the reward
+  // streams), with its dispatch state. Redis only carries the send; a row not yet delivered is
+  // queued again by the sweep, so a Redis that lost everything loses no webhook.
+  await db.query(`CREATE TABLE IF NOT EXISTS ${s}.webhook_outbox (
+    delivery_id text PRIMARY KEY,
+    program text NOT NULL,
+    type text NOT NULL,
+    data jsonb NOT NULL,
+    position bigint NOT NULL,
+    enqueued_at timestamptz,
+    delivered_at timestamptz,
+    outcome text
+  )`);
+  await db.query(`CREATE INDEX IF NOT EXISTS webhook_outbox_undelivered
+    ON ${s}.webhook_outbox (position) WHERE delivered_at IS NULL`);
 }

@@ -39,8 +39,9 @@ export class PayoutQueue {
   }
 
   /**
-   * Re-enqueues what the read model says is unpaid: Redis is not the source
-   * of truth. A job that finished while its reward still shows as unpaid (it
+   * Re-enqueues every reward earned with no event in its own stream yet
+   * (the lifecycle projection of the referral and reward streams): Redis is
+   * not the source of truth. A job that finished while its reward still shows as unpaid (it
    * used up its attempts, or it paid the same reward in an earlier database
    * on this Redis) keeps its id, so adding it again is a no-op: it is run
    * again instead. A payout run again pays nothing twice.
@@ -72,10 +73,8 @@ export class PayoutQueue {
 
 /**
  * What a payouts worker does with a job, whichever host runs it (the Nest
- * processor, or a plain BullMQ Worker in tests). `onSettled` follows each
- * payout of a reward that is paid or awaiting approval (the webhook to
- * upstream), also on a rerun, so a crash between paying and telling loses no
- * message.
+ * processor, or a plain BullMQ Worker in tests). A reward not yet projected
+ * fails the job, so the queue tries again later.
  */
 export function payoutJobHandler(
   payout: RewardPayout,

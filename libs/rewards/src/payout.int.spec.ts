@@ -3,10 +3,12 @@ import IORedis from 'ioredis';
 import { Job, Queue, QueueEvents, Worker } from 'bullmq';
 import type { RewardView } from '@referrals/domain';
 import { EventStore, openStores, OpenStores, quoteIdent } from '@referrals/event-store';
-import { createReadModelSchema, ReadModelWriter } from '@referrals/projections';
+import { createReadModelSchema, ProjectionRunner, ReadModelWriter } from '@referrals/projections';
 import { createLedgerSchema } from './ledger.schema';
 import { PAYOUT_QUEUE, payoutJobHandler, PayoutQueue } from './payout-queue';
-import { RewardPayout, rewardStream } from './reward-payout';
+import { RewardLifecycleProjection } from './projections/reward-lifecycle.projection';
+import { RewardPayout, RewardPayoutOptions } from './reward-payout';
+import { rewardStream } from './reward/reward.events';
 
 const schema = `payout_${process.pid}`;
 const reward = (id: string, overrides: Partial<RewardView> = {}): RewardView => ({
@@ -24,7 +26,7 @@ const reward = (id: string, overrides: Partial<RewardView> = {}): RewardView => 
   ...overrides,
 });
 
-/** Fails the first append it is given, as a crash between the ledger and the event would. */
+/** Fails the first append it is given, as a database gone at that moment would. */
 const crashingOnce = (store: EventStore): EventStore => {
   let crashed = false;
   return new Proxy(store, {
@@ -32,7 +34,7 @@ const crashingOnce = (store: EventStore): EventStore => {
       if ((key === 'appendToStream' || key === 'appendBatch') && !crashed) {
         return async () => {
           crashed = true;
-          throw new Error('crashed after the ledger commit');
+          throw new Error('crashed before the append');
         };
       }
       return Reflect.get(target, key, receiver);
@@ -44,6 +46,41 @@ describe('paying rewards exactly once (PostgreSQL + Redis)', () => {
   let stores: OpenStores;
   let redis: IORedis;
   let views: ReadModelWriter;
+  /** A payout over this schema's store (or the one given), its ledger the lifecycle projection's. */
+  const payoutOver = (store: EventStore = stores.store, options: RewardPayoutOptions = {}) =>
+    new RewardPayout(
+      stores.sql,
+      schema,
+      store,
+      new ProjectionRunner(stores.sql, schema, stores.store, new RewardLifecycleProjection(schema)),
+      options,
+    );
+  /** Another database (its own events, views and ledger), as a new deployment on the same Redis. */
+  const newDatabase = async () => {
+    const other = `${schema}_again_${Math.random().toString(36).slice(2, 8)}`;
+    const fresh = await openStores({ kind: 'postgres', schema: other });
+    await createReadModelSchema(fresh.sql, other);
+    await createLedgerSchema(fresh.sql, other);
+    const lifecycle = new ProjectionRunner(
+      fresh.sql,
+      other,
+      fresh.store,
+      new RewardLifecycleProjection(other),
+    );
+    return {
+      views: new ReadModelWriter(fresh.sql, other),
+      payout: new RewardPayout(fresh.sql, other, fresh.store, lifecycle),
+      ledgerOf: (rewardId: string) =>
+        fresh.sql.query<{ entry: string; amount: string }>(
+          `SELECT entry, amount::text AS amount FROM ${quoteIdent(other)}.reward_ledger WHERE reward_id = $1`,
+          [rewardId],
+        ),
+      close: async () => {
+        await fresh.sql.query(`DROP SCHEMA ${quoteIdent(other)} CASCADE`);
+        await fresh.sql.close();
+      },
+    };
+  };
   beforeAll(async () => {
     stores = await openStores({ kind: 'postgres', schema });
     await createReadModelSchema(stores.sql, schema);
@@ -66,7 +103,7 @@ describe('paying rewards exactly once (PostgreSQL + Redis)', () => {
   it('credits the ledger once and records RewardPaid once, however often it is asked', async () => {
     const id = `rw_${randomUUID()}`;
     await views.write({ referrals: [], rewards: [reward(id)] });
-    const payout = new RewardPayout(stores.sql, schema, stores.store);
+    const payout = payoutOver();
     expect(await payout.pay(id)).toBe('paid');
     expect(await payout.pay(id)).toBe('already_done');
     expect(await ledgerOf(id)).toEqual([{ entry: 'credit', amount: '5000' }]);
@@ -78,7 +115,7 @@ describe('paying rewards exactly once (PostgreSQL + Redis)', () => {
   it('pays rewards asked for at once in shared batches, each once, even when asked twice', async () => {
     const ids = Array.from({ length: 60 }, () => `rw_${randomUUID()}`);
     await views.write({ referrals: [], rewards: ids.map((id) => reward(id)) });
-    const payout = new RewardPayout(stores.sql, schema, stores.store, { maxBatchSize: 25 });
+    const payout = payoutOver(stores.store, { maxBatchSize: 25 });
     const outcomes = await Promise.all([...ids, ...ids].map((id) => payout.pay(id)));
     expect(outcomes.filter((o) => o === 'paid')).toHaveLength(60);
     expect(outcomes.filter((o) => o === 'already_done')).toHaveLength(60);
@@ -96,7 +133,7 @@ describe('paying rewards exactly once (PostgreSQL + Redis)', () => {
   it('answers a reward asked for twice in one batch as paid once, then already done', async () => {
     const id = `rw_${randomUUID()}`;
     await views.write({ referrals: [], rewards: [reward(id)] });
-    const payout = new RewardPayout(stores.sql, schema, stores.store);
+    const payout = payoutOver();
     const outcomes = await payout.payMany([id, id]);
     expect(outcomes.map((o) => o.outcome)).toEqual(['paid', 'already_done']);
     expect(await ledgerOf(id)).toEqual([{ entry: 'credit', amount: '5000' }]);
@@ -105,16 +142,18 @@ describe('paying rewards exactly once (PostgreSQL + Redis)', () => {
   it('holds cash for approval instead of paying it', async () => {
     const id = `rw_${randomUUID()}`;
     await views.write({ referrals: [], rewards: [reward(id, { kind: 'cash', amount: 100000 })] });
-    const payout = new RewardPayout(stores.sql, schema, stores.store);
+    const payout = payoutOver();
     expect(await payout.pay(id)).toBe('awaiting_approval');
     expect(await ledgerOf(id)).toEqual([{ entry: 'cash_owed', amount: '100000' }]);
   });
 
-  it('after a crash between the ledger and the event, the retry records the event and pays nothing more', async () => {
+  it('pays nothing when its append fails, and pays once when asked again', async () => {
     const id = `rw_${randomUUID()}`;
     await views.write({ referrals: [], rewards: [reward(id)] });
-    const payout = new RewardPayout(stores.sql, schema, crashingOnce(stores.store));
+    const payout = payoutOver(crashingOnce(stores.store));
     await expect(payout.pay(id)).rejects.toThrow('crashed');
+    expect(await ledgerOf(id)).toEqual([]);
+    expect(await payout.pay(id)).toBe('paid');
     expect(await payout.pay(id)).toBe('already_done');
     expect(await ledgerOf(id)).toHaveLength(1);
     expect(await stores.store.readStream(rewardStream(id))).toHaveLength(1);
@@ -133,13 +172,15 @@ describe('paying rewards exactly once (PostgreSQL + Redis)', () => {
         }),
       ],
     });
-    const payout = new RewardPayout(stores.sql, schema, stores.store);
+    const payout = payoutOver(stores.store, { clock: () => new Date('2026-02-01T00:00:00Z') });
     await payout.pay(id);
     expect(await payout.expireDue(new Date('2026-02-10T12:29:59Z'))).toEqual([]);
-    // Asked for other rewards only, it leaves this one be.
-    expect(await payout.expireDue(new Date('2026-02-10T12:30:00Z'), ['rw_other'])).toEqual([]);
-    expect(await payout.expireDue(new Date('2026-02-10T12:30:00Z'))).toEqual([id]);
-    expect(await payout.expireDue(new Date('2026-03-01T00:00:00Z'))).toEqual([]);
+    expect(await payout.expireDue(new Date('2026-02-10T12:30:00Z'))).toContain(id);
+    expect(await payout.expireDue(new Date('2026-03-01T00:00:00Z'))).not.toContain(id);
+    expect((await stores.store.readStream(rewardStream(id))).map((e) => e.type)).toEqual([
+      'RewardPaid',
+      'RewardExpired',
+    ]);
     expect(await ledgerOf(id)).toEqual([
       { entry: 'credit', amount: '90' },
       { entry: 'expiry', amount: '-90' },
@@ -147,7 +188,7 @@ describe('paying rewards exactly once (PostgreSQL + Redis)', () => {
   });
 
   it('answers not yet known for a reward the read model has not seen, so the job retries', async () => {
-    const payout = new RewardPayout(stores.sql, schema, stores.store);
+    const payout = payoutOver();
     expect(await payout.pay('rw_unknown')).toBe('not_yet_known');
   });
 
@@ -163,21 +204,9 @@ describe('paying rewards exactly once (PostgreSQL + Redis)', () => {
       await queue.raw.close();
     });
 
-    /** The database starts again from nothing: the reward is earned, its ledger empty. */
-    const asIfNewDatabase = async (id: string) => {
-      await stores.sql.query(
-        `DELETE FROM ${quoteIdent(schema)}.reward_ledger WHERE reward_id = $1`,
-        [id],
-      );
-      await stores.sql.query(
-        `UPDATE ${quoteIdent(schema)}.reward_view SET status = 'earned', view = view || '{"status":"earned"}' WHERE reward_id = $1`,
-        [id],
-      );
-    };
-
     /** Waits (two seconds at most) for the reward's ledger entry: done jobs leave no trace to wait on. */
-    const untilCredited = async (id: string) => {
-      for (let i = 0; i < 100 && (await ledgerOf(id)).length === 0; i++)
+    const untilCredited = async (id: string, ledger = ledgerOf) => {
+      for (let i = 0; i < 100 && (await ledger(id)).length === 0; i++)
         await new Promise((resolve) => setTimeout(resolve, 20));
     };
 
@@ -209,7 +238,7 @@ describe('paying rewards exactly once (PostgreSQL + Redis)', () => {
     it('pays every reward once, even when a duplicate job for it runs too', async () => {
       const ids = [`rw_${randomUUID()}`, `rw_${randomUUID()}`];
       await views.write({ referrals: [], rewards: ids.map((id) => reward(id)) });
-      const payout = new RewardPayout(stores.sql, schema, stores.store);
+      const payout = payoutOver();
       await queue.enqueue(ids);
       await queue.enqueue(ids); // the same job ids: not added again
       // A duplicate under another job id, as a stalled job run twice would be.
@@ -225,43 +254,47 @@ describe('paying rewards exactly once (PostgreSQL + Redis)', () => {
     it('pays a reward whose earlier job is done, when it is to be paid again (a new database on the same Redis)', async () => {
       const id = `rw_${randomUUID()}`;
       await views.write({ referrals: [], rewards: [reward(id)] });
-      const payout = new RewardPayout(stores.sql, schema, stores.store);
+      const payout = payoutOver();
       const first = work(payout);
       await queue.enqueue([id]);
       await drained([id]);
       await untilCredited(id);
       await first.close();
-      await asIfNewDatabase(id);
+      const fresh = await newDatabase();
+      await fresh.views.write({ referrals: [], rewards: [reward(id)] });
       await queue.enqueue([id]);
       expect(await queue.raw.getJobCountByTypes('wait')).toBe(1);
-      const second = work(payout);
-      await untilCredited(id);
+      const second = work(fresh.payout);
+      await untilCredited(id, fresh.ledgerOf);
       await second.close();
-      expect(await ledgerOf(id)).toEqual([{ entry: 'credit', amount: '5000' }]);
+      expect(await fresh.ledgerOf(id)).toEqual([{ entry: 'credit', amount: '5000' }]);
+      await fresh.close();
     });
 
     it('runs again, on the sweep, a kept job that is done while its reward shows unpaid', async () => {
       const id = `rw_${randomUUID()}`;
-      const payout = new RewardPayout(stores.sql, schema, stores.store);
+      const payout = payoutOver();
       await views.write({ referrals: [], rewards: [reward(id)] });
       // A job kept after it completed, as earlier versions kept them a day.
       await queue.raw.add('pay', { rewardId: id }, { jobId: id, removeOnComplete: false });
       const first = work(payout);
       await drained([id]);
       await first.close();
-      await asIfNewDatabase(id);
+      const fresh = await newDatabase();
+      await fresh.views.write({ referrals: [], rewards: [reward(id)] });
       await queue.enqueue([id]); // the kept job holds the id: a no-op
       expect(await queue.raw.getJobState(id)).toBe('completed');
-      await queue.sweep(payout);
-      const second = work(payout);
-      await untilCredited(id);
+      await queue.sweep(fresh.payout);
+      const second = work(fresh.payout);
+      await untilCredited(id, fresh.ledgerOf);
       await second.close();
-      expect(await ledgerOf(id)).toEqual([{ entry: 'credit', amount: '5000' }]);
+      expect(await fresh.ledgerOf(id)).toEqual([{ entry: 'credit', amount: '5000' }]);
+      await fresh.close();
     });
 
     it('retries, on the sweep, a payout that used up its attempts', async () => {
       const id = `rw_${randomUUID()}`;
-      const payout = new RewardPayout(stores.sql, schema, stores.store);
+      const payout = payoutOver();
       // Its job runs before the reward reaches the read model, and fails for good.
       await queue.raw.add('pay', { rewardId: id }, { jobId: id, attempts: 1 });
       const early = work(payout);
@@ -281,7 +314,7 @@ describe('paying rewards exactly once (PostgreSQL + Redis)', () => {
     it('loses nothing when Redis loses its jobs: the sweep finds the unpaid rewards again', async () => {
       const id = `rw_${randomUUID()}`;
       await views.write({ referrals: [], rewards: [reward(id)] });
-      const payout = new RewardPayout(stores.sql, schema, stores.store);
+      const payout = payoutOver();
       await queue.enqueue([id]);
       await queue.raw.obliterate({ force: true }); // as a flushed Redis would
       expect(await queue.raw.getJobCountByTypes('waiting')).toBe(0);

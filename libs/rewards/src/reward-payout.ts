@@ -2,63 +2,65 @@ import DataLoader from 'dataloader';
 import type { RewardView } from '@referrals/domain';
 import {
   EventStore,
+  failpoint,
   quoteIdent,
-  SqlClient,
   SqlDatabase,
   StreamWrite,
+  WrongExpectedVersionError,
 } from '@referrals/event-store';
-import {
-  LedgerEntry,
-  lockRewardView,
-  lockRewardViews,
-  recordLedgerEntries,
-  saveRewardViews,
-} from './reward-rows';
+import type { ProjectionRunner } from '@referrals/projections';
+import { decideReward, RewardCommandRejected } from './reward/reward.decider';
+import { RewardFacts, REWARD_STREAM_PREFIX } from './reward/reward.events';
+import { LoadedReward, RewardStreams } from './reward/reward-streams';
+import { lockRewardView, lockRewardViews } from './reward-rows';
 
 export type PayoutOutcome = 'paid' | 'awaiting_approval' | 'already_done' | 'not_yet_known';
 
-/** What paying one reward came to, with the reward as it now stands. */
+/** What paying one reward came to. */
 export interface Payout {
   readonly rewardId: string;
   readonly outcome: PayoutOutcome;
-  readonly view?: RewardView;
 }
 
 export interface RewardPayoutOptions {
   readonly clock?: () => Date;
-  /** How long a payout waits for others to share its transaction (group commit). */
+  /** How long a payout waits for others to share its append (group commit). */
   readonly batchDelayMs?: number;
   readonly maxBatchSize?: number;
 }
 
-/** A reward's payout lifecycle (paid, awaiting approval, approved, voided) has a stream of its own. */
-export const REWARD_STREAM_PREFIX = 'reward:';
-export const rewardStream = (rewardId: string) => `${REWARD_STREAM_PREFIX}${rewardId}`;
+/** Who the payout worker's events name as having acted. */
+export const PAYOUT_WORKER = 'payout-worker';
 
 /**
- * Pays earned rewards, each exactly once, however often it is asked to: the
- * ledger entries and the views' new statuses commit together, guarded by the
- * ledger's unique `(reward_id, entry)`; the `RewardPaid` events follow, with
- * deterministic ids. A crash between the two leaves paid rewards whose events
- * the next attempt appends; it never pays twice. Cash is not paid here: it
- * waits for an admin's approval.
+ * Pays earned rewards, events first: for each reward it loads `reward:<id>`,
+ * folds it, decides `Pay` on the facts `RewardEarned` recorded, and appends
+ * at the version it folded. The append is the payment: the ledger, the views
+ * and the webhook outbox are projections of it, caught up right after (and by
+ * every later catch-up, should this process die first). A reward asked for
+ * twice, by two jobs or two workers, finds its stream already moved on and
+ * pays nothing more.
  *
- * Payouts asked for at about the same time (the queue's concurrent jobs) share
- * one transaction and one append, so throughput is not one fsync per reward.
+ * Payouts asked for at about the same time (the queue's concurrent jobs)
+ * share one append: several streams, each at its expected version, in one
+ * transaction where the store has them.
  */
 export class RewardPayout {
   private readonly s: string;
   private readonly clock: () => Date;
   private readonly batcher: DataLoader<string, Payout>;
+  private readonly rewards: RewardStreams;
 
   constructor(
     private readonly db: SqlDatabase,
     schema: string,
     private readonly store: EventStore,
+    private readonly lifecycle: ProjectionRunner,
     options: RewardPayoutOptions = {},
   ) {
     this.s = quoteIdent(schema);
     this.clock = options.clock ?? (() => new Date());
+    this.rewards = new RewardStreams(store);
     const delay = options.batchDelayMs ?? 2;
     this.batcher = new DataLoader((ids) => this.payMany(ids), {
       cache: false,
@@ -71,82 +73,96 @@ export class RewardPayout {
     return (await this.payout(rewardId)).outcome;
   }
 
-  /** Pays one reward in the next shared batch. */
+  /** Pays one reward in the next shared append. */
   payout(rewardId: string): Promise<Payout> {
     return this.batcher.load(rewardId);
   }
 
-  /** Pays these rewards in one transaction; one result per id, in order. */
+  /** Pays these rewards in one append; one result per id, in order. */
   async payMany(rewardIds: readonly string[]): Promise<Payout[]> {
     const unique = [...new Set(rewardIds)];
-    const settled = await this.db.transaction((tx) => this.settle(tx, unique));
-    const events = settled.flatMap((payout) => this.eventOf(payout));
-    if (events.length > 0) await this.store.appendBatch(events);
-    const byId = new Map(settled.map((payout) => [payout.rewardId, payout]));
+    const facts = await this.earnedFacts(unique);
+    const at = this.clock().toISOString();
+    const loaded = await Promise.all([...facts.keys()].map((id) => this.rewards.load(id)));
+    const decided = loaded.map((reward) => ({
+      reward,
+      events: decideReward(
+        { type: 'Pay', data: { reward: facts.get(reward.rewardId)!, at } },
+        reward.state,
+      ),
+    }));
+    const writes = decided
+      .filter((d) => d.events.length > 0)
+      .map((d) => this.rewards.writeOf(d.reward, d.events));
+    const won = await this.append(writes);
+    failpoint('payout.after-append');
+    if (writes.length > 0) await this.lifecycle.catchUp();
+    const outcomes = new Map<string, PayoutOutcome>();
+    for (const { reward, events } of decided) {
+      const first = events[0]?.type;
+      outcomes.set(
+        reward.rewardId,
+        !won.has(reward.rewardId)
+          ? 'already_done'
+          : first === 'RewardAwaitingApproval'
+            ? 'awaiting_approval'
+            : 'paid',
+      );
+    }
     // The same reward asked for twice in one batch is paid by the first ask only.
     const answered = new Set<string>();
     return rewardIds.map((rewardId): Payout => {
-      const payout = byId.get(rewardId);
-      if (!payout) return { rewardId, outcome: 'not_yet_known' };
-      if (answered.has(rewardId)) return { ...payout, outcome: 'already_done' };
+      const outcome = outcomes.get(rewardId);
+      if (!outcome) return { rewardId, outcome: 'not_yet_known' };
+      if (answered.has(rewardId)) return { rewardId, outcome: 'already_done' };
       answered.add(rewardId);
-      return payout;
+      return { rewardId, outcome };
     });
-  }
-
-  private async settle(tx: SqlClient, rewardIds: readonly string[]): Promise<Payout[]> {
-    const views = await lockRewardViews(tx, this.s, rewardIds);
-    const at = this.clock().toISOString();
-    const entries: LedgerEntry[] = [];
-    const changed: RewardView[] = [];
-    const payouts = views.map((view): Payout => {
-      if (view.status !== 'earned')
-        return { rewardId: view.rewardId, outcome: 'already_done', view };
-      const cash = view.kind === 'cash';
-      entries.push({ view, entry: cash ? 'cash_owed' : 'credit', amount: view.amount, at });
-      const next: RewardView = cash
-        ? { ...view, status: 'awaiting_approval' }
-        : ({ ...view, status: 'paid', paidAt: at } as RewardView);
-      changed.push(next);
-      return { rewardId: view.rewardId, outcome: cash ? 'awaiting_approval' : 'paid', view: next };
-    });
-    await recordLedgerEntries(tx, this.s, entries);
-    await saveRewardViews(tx, this.s, changed);
-    return payouts;
   }
 
   /**
-   * The event this payout records in the reward's stream, also for a reward
-   * paid before (a crash may have come between the ledger and the event; its
-   * deterministic id makes a repeat a no-op).
+   * All streams at once; if another worker moved one of them, stream by
+   * stream, and a stream that moved is another's payment, not ours.
+   * Returns the rewards whose payment this append made.
    */
-  private eventOf({ rewardId, view }: Payout): StreamWrite[] {
-    if (!view || view.status === 'earned') return [];
-    if (view.kind !== 'cash' && view.status !== 'paid') return [];
-    const type = view.kind === 'cash' ? 'RewardAwaitingApproval' : 'RewardPaid';
-    return [
-      {
-        streamId: rewardStream(rewardId),
-        events: [
-          {
-            eventId: `${type}-${rewardId}`,
-            type,
-            data: {
-              rewardId,
-              beneficiaryAccountId: view.beneficiaryAccountId,
-              amount: view.amount,
-              unit: view.unit,
-              kind: view.kind,
-              at: view.paidAt ?? this.clock().toISOString(),
-            },
-          },
-        ],
-      },
-    ];
+  private async append(writes: readonly StreamWrite[]): Promise<Set<string>> {
+    const idOf = (w: StreamWrite) => w.streamId.slice(REWARD_STREAM_PREFIX.length);
+    if (writes.length === 0) return new Set();
+    try {
+      const results = await this.store.appendBatch(writes);
+      // Events already there (same ids) are another's payment, not this one's.
+      return new Set(writes.filter((_, i) => results[i].appended > 0).map(idOf));
+    } catch (error) {
+      if (!(error instanceof WrongExpectedVersionError)) throw error;
+    }
+    const won = new Set<string>();
+    for (const write of writes) {
+      try {
+        const result = await this.store.appendToStream(write.streamId, write.events, {
+          expectedVersion: write.expectedVersion,
+        });
+        if (result.appended > 0) won.add(idOf(write));
+      } catch (error) {
+        if (!(error instanceof WrongExpectedVersionError)) throw error;
+      }
+    }
+    return won;
   }
 
-  /** Rewards decided but not yet paid: what a sweep hands to the queue again. */
+  /** What `RewardEarned` decided for each reward, from its projection (rewards not yet projected are missing). */
+  private async earnedFacts(rewardIds: readonly string[]): Promise<Map<string, RewardFacts>> {
+    const views = await lockRewardViews(this.db, this.s, rewardIds);
+    return new Map(
+      views.map(({ status: _status, paidAt: _paidAt, ...facts }) => [facts.rewardId, facts]),
+    );
+  }
+
+  /**
+   * Rewards earned with no event in their own stream yet, as the lifecycle
+   * projection (caught up first) shows them: what a sweep hands to the queue again.
+   */
   async unpaid(limit = 10_000): Promise<string[]> {
+    await this.lifecycle.catchUp();
     const rows = await this.db.query<{ reward_id: string }>(
       `SELECT reward_id FROM ${this.s}.reward_view WHERE status = 'earned' ORDER BY earned_at LIMIT $1`,
       [limit],
@@ -173,21 +189,38 @@ export class RewardPayout {
     return lockRewardViews(this.db, this.s, rewardIds);
   }
 
+  /** The reward as its own stream has it. */
+  load(rewardId: string): Promise<LoadedReward> {
+    return this.rewards.load(rewardId);
+  }
+
   /**
-   * Bonus minutes lapse at `expiresAt`: an expiry entry takes back what is
-   * left, never a delete. Only these rewards when given; each lapses once.
+   * Bonus minutes lapse at `expiresAt`: each paid reward past it gets
+   * `RewardExpired` (the ledger takes back what is left, upstream is told).
+   * Returns the rewards that lapsed now.
    */
-  async expireDue(now: Date, rewardIds?: readonly string[]): Promise<string[]> {
+  async expireDue(now: Date, limit = 10_000): Promise<string[]> {
+    await this.lifecycle.catchUp();
     const rows = await this.db.query<{ reward_id: string }>(
-      `INSERT INTO ${this.s}.reward_ledger (reward_id, entry, program, account_id, kind, unit, amount, effective_at)
-       SELECT l.reward_id, 'expiry', l.program, l.account_id, l.kind, l.unit, -l.amount, (v.view->>'expiresAt')::timestamptz
-       FROM ${this.s}.reward_ledger l JOIN ${this.s}.reward_view v ON v.reward_id = l.reward_id
-       WHERE l.entry = 'credit' AND l.kind = 'bonus_minutes' AND (v.view->>'expiresAt')::timestamptz <= $1
-         AND ($2::text[] IS NULL OR l.reward_id = ANY($2::text[]))
-       ON CONFLICT (reward_id, entry) DO NOTHING
-       RETURNING reward_id`,
-      [now.toISOString(), rewardIds ?? null],
+      `SELECT reward_id FROM ${this.s}.reward_view
+       WHERE status = 'paid' AND kind = 'bonus_minutes' AND expired_at IS NULL
+         AND (view->>'expiresAt')::timestamptz <= $1
+       ORDER BY reward_id LIMIT $2`,
+      [now.toISOString(), limit],
     );
-    return rows.map((r) => r.reward_id);
+    const expired: string[] = [];
+    for (const { reward_id: rewardId } of rows) {
+      try {
+        const { events } = await this.rewards.handle(rewardId, {
+          type: 'Expire',
+          data: { rewardId, at: now.toISOString() },
+        });
+        if (events.length > 0) expired.push(rewardId);
+      } catch (error) {
+        if (!(error instanceof RewardCommandRejected)) throw error;
+      }
+    }
+    if (expired.length > 0) await this.lifecycle.catchUp();
+    return expired;
   }
 }

@@ -62,8 +62,13 @@ export class WebhookSender {
   }
 }
 
-/** What a deliveries worker does with a job, whichever host runs it. */
+/**
+ * What a deliveries worker does with a job, whichever host runs it;
+ * `onDelivered` marks the outbox row (a crash before it is caught by the sweep).
+ */
 export const deliveryJobHandler =
-  (sender: WebhookSender) =>
-  (job: Job<Delivery>): Promise<void> =>
-    sender.send(job.data);
+  (sender: WebhookSender, onDelivered?: (deliveryId: string) => Promise<void>) =>
+  async (job: Job<Delivery>): Promise<void> => {
+    await sender.send(job.data);
+    await onDelivered?.(job.data.deliveryId);
+  };

@@ -38,6 +38,8 @@ export const configSchema = z.object({
   ADMIN_API_KEY: z.string().optional(),
   /** The admin key's name, recorded on every admin event as who acted. */
   ADMIN_KEY_NAME: z.string().min(1).default('admin'),
+  /** The admin key's name, recorded on every admin event as who acted. */
+  ADMIN_KEY_NAME: z.string().min(1).default('admin'),
   REORDER_WINDOW: duration.default(5000),
   /** How far ahead of the engine's clock an `occurredAt` may be (CONTRACT §1). */
   MAX_CLOCK_SKEW: duration.default(300_000),

@@ -4,13 +4,25 @@ describe('API keys', () => {
   const keys = new ApiKeys('kallyai:k-key, callrail:c-key', 'admin-key');
 
   it('names the program a program key reaches', () => {
-    expect(keys.identify('k-key')).toEqual({ admin: false, program: 'kallyai' });
-    expect(keys.identify('c-key')).toEqual({ admin: false, program: 'callrail' });
+    expect(keys.identify('k-key')).toEqual({
+      admin: false,
+      program: 'kallyai',
+      name: 'program:kallyai',
+    });
+    expect(keys.identify('c-key')).toEqual({
+      admin: false,
+      program: 'callrail',
+      name: 'program:callrail',
+    });
   });
 
   it('knows the admin key, which reaches every program', () => {
     const admin = keys.identify('admin-key');
-    expect(admin).toEqual({ admin: true });
+    expect(admin).toEqual({ admin: true, name: 'admin' });
+    expect(new ApiKeys('', 'admin-key', 'ops-team').identify('admin-key')).toEqual({
+      admin: true,
+      name: 'ops-team',
+    });
     expect(mayReach(admin!, 'smithai')).toBe(true);
   });
 

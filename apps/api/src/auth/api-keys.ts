@@ -1,6 +1,9 @@
 import { createHash, timingSafeEqual } from 'node:crypto';
 
-export type Caller = { readonly admin: true } | { readonly admin: false; readonly program: string };
+/** Who called: `name` is what events record as the actor (`admin` or `program:<id>`). */
+export type Caller =
+  | { readonly admin: true; readonly name: string }
+  | { readonly admin: false; readonly program: string; readonly name: string };
 
 /**
  * The keys of `API_KEYS` (`program:key,…`) and `ADMIN_API_KEY`. Keys are kept
@@ -10,7 +13,7 @@ export type Caller = { readonly admin: true } | { readonly admin: false; readonl
 export class ApiKeys {
   private readonly keys: { digest: Buffer; caller: Caller }[] = [];
 
-  constructor(apiKeys: string, adminKey?: string) {
+  constructor(apiKeys: string, adminKey?: string, adminName = 'admin') {
     for (const entry of apiKeys
       .split(',')
       .map((e) => e.trim())
@@ -20,10 +23,15 @@ export class ApiKeys {
         throw new Error('API_KEYS: each entry must be program:key');
       this.keys.push({
         digest: digest(entry.slice(colon + 1)),
-        caller: { admin: false, program: entry.slice(0, colon) },
+        caller: {
+          admin: false,
+          program: entry.slice(0, colon),
+          name: `program:${entry.slice(0, colon)}`,
+        },
       });
     }
-    if (adminKey) this.keys.push({ digest: digest(adminKey), caller: { admin: true } });
+    if (adminKey)
+      this.keys.push({ digest: digest(adminKey), caller: { admin: true, name: adminName } });
   }
 
   /** The caller a bearer key belongs to, or undefined. Every key is compared, match or not. */

@@ -1,4 +1,5 @@
 import {
+  BadRequestException,
   Body,
   ConflictException,
   Controller,
@@ -10,28 +11,44 @@ import {
   NotFoundException,
   Param,
   Post,
-  Query,
   Req,
+  Res,
   UseGuards,
-  BadRequestException,
 } from '@nestjs/common';
+import type { FastifyReply } from 'fastify';
 import { z } from 'zod';
-import { CashAction, CashApprovals, payoutsCsv, rewardNotice } from '@referrals/rewards';
+import {
+  CashAction,
+  CashApprovals,
+  PayoutBatch,
+  PayoutBatches,
+  PayoutBatchNotFound,
+  PayoutBatchRejected,
+} from '@referrals/rewards';
 import { AuthedRequest, AuthGuard } from '../auth/auth.guard';
-import { CASH_APPROVALS } from '../tokens';
+import type { Caller } from '../auth/api-keys';
+import { CASH_APPROVALS, PAYOUT_BATCHES } from '../tokens';
 import { QueueAdmin } from '../queue-admin';
 
-/** The body of `POST /v1/admin/payouts/confirm`: the rewards the payout export paid. */
-export const payoutConfirmationSchema = z.strictObject({
-  rewardIds: z.array(z.string().min(1)).min(1).max(10_000),
+/** The body of `POST /v1/admin/payout-batches`: which approved cash goes out (default: all of it). */
+export const payoutBatchRequestSchema = z.strictObject({
+  dueBefore: z
+    .string()
+    .regex(/^\d{4}-\d{2}-\d{2}$/, 'must be a date, YYYY-MM-DD')
+    .optional()
+    .describe('Only cash due by this date (inclusive)'),
 });
 
-/** Cash approval and payout export: the admin key only; every action is an event with its actor. */
+/**
+ * Cash approval and payout batches: the admin key only. Every action is an
+ * event in the reward's (and the batch's) stream, naming the key that acted.
+ */
 @Controller('v1/admin')
 @UseGuards(AuthGuard)
 export class AdminController {
   constructor(
     @Inject(CASH_APPROVALS) private readonly cash: CashApprovals,
+    @Inject(PAYOUT_BATCHES) private readonly batches: PayoutBatches,
     @Inject(QueueAdmin) private readonly queues: QueueAdmin,
   ) {}
 
@@ -70,47 +87,79 @@ export class AdminController {
     return this.act(rewardId, 'void', request);
   }
 
-  /** Approved cash due by the date, as CSV for a bulk-payout tool. */
-  @Get('payouts.csv')
-  @Header('content-type', 'text/csv; charset=utf-8')
-  async export(@Query('dueBefore') dueBefore: string | undefined, @Req() request: AuthedRequest) {
-    this.adminOnly(request);
-    if (!dueBefore || !/^\d{4}-\d{2}-\d{2}$/.test(dueBefore)) {
-      throw new BadRequestException({
-        problems: [{ path: 'dueBefore', rule: 'must be a date, YYYY-MM-DD' }],
-      });
-    }
-    return payoutsCsv(await this.cash.approvedDue(dueBefore));
-  }
-
-  /** The export went out: its rewards are paid, and upstream is told as of any paid reward. */
-  @Post('payouts/confirm')
-  @HttpCode(200)
-  async confirm(@Body() body: unknown, @Req() request: AuthedRequest) {
-    this.adminOnly(request);
-    const parsed = payoutConfirmationSchema.safeParse(body);
+  /**
+   * Exports approved cash not in an open batch as a new batch: its id, its
+   * rewards and its CSV (201); 200 with no batch when there is nothing to pay.
+   */
+  @Post('payout-batches')
+  async openBatch(
+    @Body() body: unknown,
+    @Req() request: AuthedRequest,
+    @Res({ passthrough: true }) reply: FastifyReply,
+  ) {
+    const by = this.adminOnly(request);
+    const parsed = payoutBatchRequestSchema.safeParse(body ?? {});
     if (!parsed.success) {
       throw new BadRequestException({
         problems: parsed.error.issues.map((i) => ({ path: i.path.join('.'), rule: i.message })),
       });
     }
-    const results = [];
-    for (const rewardId of parsed.data.rewardIds) {
-      const outcome = await this.cash.act(rewardId, 'pay_out', 'admin');
-      if (outcome.ok && outcome.reward.status === 'paid')
-        await this.queues.deliveries.enqueue([rewardNotice('reward.paid', outcome.reward)]);
-      results.push(
-        outcome.ok
-          ? { rewardId, status: outcome.reward.status }
-          : { rewardId, error: outcome.reason, status: outcome.status },
-      );
+    const batch = await this.batches.open(by, parsed.data.dueBefore);
+    if (!batch) {
+      reply.status(200);
+      return { batchId: null, status: 'none', rewardIds: [], csv: '' };
     }
-    return { results };
+    reply.status(201);
+    return batch;
+  }
+
+  @Get('payout-batches/:batchId.csv')
+  @Header('content-type', 'text/csv; charset=utf-8')
+  async batchCsv(@Param('batchId') batchId: string, @Req() request: AuthedRequest) {
+    this.adminOnly(request);
+    return (await this.found(() => this.batches.get(batchId))).csv;
+  }
+
+  @Get('payout-batches/:batchId')
+  async batch(@Param('batchId') batchId: string, @Req() request: AuthedRequest) {
+    this.adminOnly(request);
+    return this.found(() => this.batches.get(batchId));
+  }
+
+  /** The batch went out: its cash is paid out, and upstream is told as of any paid reward. */
+  @Post('payout-batches/:batchId/confirm')
+  @HttpCode(200)
+  confirmBatch(@Param('batchId') batchId: string, @Req() request: AuthedRequest) {
+    const by = this.adminOnly(request);
+    return this.found(() => this.batches.confirm(batchId, by));
+  }
+
+  /** The batch will not go out: its cash is free for the next batch. */
+  @Post('payout-batches/:batchId/cancel')
+  @HttpCode(200)
+  cancelBatch(@Param('batchId') batchId: string, @Req() request: AuthedRequest) {
+    const by = this.adminOnly(request);
+    return this.found(() => this.batches.cancel(batchId, by));
+  }
+
+  private async found(step: () => Promise<PayoutBatch>): Promise<PayoutBatch> {
+    try {
+      return await step();
+    } catch (error) {
+      if (error instanceof PayoutBatchNotFound) throw new NotFoundException(error.message);
+      if (error instanceof PayoutBatchRejected)
+        throw new ConflictException({
+          error: 'wrong_status',
+          status: error.status,
+          message: error.message,
+        });
+      throw error;
+    }
   }
 
   private async act(rewardId: string, action: CashAction, request: AuthedRequest) {
-    this.adminOnly(request);
-    const outcome = await this.cash.act(rewardId, action, 'admin');
+    const by = this.adminOnly(request);
+    const outcome = await this.cash.act(rewardId, action, by);
     if (outcome.ok) return outcome.reward;
     if (outcome.reason === 'not_found') throw new NotFoundException(`no reward ${rewardId}`);
     throw new ConflictException({
@@ -120,7 +169,10 @@ export class AdminController {
     });
   }
 
-  private adminOnly(request: AuthedRequest) {
-    if (!request.caller?.admin) throw new ForbiddenException('the admin key is required');
+  /** The acting key's name, for the events; 403 for a program's key. */
+  private adminOnly(request: AuthedRequest): string {
+    const caller: Caller | undefined = request.caller;
+    if (!caller?.admin) throw new ForbiddenException('the admin key is required');
+    return caller.name;
   }
 }

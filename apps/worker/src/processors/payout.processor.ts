@@ -2,7 +2,7 @@ import { OnWorkerEvent, Processor, WorkerHost } from '@nestjs/bullmq';
 import { Inject, OnApplicationBootstrap } from '@nestjs/common';
 import type { Job } from 'bullmq';
 import { PAYOUT_QUEUE, payoutJobHandler, PayoutJob } from '@referrals/rewards';
-import { RewardNotices } from '../reward-notices';
+import { RewardProjections } from '../reward-projections';
 import {
   Runtime,
   RUNTIME,
@@ -13,8 +13,9 @@ import {
 
 /**
  * Pays each earned reward (jobId = rewardId). Many jobs run at once so that
- * their payouts share a transaction (RewardPayout batches them); the ledger's
- * unique key, not the queue, makes each reward paid once.
+ * their payouts share an append (RewardPayout batches them); the reward's
+ * stream, appended at its expected version, not the queue, makes each reward
+ * paid once. The projections then fold the payment (ledger, outbox).
  */
 @Processor(PAYOUT_QUEUE, { metrics: WORKER_METRICS })
 export class PayoutProcessor extends WorkerHost implements OnApplicationBootstrap {
@@ -22,11 +23,14 @@ export class PayoutProcessor extends WorkerHost implements OnApplicationBootstra
 
   constructor(
     @Inject(RUNTIME) runtime: Runtime,
-    @Inject(RewardNotices) notices: RewardNotices,
+    @Inject(RewardProjections) projections: RewardProjections,
     @Inject(WORKER_SETTINGS) private readonly settings: WorkerSettings,
   ) {
     super();
-    this.handle = payoutJobHandler(runtime.payout, (payout) => notices.paid(payout));
+    this.handle = payoutJobHandler(runtime.payout, () => {
+      void projections.poke();
+      return Promise.resolve();
+    });
   }
 
   /** The worker exists once the module has started; its concurrency comes from the configuration. */
