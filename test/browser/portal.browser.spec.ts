@@ -11,6 +11,7 @@ import {
   startTestEngine,
   untilIdle,
 } from '../support/engine-harness';
+import { PortalTokens } from '../../apps/api/src/portal/portal-token';
 import { NOW, portalHistory } from './portal-history';
 
 /**
@@ -21,6 +22,7 @@ import { NOW, portalHistory } from './portal-history';
  * or to SCREENSHOT_DIR, for CI to keep.
  */
 const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
+const SECRET = 'portal-secret-for-the-browser-tests-0123456789';
 const SIGNUP = 'https://signup.callrail.example/start?utm_source=referral';
 const shots = process.env.SCREENSHOT_DIR ?? mkdtempSync(join(tmpdir(), 'portal-screenshots-'));
 
@@ -32,7 +34,7 @@ beforeAll(async () => {
   harness = await startTestEngine(
     {
       ...onPostgres(),
-      PORTAL_SECRET: 'portal-secret-for-the-browser-tests-0123456789',
+      PORTAL_SECRET: SECRET,
       SIGNUP_URLS: JSON.stringify({ callrail: SIGNUP }),
     },
     () => Date.now() + offset,
@@ -252,6 +254,16 @@ describe('the referrer portal', () => {
     );
     expect(tampered.status).toBe(401);
     await tampered.close();
+
+    const expired = new PortalTokens(SECRET).sign({
+      program: 'callrail',
+      accountId: 'agency-a',
+      expiresAt: Date.now() - 1,
+    });
+    const late = await open(`${harness.engine.url}/portal/callrail/agency-a?token=${expired}`);
+    expect(late.status).toBe(401);
+    await expect(late.page.locator('main').textContent()).resolves.toContain('expired');
+    await late.close();
 
     const missing = await open(`${harness.engine.url}/portal/callrail/agency-a`);
     expect(missing.status).toBe(401);

@@ -27,7 +27,8 @@ button:focus-visible, .button:focus-visible, a:focus-visible, input:focus-visibl
 table { border-collapse:collapse; width:100%; font-size:.95rem; }
 caption { text-align:left; font-weight:600; padding-bottom:.5rem; }
 th, td { text-align:left; padding:.5rem .6rem; border-bottom:1px solid var(--line); vertical-align:top; }
-th { background:var(--bg); font-weight:600; }
+thead th { background:var(--bg); font-weight:600; }
+tbody th { font-weight:600; }
 td.num, th.num { text-align:right; font-variant-numeric: tabular-nums; }
 .balances { display:grid; grid-template-columns: repeat(auto-fit, minmax(12rem, 1fr)); gap:.75rem; margin:0; }
 .balances div { border:1px solid var(--line); border-radius:6px; padding:.6rem .8rem; }
@@ -48,7 +49,13 @@ td.num, th.num { text-align:right; font-variant-numeric: tabular-nums; }
 @media (max-width: 640px) {
   .wrap { padding: .75rem; }
   h1 { font-size:1.3rem; }
-  th, td { padding:.4rem; }
+  /* Tables become one card per row, each value beside its column's name. */
+  table.stack thead { position:absolute; width:1px; height:1px; overflow:hidden; clip:rect(0 0 0 0); }
+  table.stack tr { display:block; border:1px solid var(--line); border-radius:6px; margin-bottom:.75rem; padding:.25rem .6rem; }
+  table.stack th, table.stack td { display:flex; justify-content:space-between; gap:1rem; border:0; padding:.3rem 0; text-align:right; }
+  table.stack th::before, table.stack td::before { content: attr(data-label); color:var(--muted); font-weight:400; text-align:left; }
+  table.stack tbody th { border-bottom:1px solid var(--line); }
+  .chart .tick { font-size: 22px; }
 }
 `;
 

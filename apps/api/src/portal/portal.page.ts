@@ -63,7 +63,7 @@ function referralsTable({ columns, rows }: PortalModel): Html {
     role="region"
     aria-labelledby="referrals-title"
   >
-    <table data-testid="referrals">
+    <table data-testid="referrals" class="stack">
       <thead>
         <tr>
           ${columns.map((c) => html`<th scope="col" data-col="${c.key}">${c.label}</th>`)}
@@ -75,9 +75,12 @@ function referralsTable({ columns, rows }: PortalModel): Html {
             html`<tr data-referee="${row.refereeAccountId}">
               ${columns.map((c, i) =>
                 i === 0
-                  ? html`<th scope="row" data-col="${c.key}">${row.cells[c.key]}</th>`
+                  ? html`<th scope="row" data-col="${c.key}" data-label="${c.label}">
+                      ${row.cells[c.key]}
+                    </th>`
                   : html`<td
                       data-col="${c.key}"
+                      data-label="${c.label}"
                       class="${c.key === 'status' ? statusClass(row.cells[c.key]) : ''}"
                     >
                       ${row.cells[c.key]}
@@ -109,7 +112,7 @@ function balances({ balances }: PortalModel): Html {
 function rewardsTable({ rewards }: PortalModel): Html {
   if (rewards.length === 0) return html`<p class="muted">No rewards yet.</p>`;
   return html`<div class="table-scroll" tabindex="0" role="region" aria-labelledby="rewards-title">
-    <table data-testid="rewards">
+    <table data-testid="rewards" class="stack">
       <thead>
         <tr>
           <th scope="col">Earned</th>
@@ -124,12 +127,14 @@ function rewardsTable({ rewards }: PortalModel): Html {
         ${rewards.map(
           (r) =>
             html`<tr data-reward="${r.rewardId}">
-              <td>${formatDay(r.earnedAt)}</td>
-              <td>${r.refereeAccountId}${r.role === 'referee' ? ' (you were referred)' : ''}</td>
-              <td>${KIND_LABELS[r.kind] ?? r.kind}</td>
-              <td class="num">${formatAmount(r.amount, r.unit)}</td>
-              <td class="status-${r.status}">${statusLabel(r.status)}</td>
-              <td>${rewardDates(r)}</td>
+              <td data-label="Earned">${formatDay(r.earnedAt)}</td>
+              <td data-label="Referral">
+                ${r.refereeAccountId}${r.role === 'referee' ? ' (you were referred)' : ''}
+              </td>
+              <td data-label="Reward">${KIND_LABELS[r.kind] ?? r.kind}</td>
+              <td data-label="Amount" class="num">${formatAmount(r.amount, r.unit)}</td>
+              <td data-label="Status" class="status-${r.status}">${statusLabel(r.status)}</td>
+              <td data-label="Dates">${rewardDates(r) || '—'}</td>
             </tr>`,
         )}
       </tbody>

@@ -4,7 +4,7 @@ import { formatAmount } from './money';
 
 const WIDTH = 640;
 const HEIGHT = 220;
-const PAD = { top: 16, right: 12, bottom: 40, left: 72 };
+const PAD = { top: 16, right: 12, bottom: 40, left: 96 };
 /** At most this many months, the latest ones: a long history stays readable. */
 const MAX_MONTHS = 24;
 
@@ -77,7 +77,7 @@ function chartFor(unit: string, rewards: readonly RewardView[]): Html {
     const y = PAD.top + plotH - Math.round(f * plotH);
     return html`<line class="grid" x1="${PAD.left}" x2="${WIDTH - PAD.right}" y1="${y}" y2="${y}" />
       <text class="tick" x="${PAD.left - 8}" y="${y + 4}" text-anchor="end"
-        >${formatAmount(Math.round(f * max), unit)}</text
+        >${tickLabel(Math.round(f * max), unit)}</text
       >`;
   });
   return html`<figure class="chart">
@@ -94,4 +94,18 @@ function chartFor(unit: string, rewards: readonly RewardView[]): Html {
       ${formatAmount(total, unit)}
     </figcaption>
   </figure>`;
+}
+
+/** Axis labels in whole units ($1,000, 90 min): cents on an axis are noise. */
+function tickLabel(amount: number, unit: string): string {
+  if (unit === 'minutes') return formatAmount(amount, unit);
+  try {
+    return new Intl.NumberFormat('en-US', {
+      style: 'currency',
+      currency: unit,
+      maximumFractionDigits: 0,
+    }).format(amount / 100);
+  } catch {
+    return formatAmount(amount, unit);
+  }
 }
