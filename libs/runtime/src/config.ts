@@ -1,4 +1,10 @@
 import { z } from 'zod';
+import {
+  priceMapSchema,
+  promotionsSchema,
+  StripeSettings,
+  webhookSecretsSchema,
+} from '@referrals/stripe';
 
 const duration = z
   .string()
@@ -36,8 +42,6 @@ export const configSchema = z.object({
   /** `program:key,…`: each key reaches only its program. */
   API_KEYS: z.string().default(''),
   ADMIN_API_KEY: z.string().optional(),
-  /** The admin key's name, recorded on every admin event as who acted. */
-  ADMIN_KEY_NAME: z.string().min(1).default('admin'),
   /** The admin key's name, recorded on every admin event as who acted. */
   ADMIN_KEY_NAME: z.string().min(1).default('admin'),
   REORDER_WINDOW: duration.default(5000),
@@ -100,6 +104,18 @@ export const configSchema = z.object({
   /** Tries of a webhook delivery before it is a dead letter, and the first retry's delay (doubling). */
   WEBHOOK_ATTEMPTS: z.coerce.number().int().min(1).max(50).default(8),
   WEBHOOK_BACKOFF: duration.default(1000),
+  /** Stripe in, per program as JSON: the webhook endpoint's signing secret (a list while it rolls). */
+  STRIPE_WEBHOOK_SECRETS: jsonSetting(
+    webhookSecretsSchema,
+    '{program: "whsec_…" or ["whsec_…", …]}',
+  ),
+  /** The plan (and product) of each Stripe price, by price id, lookup key or Stripe product id. */
+  STRIPE_PRICE_MAP: jsonSetting(priceMapSchema, '{program: {price: {plan, product?}}}'),
+  /** The referral a Stripe promotion code or coupon stands for. */
+  STRIPE_PROMOTIONS: jsonSetting(
+    promotionsSchema,
+    '{program: {promotion code or coupon: {referralCode} or {referrerAccountId}}}',
+  ),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
 });
 
@@ -129,6 +145,28 @@ function oneLine(error: unknown): string {
     return error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ');
   return (error as Error).message;
 }
+
+/** A JSON setting checked against its schema; `shape` says in the error what it should look like. */
+function jsonSetting<T extends z.ZodType>(schema: T, shape: string) {
+  return z
+    .string()
+    .default('{}')
+    .transform((text, ctx): z.infer<T> => {
+      try {
+        return schema.parse(JSON.parse(text));
+      } catch (error) {
+        ctx.addIssue({ code: 'custom', message: `must be JSON ${shape}: ${oneLine(error)}` });
+        return z.NEVER;
+      }
+    });
+}
+
+/** The Stripe settings of every program, as the Stripe inbox and the remap read them. */
+export const stripeSettings = (config: AppConfig): StripeSettings => ({
+  webhookSecrets: config.STRIPE_WEBHOOK_SECRETS,
+  priceMap: config.STRIPE_PRICE_MAP,
+  promotions: config.STRIPE_PROMOTIONS,
+});
 
 /** How webhooks to upstream are retried, as configured. */
 export const webhookRetries = (config: AppConfig) => ({
