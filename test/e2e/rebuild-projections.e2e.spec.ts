@@ -1,4 +1,6 @@
+import { parseProgram, ProgramRegistry } from '@referrals/domain';
 import { rebuildProjections } from '../../apps/cli/src/rebuild-projections';
+import callrail from '../../libs/domain/src/programs/builtin/callrail.json';
 import {
   api,
   inTimeOrder,
@@ -11,8 +13,23 @@ import {
 
 const HISTORY = exampleHistory('callrail-four-invoices');
 
+/** CallRail with other rules: twice the credit, after two invoices instead of four. */
+function changedCallrail(): ProgramRegistry {
+  const file = JSON.parse(JSON.stringify(callrail)) as {
+    triggers: { count: number; rewards: { amount: unknown }[] }[];
+  };
+  file.triggers[0].count = 2;
+  file.triggers[0].rewards = file.triggers[0].rewards.map((r) => ({
+    ...r,
+    amount: JSON.parse(JSON.stringify(r.amount).replace(/\d+/g, (n) => String(Number(n) * 2))),
+  }));
+  const parsed = parseProgram(file);
+  if (!parsed.ok) throw new Error(JSON.stringify(parsed.problems));
+  return ProgramRegistry.withBuiltins([parsed.value]);
+}
+
 describe('referrals rebuild-projections', () => {
-  it('writes the same referrer views again from the event store after they were emptied', async () => {
+  it('folds the stored decisions and lifecycle events again, under changed rules too, deciding and paying nothing', async () => {
     const settings = onPostgres();
     const harness = await startTestEngine(settings);
     const saved = { ...process.env };
@@ -28,22 +45,50 @@ describe('referrals rebuild-projections', () => {
       const rewardsPath = '/v1/programs/callrail/accounts/agency-a/rewards';
       const rewardsBefore = await api(engine, 'GET', rewardsPath);
       expect(rewardsBefore.body.rewards.map((r: { status: string }) => r.status)).toEqual(['paid']);
-
-      // The views are lost; the process manager's checkpoint is not.
+      const balancePath = '/v1/programs/callrail/accounts/agency-a/balance';
+      const balanceBefore = (await api(engine, 'GET', balancePath)).body;
       const schema = settings.DATABASE_SCHEMA;
+      const eventCount = async () =>
+        Number(
+          (
+            await engine.runtime.db.query<{ n: string }>(
+              `SELECT count(*)::text AS n FROM "${schema}".events`,
+            )
+          )[0].n,
+        );
+      const eventsBefore = await eventCount();
+
+      // The views and the ledger are lost; the events are not.
       await engine.runtime.db.query(`DELETE FROM "${schema}".referral_view`);
       await engine.runtime.db.query(`DELETE FROM "${schema}".reward_view`);
+      await engine.runtime.db.query(`DELETE FROM "${schema}".reward_ledger`);
       expect((await api(engine, 'GET', path)).body.referrals).toEqual([]);
 
       Object.assign(process.env, settings);
       const summary = await rebuildProjections();
-      expect(summary).toMatch(/15 events: 2 referrals, 2 rewards/);
+      expect(summary).toMatch(/2 referrals, 2 rewards/);
       expect((await api(engine, 'GET', path)).body).toEqual(before.body);
       // Paid stays paid, with its time: the status comes from the reward's own stream.
       expect((await api(engine, 'GET', rewardsPath)).body).toEqual(rewardsBefore.body);
+      expect((await api(engine, 'GET', balancePath)).body).toEqual(balanceBefore);
+
+      // New rules in a program file: the rebuild folds what was decided, it does not decide again.
+      await rebuildProjections({ programs: changedCallrail() });
+      expect((await api(engine, 'GET', path)).body.referrals.map(withoutCountdown)).toEqual(
+        before.body.referrals.map(withoutCountdown),
+      );
+      expect((await api(engine, 'GET', rewardsPath)).body).toEqual(rewardsBefore.body);
+      expect((await api(engine, 'GET', balancePath)).body).toEqual(balanceBefore);
+      await untilIdle(engine);
+      expect(await eventCount()).toBe(eventsBefore); // nothing decided, nothing paid
+      expect((await api(engine, 'GET', balancePath)).body).toEqual(balanceBefore);
     } finally {
       process.env = saved;
       await harness.stop();
     }
-  }, 60_000);
+  }, 90_000);
 });
+
+/** The invoice countdown is the program's count less the payments: a changed count moves it, nothing else. */
+const withoutCountdown = ({ invoicesRemaining: _, ...rest }: { invoicesRemaining?: number }) =>
+  rest;

@@ -1,63 +1,118 @@
 import { SingleBar } from 'cli-progress';
-import { ReferralEngine, ReferralView, RewardView } from '@referrals/domain';
-import type { EventStore, RecordedEvent } from '@referrals/event-store';
+import {
+  AccountState,
+  applyBillingFact,
+  evolve,
+  ExistingReferral,
+  initialState,
+  newAccount,
+  ProgramRegistry,
+  ReferralEvent,
+  ReferralState,
+  ReferralView,
+  toReferralView,
+} from '@referrals/domain';
+import { EventStore, quoteIdent, RecordedEvent } from '@referrals/event-store';
 import { REFERRAL_STREAM_PREFIX } from '@referrals/ingestion';
 import { processManagerCheckpoint } from '@referrals/process-manager';
-import { evolveRewardView, PayoutEvent, REWARD_STREAM_PREFIX } from '@referrals/rewards';
 import { createRuntime, loadConfig } from '@referrals/runtime';
 import { timeOrdered } from './replay/time-ordered';
 import { storeHistory } from './store-history';
 
 /**
- * `referrals rebuild-projections`: writes the referrer views again from the
- * event store, each program up to where its process manager has decided (the
- * checkpoints stay; the managers carry on from there). Checks fire up to the
- * last one the live system fired, and each reward's payout status comes from
- * its own stream, so a paid reward is never shown, or paid, as earned again.
+ * `referrals rebuild-projections`: writes every read model again from the
+ * events, deciding nothing. Referral views fold each referral's stream (the
+ * decisions as they were taken, under the rules of their day) beside its
+ * referee's billing facts (plan, product, payments) up to where the program's
+ * process manager got; reward views, the ledger and the webhook outbox fold
+ * `RewardEarned` and the reward streams again from the start. A changed
+ * program file changes no view, and nothing is paid: no decider runs. The
+ * outbox keeps what it sent, so no webhook goes out twice.
  * Run it with the workers stopped.
  */
-export async function rebuildProjections(): Promise<string> {
-  const runtime = await createRuntime(loadConfig());
+export async function rebuildProjections(
+  options: { programs?: ProgramRegistry } = {},
+): Promise<string> {
+  const runtime = await createRuntime(loadConfig(), options.programs);
   try {
+    const referrals = await foldReferrals(runtime.store);
+    const refereesByProgram = new Map<string, Set<string>>();
+    for (const r of referrals.values()) {
+      const set = refereesByProgram.get(r.program) ?? new Set<string>();
+      refereesByProgram.set(r.program, set.add(r.refereeAccountId));
+    }
     const upTo = new Map<string, bigint>();
-    for (const { id } of runtime.programs.all()) {
-      const checkpoint = await runtime.readModel.checkpoint(processManagerCheckpoint(id));
-      if (checkpoint !== undefined) upTo.set(id, checkpoint);
+    for (const program of refereesByProgram.keys()) {
+      const checkpoint = await runtime.readModel.checkpoint(processManagerCheckpoint(program));
+      if (checkpoint !== undefined) upTo.set(program, checkpoint);
     }
     const last = [...upTo.values()].reduce((max, p) => (p > max ? p : max), -1n);
     const bar = process.stderr.isTTY
       ? new SingleBar({ stream: process.stderr, format: 'rebuilding {bar} {value}/{total} events' })
       : undefined;
     bar?.start(Number(last) + 1, 0);
-    // One engine per program: each fires its own checks up to its own horizon.
-    const engines = new Map<string, ReferralEngine>();
+    // Each referee's facts in time order, as the process manager applied them.
+    const accounts = new Map<string, AccountState>();
+    const frozen = new Map<string, number>();
+    const decidedAt = new Map<string, number>();
+    for (const r of referrals.values())
+      if (r.decidedAt) decidedAt.set(`${r.program}:${r.refereeAccountId}`, Date.parse(r.decidedAt));
     let events = 0;
     const history = storeHistory(runtime.store, {
       upTo: last,
       onBatch: (p) => bar?.update(Number(p) + 1),
     });
-    for await (const { event, seq } of timeOrdered(history)) {
+    for await (const { event, seq, at } of timeOrdered(history)) {
       if (BigInt(seq) > (upTo.get(event.program) ?? -1n)) continue;
-      let engine = engines.get(event.program);
-      if (!engine) engines.set(event.program, (engine = new ReferralEngine(runtime.programs)));
-      engine.apply(event);
+      if (!refereesByProgram.get(event.program)?.has(event.accountId)) continue;
+      const key = `${event.program}:${event.accountId}`;
+      const account = accounts.get(key) ?? newAccount(event.accountId);
+      accounts.set(key, account);
+      // Payments shown once the referral left pending: those up to its decision (CONTRACT §2).
+      if (!frozen.has(key) && at > (decidedAt.get(key) ?? Infinity))
+        frozen.set(key, account.successfulPayments);
+      applyBillingFact(account, event);
       events++;
     }
     bar?.stop();
-    for (const [program, horizon] of await firedCheckHorizons(runtime.store))
-      engines.get(program)?.advanceTo(horizon);
-    const referrals: ReferralView[] = [];
-    const earned: RewardView[] = [];
-    for (const engine of engines.values()) {
-      referrals.push(...engine.referralViews());
-      earned.push(...engine.rewardViews());
+    const views: ReferralView[] = [];
+    for (const referral of referrals.values()) {
+      const program = runtime.programs.get(referral.program);
+      if (!program) continue;
+      const key = `${referral.program}:${referral.refereeAccountId}`;
+      const account = accounts.get(key) ?? newAccount(referral.refereeAccountId);
+      const payments =
+        frozen.get(key) ?? (decidedAt.has(key) ? account.successfulPayments : undefined);
+      views.push(toReferralView(program, referral, account, payments));
     }
-    const rewards = await withPayoutStatus(runtime.store, earned);
-    await runtime.readModel.replaceViews(referrals, rewards);
-    return `rebuilt the read models from ${events} events: ${referrals.length} referrals, ${rewards.length} rewards`;
+    // Reward views come back from the lifecycle projection, folded from the start.
+    await runtime.readModel.replaceViews(views, []);
+    await runtime.db.transaction(async (tx) => {
+      await tx.query(`DELETE FROM ${quoteIdent(runtime.schema)}.reward_ledger`);
+      await runtime.lifecycle.reset(tx);
+      await runtime.outbox.reset(tx);
+    });
+    await runtime.lifecycle.catchUp();
+    await runtime.outbox.catchUp();
+    const [{ n }] = await runtime.db.query<{ n: string }>(
+      `SELECT count(*)::text AS n FROM ${quoteIdent(runtime.schema)}.reward_view`,
+    );
+    return `rebuilt the read models from ${events} billing events and the decision streams: ${views.length} referrals, ${n} rewards`;
   } finally {
     await runtime.close();
   }
+}
+
+/** Every referral stream folded with the referral decider's `evolve`: the decisions as taken. */
+async function foldReferrals(store: EventStore): Promise<Map<string, ExistingReferral>> {
+  const states = new Map<string, ReferralState>();
+  for await (const event of streamsUnder(store, REFERRAL_STREAM_PREFIX)) {
+    const state = states.get(event.streamId) ?? initialState();
+    states.set(event.streamId, evolve(state, event as unknown as ReferralEvent));
+  }
+  const referrals = new Map<string, ExistingReferral>();
+  for (const [streamId, state] of states) if (state.exists) referrals.set(streamId, state);
+  return referrals;
 }
 
 /** Every event of the streams under a prefix, in store order. */
@@ -68,38 +123,4 @@ async function* streamsUnder(store: EventStore, prefix: string): AsyncGenerator<
     yield* batch;
     after = batch[batch.length - 1].globalPosition;
   }
-}
-
-/**
- * Per program, the due time of the latest check the live system fired: a
- * decision (reward or forfeit) of a scheduled trigger is in its referral's
- * stream. Checks fire in due order, so every check due before it fired too.
- */
-async function firedCheckHorizons(store: EventStore): Promise<Map<string, number>> {
-  const scheduled = new Map<string, number>();
-  const horizons = new Map<string, number>();
-  for await (const { type, data } of streamsUnder(store, REFERRAL_STREAM_PREFIX)) {
-    const { referralId, triggerId, dueAt } = data as Record<string, string>;
-    const key = `${referralId}\u0000${triggerId}`;
-    if (type === 'CheckScheduled') scheduled.set(key, Date.parse(dueAt));
-    else if ((type === 'RewardEarned' || type === 'ReferralForfeited') && scheduled.has(key)) {
-      const program = referralId.slice(0, referralId.indexOf(':'));
-      horizons.set(program, Math.max(horizons.get(program) ?? -Infinity, scheduled.get(key)!));
-    }
-  }
-  return horizons;
-}
-
-/** The rewards with the payout status their own streams record. */
-async function withPayoutStatus(
-  store: EventStore,
-  rewards: readonly RewardView[],
-): Promise<RewardView[]> {
-  const byId = new Map(rewards.map((r) => [r.rewardId, r]));
-  for await (const event of streamsUnder(store, REWARD_STREAM_PREFIX)) {
-    const rewardId = (event.data as { rewardId: string }).rewardId;
-    const view = byId.get(rewardId);
-    if (view) byId.set(rewardId, evolveRewardView(view, event as unknown as PayoutEvent));
-  }
-  return [...byId.values()];
 }
