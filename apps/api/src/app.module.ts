@@ -3,13 +3,15 @@ import { DynamicModule, Module } from '@nestjs/common';
 import { LoggerModule } from 'nestjs-pino';
 import { ApiKeys } from './auth/api-keys';
 import { AuthGuard } from './auth/auth.guard';
-import type { AppConfig } from '@referrals/runtime';
+import { AppConfig, stripeSettings } from '@referrals/runtime';
+import { StripeInbox } from '@referrals/stripe';
 import { AccountsController } from './http/accounts.controller';
 import { AdminController } from './http/admin.controller';
 import { DocsController } from './http/docs.controller';
 import { EventsController } from './http/events.controller';
 import { HealthController } from './http/health.controller';
 import { QueueAdmin } from './queue-admin';
+import { StripeWebhookController } from './stripe/stripe-webhook.controller';
 import { PortalController } from './portal/portal.controller';
 import { PortalLinkController } from './portal/portal-link.controller';
 import { PortalTokens } from './portal/portal-token';
@@ -49,6 +51,7 @@ export class AppModule {
         AccountsController,
         AdminController,
         HealthController,
+        StripeWebhookController,
         DocsController,
         PortalController,
         PortalLinkController,
@@ -59,6 +62,10 @@ export class AppModule {
           useValue: new ApiKeys(config.API_KEYS, config.ADMIN_API_KEY, config.ADMIN_KEY_NAME),
         },
         AuthGuard,
+        {
+          provide: StripeInbox,
+          useValue: new StripeInbox(runtime.store, runtime.ingestor, stripeSettings(config)),
+        },
         { provide: EVENT_STORE, useValue: runtime.store },
         { provide: INGESTOR, useValue: runtime.ingestor },
         { provide: QUERIES, useValue: runtime.queries },

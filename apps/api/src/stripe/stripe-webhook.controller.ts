@@ -1,0 +1,77 @@
+import {
+  BadRequestException,
+  Controller,
+  ForbiddenException,
+  Get,
+  Headers,
+  HttpCode,
+  Inject,
+  NotFoundException,
+  Param,
+  Post,
+  Req,
+  UnprocessableEntityException,
+  UseGuards,
+} from '@nestjs/common';
+import type { FastifyRequest } from 'fastify';
+import { StripeInbox } from '@referrals/stripe';
+import { AuthedRequest, AuthGuard } from '../auth/auth.guard';
+
+/** The body's bytes as they arrived: the signature is over them, not over re-serialized JSON. */
+type WithRawBody = FastifyRequest & { rawBody?: Buffer };
+
+/**
+ * Stripe's webhook endpoint for a program. Stripe signs instead of sending a
+ * key: the signature over the raw body is the authentication. Answers fast:
+ * the work is one append of the raw event and one ingest.
+ */
+@Controller('v1')
+export class StripeWebhookController {
+  constructor(@Inject(StripeInbox) private readonly inbox: StripeInbox) {}
+
+  @Post('stripe/:program/webhook')
+  @HttpCode(200)
+  async receive(
+    @Param('program') program: string,
+    @Req() request: WithRawBody,
+    @Headers('stripe-signature') signature: string | undefined,
+  ) {
+    if (!request.rawBody)
+      throw new BadRequestException(
+        'the body must be the JSON event Stripe sent; nothing was stored',
+      );
+    const receipt = await this.inbox.receive(program, request.rawBody, signature);
+    switch (receipt.status) {
+      case 'no_endpoint':
+        throw new NotFoundException(
+          `program ${program} has no Stripe endpoint: give it a secret in STRIPE_WEBHOOK_SECRETS`,
+        );
+      case 'bad_signature':
+        throw new BadRequestException(
+          `the Stripe-Signature does not verify (${receipt.detail}); nothing was stored`,
+        );
+      case 'rejected':
+        // Not 2xx, so Stripe retries (and shows it failing) while the mapping or configuration is fixed.
+        throw new UnprocessableEntityException({
+          message: `Stripe event ${receipt.stripeEventId} was kept as received but maps to no valid contract event`,
+          problems: receipt.problems,
+        });
+      case 'accepted':
+        return {
+          received: true,
+          stripeEventId: receipt.stripeEventId,
+          mapping: receipt.mapping,
+          stored: receipt.stored,
+          duplicates: receipt.duplicates,
+        };
+    }
+  }
+
+  /** What the endpoint received since start-up: events per outcome, unmapped ones per Stripe type. */
+  @Get('admin/stripe/metrics')
+  @UseGuards(AuthGuard)
+  metrics(@Req() request: AuthedRequest) {
+    if (!request.caller?.admin) throw new ForbiddenException('the admin key is required');
+    return this.inbox.stats();
+  }
+}
