@@ -3,3 +3,4 @@ export * from './runtime';
 export * from './referral-codes';
 export * from './redis';
 export * from './public-urls';
+export * from './migrations';

@@ -17,6 +17,7 @@ import {
   WebhookOutboxProjection,
 } from '@referrals/rewards';
 import type { AppConfig } from './config';
+import { migrate } from './migrations';
 import { PublicUrls } from './public-urls';
 import { ReferralCodes } from './referral-codes';
 
@@ -57,8 +58,8 @@ export async function createRuntime(
     schema: config.DATABASE_SCHEMA,
     connectionString: config.EVENTSTORE_CONNECTION_STRING,
   });
-  await createReadModelSchema(sql, config.DATABASE_SCHEMA);
-  await createLedgerSchema(sql, config.DATABASE_SCHEMA);
+  // Under the schema's advisory lock: workers starting together on a fresh schema all come up.
+  await migrate(sql, config.DATABASE_SCHEMA, [createReadModelSchema, createLedgerSchema]);
   const urls = new PublicUrls(config);
   const schema = config.DATABASE_SCHEMA;
   const lifecycle = new ProjectionRunner(sql, schema, store, new RewardLifecycleProjection(schema));
