@@ -19,6 +19,9 @@ import {
  * accounts per program signing up with codes or referrer ids, activating, changing plans,
  * paying (failed, refunded, the same invoice twice), cancelling, over about six months.
  *
+ * Now and then an event names `currentPeriodEnd`, refunds part of an invoice, or lands at
+ * 00:00 UTC on the first of a month, the instant a Smith.ai check falls due.
+ *
  * Every `occurredAt` is distinct: ties are decided by arrival order (CONTRACT §1), so a
  * shuffle would legitimately change the outcome of a tie. Codes are per account
  * (`A-CODE0`, `A-CODE1`), so no two accounts ever claim the same code and a shuffle cannot turn
@@ -40,10 +43,22 @@ const PRODUCTS = ['virtual_receptionist', 'voice_assistant', 'chat', 'outreach']
 const codeOf = (account: string, k: number) => `${account.toUpperCase()}-CODE${k}`;
 const pick = <T>(xs: readonly T[]) => fc.constantFrom(...xs);
 
+/** Now and then the billing cycle an event starts or pays for: it ends 1 to 40 days after it. */
+const periodEnd = fc.option(fc.integer({ min: 1, max: 40 }), { nil: undefined, freq: 2 });
+const withPeriodEnd =
+  <D extends object>(data: D, days: number | undefined) =>
+  (at: string) =>
+    days === undefined
+      ? data
+      : { ...data, currentPeriodEnd: new Date(Date.parse(at) + days * 86_400_000).toISOString() };
+
 const subscription = (program: string) =>
-  program === 'smithai'
-    ? fc.record({ plan: pick(PLANS.smithai), product: pick(PRODUCTS) })
-    : fc.record({ plan: pick(PLANS[program]) });
+  fc.tuple(
+    program === 'smithai'
+      ? fc.record({ plan: pick(PLANS.smithai), product: pick(PRODUCTS) })
+      : fc.record({ plan: pick(PLANS[program]) }),
+    periodEnd,
+  );
 
 /** Mostly the account's own; now and then one it shares with another (a self-referral). */
 const ownOrShared = (own: string, shared: string) =>
@@ -111,11 +126,19 @@ const factOf = (program: string, account: string): fc.Arbitrary<(at: string) => 
     },
     {
       weight: 4,
-      arbitrary: subscription(program).map((d) => (at: string) => activated(account, d, at)),
+      arbitrary: subscription(program).map(
+        ([d, days]) =>
+          (at: string) =>
+            activated(account, withPeriodEnd(d, days)(at), at),
+      ),
     },
     {
       weight: 2,
-      arbitrary: subscription(program).map((d) => (at: string) => planChanged(account, d, at)),
+      arbitrary: subscription(program).map(
+        ([d, days]) =>
+          (at: string) =>
+            planChanged(account, withPeriodEnd(d, days)(at), at),
+      ),
     },
     { weight: 1, arbitrary: fc.constant((at: string) => cancelled(account, at)) },
     {
@@ -124,11 +147,16 @@ const factOf = (program: string, account: string): fc.Arbitrary<(at: string) => 
         .tuple(
           invoice(account),
           fc.option(ownOrShared(`fp-${account}`, 'fp-shared'), { nil: undefined }),
+          periodEnd,
         )
         .map(
-          ([inv, fp]) =>
+          ([inv, fp, days]) =>
             (at: string) =>
-              paid(account, { ...inv, ...(fp && { paymentMethodFingerprint: fp }) }, at),
+              paid(
+                account,
+                withPeriodEnd({ ...inv, ...(fp && { paymentMethodFingerprint: fp }) }, days)(at),
+                at,
+              ),
         ),
     },
     {
@@ -139,7 +167,25 @@ const factOf = (program: string, account: string): fc.Arbitrary<(at: string) => 
       weight: 1,
       arbitrary: invoice(account).map((inv) => (at: string) => refunded(account, inv, at)),
     },
+    // A partial refund: alone it leaves the invoice counting; refunds of one invoice add up.
+    {
+      weight: 1,
+      arbitrary: fc
+        .record({
+          invoiceId: fc.integer({ min: 1, max: 8 }).map((n) => `${account}-inv-${n}`),
+          amount: pick([450, 1450, 14600]),
+        })
+        .map((inv) => (at: string) => refunded(account, inv, at)),
+    },
   );
+
+/** 00:00 UTC on the first of each month of the span: where checks fall due, so events land on them too. */
+const MONTH_STARTS = [1, 2, 3, 4, 5, 6].map((m) => (Date.UTC(2026, m, 1) - START) / 1000);
+const offset = fc.oneof(
+  // Unbiased, or the times would crowd into the first seconds.
+  { weight: 12, arbitrary: fc.noBias(fc.integer({ min: 0, max: SPAN - 1 })) },
+  { weight: 1, arbitrary: pick(MONTH_STARTS) },
+);
 
 const stepIn = (programs: readonly string[]) =>
   fc
@@ -156,8 +202,7 @@ export const billingHistory = (maxLength = 100): fc.Arbitrary<BillingEvent[]> =>
     .chain((programs) => fc.array(stepIn(programs), { minLength: 1, maxLength, size: 'max' }))
     .chain((steps) =>
       fc
-        // Unbiased, or the times would crowd into the first seconds.
-        .uniqueArray(fc.noBias(fc.integer({ min: 0, max: SPAN - 1 })), {
+        .uniqueArray(offset, {
           minLength: steps.length,
           maxLength: steps.length,
           size: 'max',
