@@ -13,7 +13,6 @@ import {
 } from '@referrals/runtime';
 import { QueuesModule, WorkerControl, WorkerModule } from '@referrals/worker';
 import { AppModule } from './app.module';
-import { configureHttpEdge, edgeFastifyOptions } from './http/edge/http-edge';
 import { assertPortFree, portError, storeError } from './start-up-errors';
 
 export interface RunningEngine {
@@ -57,13 +56,11 @@ export async function startEngine(
   class EngineModule {}
   const app = await NestFactory.create<NestFastifyApplication>(
     EngineModule,
-    new FastifyAdapter(edgeFastifyOptions(config.BODY_LIMIT_BYTES)),
+    new FastifyAdapter({ bodyLimit: config.BODY_LIMIT_BYTES }),
     // The Stripe webhook verifies its signature over the body's bytes (`request.rawBody`).
-    // The edge parses bodies itself (configureHttpEdge); it keeps `rawBody` too.
-    { bufferLogs: true, rawBody: true, bodyParser: false },
+    { bufferLogs: true, rawBody: true },
   );
   app.useLogger(app.get(Logger));
-  configureHttpEdge(app, config.BODY_LIMIT_BYTES);
   try {
     await app.listen(config.PORT, config.HOST);
   } catch (error) {
