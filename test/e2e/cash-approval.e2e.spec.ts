@@ -55,24 +55,37 @@ describe('cash needs an admin', () => {
     expect(asProgram.status).toBe(403);
   });
 
-  it('approves, exports, and marks paid when the export is confirmed', async () => {
+  it('approves, exports in a batch, and marks paid when the batch is confirmed', async () => {
     const approved = await admin('POST', `/v1/admin/rewards/${cashId}/approve`);
     expect(approved.body).toMatchObject({ rewardId: cashId, status: 'approved' });
     expect((await admin('POST', `/v1/admin/rewards/${cashId}/void`)).status).toBe(409);
 
-    const early = await api(harness.engine, 'GET', '/v1/admin/payouts.csv?dueBefore=2026-04-20');
-    expect(early.status).toBe(200);
+    // Nothing due that early: no batch.
+    const early = await admin('POST', '/v1/admin/payout-batches', { dueBefore: '2026-04-20' });
+    expect(early).toMatchObject({ status: 200, body: { batchId: null } });
+    expect((await admin('POST', '/v1/admin/payout-batches', { dueBefore: 'soon' })).status).toBe(
+      400,
+    );
+    const opened = await admin('POST', '/v1/admin/payout-batches', {});
+    expect(opened.status).toBe(201);
+    const { batchId } = opened.body;
+    expect(opened.body).toMatchObject({ status: 'open', rewardIds: [cashId] });
+    const line = `${cashId},smithai,firm,100000,USD,1000.00,2026-04-21,2026-04-01T00:00:00.000Z`;
+    expect(opened.body.csv.split('\n')[1]).toBe(line);
     const csv = await (
-      await fetch(`${harness.engine.url}/v1/admin/payouts.csv?dueBefore=2026-04-21`, {
+      await fetch(`${harness.engine.url}/v1/admin/payout-batches/${batchId}.csv`, {
         headers: { authorization: 'Bearer test-admin-key' },
       })
     ).text();
-    expect(csv.split('\n')[1]).toBe(
-      `${cashId},smithai,firm,100000,USD,1000.00,2026-04-21,2026-04-01T00:00:00.000Z`,
-    );
+    expect(csv.split('\n')[1]).toBe(line);
+    // In an open batch, the cash is exported no more.
+    expect((await admin('POST', '/v1/admin/payout-batches', {})).body.batchId).toBeNull();
 
-    const confirmed = await admin('POST', '/v1/admin/payouts/confirm', { rewardIds: [cashId] });
-    expect(confirmed.body.results).toEqual([{ rewardId: cashId, status: 'paid' }]);
+    const confirmed = await admin('POST', `/v1/admin/payout-batches/${batchId}/confirm`);
+    expect(confirmed.body).toMatchObject({ batchId, status: 'confirmed' });
+    expect((await admin('POST', `/v1/admin/payout-batches/${batchId}/confirm`)).status).toBe(200);
+    expect((await admin('POST', `/v1/admin/payout-batches/${batchId}/cancel`)).status).toBe(409);
+    expect((await admin('POST', '/v1/admin/payout-batches/pb_nothing/confirm')).status).toBe(404);
     const { body } = await admin('GET', '/v1/programs/smithai/accounts/firm/rewards');
     expect(body.rewards[0]).toMatchObject({ status: 'paid', paidAt: expect.any(String) });
     expect(await balanceOfFirm()).toEqual([{ kind: 'cash', unit: 'USD', amount: 0 }]);
@@ -91,7 +104,11 @@ describe('cash needs an admin', () => {
     expect(trail.map((e) => e.type)).toEqual([
       'RewardAwaitingApproval',
       'RewardApproved',
+      'RewardExported',
       'CashPaidOut',
     ]);
+    // Who acted is the admin key's name.
+    expect(trail[1].data).toMatchObject({ by: 'admin' });
+    expect(trail[3].data).toMatchObject({ by: 'admin', batchId });
   });
 });
