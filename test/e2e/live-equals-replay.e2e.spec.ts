@@ -12,7 +12,13 @@ import {
   exampleHistory,
 } from '../support/engine-harness';
 
-const SCENARIOS = ['kallyai-bonus-minutes', 'callrail-four-invoices', 'smithai-third-month-cash'];
+const SCENARIOS = [
+  'kallyai-bonus-minutes',
+  'kallyai-billing-cycle-expiry',
+  'callrail-four-invoices',
+  'smithai-third-month-cash',
+  'smithai-holiday-due-date',
+];
 
 const byReferee = (a: { refereeAccountId: string }, b: { refereeAccountId: string }) =>
   a.refereeAccountId.localeCompare(b.refereeAccountId);
