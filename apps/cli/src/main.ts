@@ -76,6 +76,19 @@ export async function main(
     });
 
   cli
+    .command('stripe-remap')
+    .description(
+      "replay a program's raw Stripe events through today's mapping (dry run: prints the contract events as NDJSON)",
+    )
+    .requiredOption('--program <id>', 'the referral program')
+    .requiredOption('--since <iso>', 'Stripe events created at or after this date-time')
+    .option('--apply', 'store the contract events (the ones already stored are duplicates)')
+    .action(async (options) => {
+      const { stripeRemapCommand } = await import('./stripe-remap');
+      out.push(await stripeRemapCommand(options));
+    });
+
+  cli
     .command('programs')
     .description('list the programs and their rules in words')
     .addOption(programFile())
