@@ -140,6 +140,10 @@ export function openApiDocument() {
       '/v1/admin/rewards/{rewardId}/approve': cashAction('Approve', 'approved'),
       '/v1/admin/rewards/{rewardId}/void': cashAction('Void', 'voided'),
       '/v1/admin/payout-batches': {
+        get: {
+          summary: 'Every payout batch with its status and rewards',
+          responses: { '200': { description: 'The batches' }, ...adminOnly },
+        },
         post: {
           summary:
             'Export approved cash not in an open batch (all of it, or due by dueBefore) as a new payout batch',

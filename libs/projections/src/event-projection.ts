@@ -1,4 +1,4 @@
-import type { EventStore, RecordedEvent } from '@referrals/event-store';
+import { EventStore, failpoint, RecordedEvent } from '@referrals/event-store';
 import { quoteIdent, SqlClient, SqlDatabase } from './sql-database';
 
 /** A read model folded from the store's events: rows written by `apply`, inside the runner's transaction. */
@@ -86,6 +86,7 @@ export class ProjectionRunner {
         );
         if (BigInt(locked.position) !== after) return; // another process applied them: read again
         await this.projection.apply(tx, events);
+        failpoint(`projection.${this.projection.name}.before-checkpoint`);
         await tx.query(
           `UPDATE ${this.s}.projection_checkpoints SET position = $2 WHERE name = $1`,
           [this.projection.name, events[events.length - 1].globalPosition.toString()],

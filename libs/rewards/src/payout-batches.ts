@@ -16,6 +16,7 @@ import {
   PayoutBatchCommand,
   PayoutBatchEvent,
   PayoutBatchState,
+  PAYOUT_BATCH_STREAM_PREFIX,
   payoutBatchStream,
 } from './reward/payout-batch.decider';
 import { decideReward, RewardCommandRejected } from './reward/reward.decider';
@@ -117,6 +118,26 @@ export class PayoutBatches {
     return this.close(batchId, by, 'CancelBatch');
   }
 
+  /** Every batch with its status, newest last: an export whose answer was lost is found here. */
+  async list(): Promise<Omit<PayoutBatch, 'csv'>[]> {
+    const states = new Map<string, PayoutBatchState>();
+    for (let after = -1n; ;) {
+      const events = await this.store.readAll({
+        after,
+        maxCount: 1000,
+        streamPrefixes: [PAYOUT_BATCH_STREAM_PREFIX],
+      });
+      if (events.length === 0) break;
+      for (const e of events) {
+        const batchId = e.streamId.slice(PAYOUT_BATCH_STREAM_PREFIX.length);
+        const state = states.get(batchId) ?? initialPayoutBatchState();
+        states.set(batchId, evolvePayoutBatch(state, e as unknown as PayoutBatchEvent));
+      }
+      after = events[events.length - 1].globalPosition;
+    }
+    return [...states].map(([batchId, { status, rewardIds }]) => ({ batchId, status, rewardIds }));
+  }
+
   async get(batchId: string): Promise<PayoutBatch> {
     const { state } = await this.load(batchId);
     if (state.status === 'none') throw new PayoutBatchNotFound(batchId);
@@ -156,6 +177,7 @@ export class PayoutBatches {
         if (error instanceof WrongExpectedVersionError && attempt < 5) continue;
         throw error;
       }
+      failpoint('batch.after-close');
       await this.lifecycle.catchUp();
       return this.get(batchId);
     }

@@ -113,6 +113,13 @@ export class AdminController {
     return batch;
   }
 
+  /** Every batch and its status: an export whose answer was lost is found here. */
+  @Get('payout-batches')
+  async listBatches(@Req() request: AuthedRequest) {
+    this.adminOnly(request);
+    return { batches: await this.batches.list() };
+  }
+
   @Get('payout-batches/:batchId.csv')
   @Header('content-type', 'text/csv; charset=utf-8')
   async batchCsv(@Param('batchId') batchId: string, @Req() request: AuthedRequest) {
