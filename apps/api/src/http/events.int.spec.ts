@@ -191,14 +191,16 @@ describe('POST /v1/events', () => {
         '/v1/programs/{program}/accounts/{accountId}/balance',
         '/v1/admin/rewards/{rewardId}/approve',
         '/v1/admin/rewards/{rewardId}/void',
-        '/v1/admin/payouts.csv',
-        '/v1/admin/payouts/confirm',
+        '/v1/admin/payout-batches',
+        '/v1/admin/payout-batches/{batchId}.csv',
+        '/v1/admin/payout-batches/{batchId}/confirm',
+        '/v1/admin/payout-batches/{batchId}/cancel',
         '/v1/admin/deliveries/dead',
         '/v1/admin/deliveries/{deliveryId}/retry',
         '/v1/admin/metrics',
       ]),
     );
-    const confirm = docs.body.paths['/v1/admin/payouts/confirm'].post.requestBody;
-    expect(confirm.content['application/json'].schema.required).toEqual(['rewardIds']);
+    const batch = docs.body.paths['/v1/admin/payout-batches'].post.requestBody;
+    expect(batch.content['application/json'].schema.properties.dueBefore.pattern).toBeDefined();
   });
 });
