@@ -11,6 +11,7 @@ import * as life from '../../libs/stripe/src/testing/fixtures/customer-life';
 import { signedDelivery } from '../../libs/stripe/src/testing/fixtures/stripe-events';
 import { readHistory } from '../../apps/cli/src/replay/read-history';
 import { replay } from '../../apps/cli/src/replay/replay';
+import { stripeRemapCommand } from '../../apps/cli/src/stripe-remap';
 import type { RunningEngine } from '../../apps/api/src/main';
 import {
   ADMIN_KEY,
@@ -68,8 +69,9 @@ async function replayOf(events: readonly object[]) {
 
 describe('Stripe webhooks into the live engine (PostgreSQL)', () => {
   let harness: Awaited<ReturnType<typeof startTestEngine>>;
+  const database = onPostgres();
   beforeAll(async () => {
-    harness = await startTestEngine({ ...onPostgres(), ...STRIPE_SETTINGS });
+    harness = await startTestEngine({ ...database, ...STRIPE_SETTINGS });
   }, 60_000);
   afterAll(() => harness?.stop());
 
@@ -217,5 +219,36 @@ describe('Stripe webhooks into the live engine (PostgreSQL)', () => {
         'customer.subscription.trial_will_end',
       ]);
     });
+
+    it('referrals stripe-remap prints them as NDJSON, and --apply stores nothing twice', async () => {
+      const env = { ...process.env };
+      Object.assign(process.env, database, STRIPE_SETTINGS, { LOG_LEVEL: 'silent' });
+      const quiet = jest.spyOn(process.stderr, 'write').mockImplementation(() => true);
+      try {
+        const since = '2026-01-01T00:00:00Z';
+        const printed = await stripeRemapCommand({ program: life.PROGRAM, since });
+        const events = printed.split('\n').map((line) => JSON.parse(line));
+        expect(events).toHaveLength(life.contractHistory.length - 1);
+        const fromCli = await replayOf(inTimeOrder([life.codeAssignment, ...events]));
+        const fromContract = await replayOf(inTimeOrder(life.contractHistory));
+        expect(fromCli.referrals).toEqual(fromContract.referrals);
+        expect(fromCli.rewards).toEqual(fromContract.rewards);
+
+        const applied = JSON.parse(
+          await stripeRemapCommand({ program: life.PROGRAM, since, apply: true }),
+        );
+        expect(applied).toEqual({ stored: 0, duplicates: events.length, rejected: [] });
+        const later = await stripeRemapCommand({
+          program: life.PROGRAM,
+          since: '2026-06-01T00:00:00Z',
+        });
+        expect(later.split('\n').map((line) => JSON.parse(line).type)).toEqual([
+          'subscription.cancelled',
+        ]);
+      } finally {
+        quiet.mockRestore();
+        process.env = env;
+      }
+    }, 60_000);
   });
 });
