@@ -9,6 +9,7 @@ import { AccountsController } from './http/accounts.controller';
 import { AdminController } from './http/admin.controller';
 import { DocsController } from './http/docs.controller';
 import { EventsController } from './http/events.controller';
+import { ExplainController } from './http/explain.controller';
 import { HealthController } from './http/health.controller';
 import { QueueAdmin } from './queue-admin';
 import { StripeWebhookController } from './stripe/stripe-webhook.controller';
@@ -49,6 +50,7 @@ export class AppModule {
       controllers: [
         EventsController,
         AccountsController,
+        ExplainController,
         AdminController,
         HealthController,
         StripeWebhookController,

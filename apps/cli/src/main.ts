@@ -6,6 +6,7 @@ import { detectTerminal, Terminal } from './output/terminal';
 import { loadPrograms, ProgramFileError } from './program-files';
 import { BadLineError } from './replay/read-history';
 import { diffCommand } from './diff/diff-command';
+import { explainCommand } from './explain/explain-command';
 import { replayCommand } from './replay/replay-command';
 import { UsageError } from './usage-error';
 
@@ -73,6 +74,21 @@ export async function main(
     )
     .action(async (options) => {
       out.push(await diffCommand(options, now, terminal));
+    });
+
+  cli
+    .command('explain')
+    .description(
+      'why a referral is in its state: the facts that mattered, what each changed, the rules that decided',
+    )
+    .addOption(input())
+    .requiredOption('--program <id>', 'the referral program')
+    .requiredOption('--referee <accountId>', 'the referred account')
+    .addOption(asOf())
+    .option('--json', 'print the story as one JSON object')
+    .addOption(programFile())
+    .action(async (options) => {
+      out.push(await explainCommand(options, now, terminal));
     });
 
   cli

@@ -15,3 +15,4 @@ export * from './referral/reward-amounts';
 export * from './engine/referral-engine';
 export * from './views/views';
 export * from './codes/code-claims';
+export * from './explain';

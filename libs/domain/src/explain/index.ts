@@ -1,0 +1,3 @@
+export * from './referral-story';
+export * from './story-recorder';
+export * from './rules-in-words';
