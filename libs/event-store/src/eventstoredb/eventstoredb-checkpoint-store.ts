@@ -1,14 +1,14 @@
-import {
-  BACKWARDS,
-  END,
-  EventStoreDBClient,
-  jsonEvent,
-  StreamNotFoundError,
-} from '@eventstore/db-client';
+import { BACKWARDS, END, jsonEvent, StreamNotFoundError } from '@eventstore/db-client';
+import type { EventStoreDBClient } from '@eventstore/db-client';
 import type { CheckpointStore } from '../event-store.port';
 import { CHECKPOINT_STREAM_PREFIX } from './eventstoredb-mapping';
+import { fromGlobalPosition } from './eventstoredb-position';
 
-type CheckpointEvent = { type: 'CheckpointStored'; data: { position: string } };
+/** The global position, and for whoever reads the stream, the $all position it stands for. */
+type CheckpointEvent = {
+  type: 'CheckpointStored';
+  data: { position: string; commit?: string; prepare?: string };
+};
 
 /**
  * Checkpoints in EventStoreDB itself: one stream per subscription, whose last
@@ -16,7 +16,12 @@ type CheckpointEvent = { type: 'CheckpointStored'; data: { position: string } };
  * ($maxCount), so it stays small however often it is written.
  */
 export class EventStoreDbCheckpointStore implements CheckpointStore {
-  constructor(private readonly client: EventStoreDBClient) {}
+  constructor(
+    private readonly client: Pick<
+      EventStoreDBClient,
+      'readStream' | 'appendToStream' | 'setStreamMetadata'
+    >,
+  ) {}
 
   static streamOf(subscriptionId: string): string {
     return `${CHECKPOINT_STREAM_PREFIX}${subscriptionId}`;
@@ -39,11 +44,15 @@ export class EventStoreDbCheckpointStore implements CheckpointStore {
 
   async store(subscriptionId: string, position: bigint): Promise<void> {
     const stream = EventStoreDbCheckpointStore.streamOf(subscriptionId);
+    const at = position >= 0n ? fromGlobalPosition(position) : undefined;
     const result = await this.client.appendToStream(
       stream,
       jsonEvent<CheckpointEvent>({
         type: 'CheckpointStored',
-        data: { position: position.toString() },
+        data: {
+          position: position.toString(),
+          ...(at && { commit: at.commit.toString(), prepare: at.prepare.toString() }),
+        },
       }),
     );
     // First write: cap the stream, so old checkpoints are scavenged.

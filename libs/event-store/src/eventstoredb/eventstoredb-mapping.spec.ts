@@ -1,5 +1,6 @@
 import { ANY, NO_STREAM, START, STREAM_EXISTS } from '@eventstore/db-client';
 import {
+  checkpointOf,
   CHECKPOINT_STREAM_PREFIX,
   EVENT_ID_KEY,
   fromCurrentRevision,
@@ -7,9 +8,11 @@ import {
   streamFilterFor,
   toExpectedRevision,
   toReadPosition,
+  toEventData,
   toRecordedEvent,
   uuidOf,
 } from './eventstoredb-mapping';
+import { fromGlobalPosition, toGlobalPosition } from './eventstoredb-position';
 
 const recorded = (overrides: object = {}) =>
   ({
@@ -48,7 +51,7 @@ describe('EventStoreDB mapping', () => {
     );
   });
 
-  it('restores our event id and metadata, and takes the commit position as global position', () => {
+  it('restores our event id and metadata, and packs both parts of the position', () => {
     expect(toRecordedEvent(recorded())).toEqual({
       eventId: 'billing-1',
       type: 'payment.succeeded',
@@ -56,7 +59,7 @@ describe('EventStoreDB mapping', () => {
       metadata: { receivedAt: 'x' },
       streamId: 'account:kallyai:bob',
       streamPosition: 3n,
-      globalPosition: 118n,
+      globalPosition: toGlobalPosition({ commit: 118n, prepare: 118n }),
       recordedAt: new Date('2026-01-01T00:00:00Z'),
     });
   });
@@ -74,9 +77,38 @@ describe('EventStoreDB mapping', () => {
     });
   });
 
-  it('reads $all from the start, or from the position of the last event read', () => {
+  it('writes our id in metadata and its UUID as the event id, so a retry is the same event', () => {
+    const data = toEventData({ eventId: 'billing-1', type: 'payment.succeeded', data: { a: 1 } });
+    expect(data).toMatchObject({
+      id: uuidOf('billing-1'),
+      type: 'payment.succeeded',
+      data: { a: 1 },
+      metadata: { [EVENT_ID_KEY]: 'billing-1' },
+    });
+    expect(toRecordedEvent(recorded({ metadata: data.metadata })).eventId).toBe('billing-1');
+  });
+
+  it('reads $all from the start, or from both parts of the last position read', () => {
     expect(toReadPosition(-1n)).toBe(START);
-    expect(toReadPosition(118n)).toEqual({ commit: 118n, prepare: 118n });
+    const inTransaction = { commit: 900n, prepare: 700n };
+    expect(toReadPosition(toGlobalPosition(inTransaction))).toEqual(inTransaction);
+    expect(toReadPosition(toGlobalPosition({ commit: 118n, prepare: 118n }))).toEqual({
+      commit: 118n,
+      prepare: 118n,
+    });
+  });
+
+  it("takes a server checkpoint only at an event's own position", () => {
+    expect(checkpointOf({ commit: 500n, prepare: 500n })).toBe(
+      toGlobalPosition({ commit: 500n, prepare: 500n }),
+    );
+    // Old servers: the next record's position with prepare 0; resuming there skips an event.
+    expect(checkpointOf({ commit: 600n, prepare: 0n })).toBeUndefined();
+    expect(checkpointOf({ commit: 2n ** 64n - 1n, prepare: 2n ** 64n - 1n })).toBeUndefined();
+    expect(fromGlobalPosition(checkpointOf({ commit: 7n, prepare: 7n }) as bigint)).toEqual({
+      commit: 7n,
+      prepare: 7n,
+    });
   });
 
   it("keeps the server's own streams and our checkpoint streams away from the engine", () => {
@@ -89,6 +121,13 @@ describe('EventStoreDB mapping', () => {
 
   it('filters subscriptions on the server: by prefix, else every stream of ours', () => {
     expect(streamFilterFor(['account:'])).toMatchObject({ prefixes: ['account:'] });
+    const reached = () => undefined;
+    expect(streamFilterFor(['account:', 'code:'], { interval: 8, reached })).toEqual({
+      filterOn: 'streamName',
+      prefixes: ['account:', 'code:'],
+      checkpointInterval: 8,
+      checkpointReached: reached,
+    });
     const { regex } = streamFilterFor() as { regex: string };
     const everyOwn = new RegExp(regex); // .NET and JavaScript agree on this lookahead
     expect(everyOwn.test('account:x')).toBe(true);

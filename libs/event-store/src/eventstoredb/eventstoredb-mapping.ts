@@ -1,13 +1,23 @@
 import { createHash } from 'node:crypto';
-import { ANY, NO_STREAM, START, STREAM_EXISTS, streamNameFilter } from '@eventstore/db-client';
+import {
+  ANY,
+  jsonEvent,
+  NO_STREAM,
+  START,
+  STREAM_EXISTS,
+  streamNameFilter,
+} from '@eventstore/db-client';
 import type {
   AllStreamRecordedEvent,
   AppendExpectedRevision,
   CurrentRevision,
+  EventData,
   Filter,
+  Position,
   ReadPosition,
 } from '@eventstore/db-client';
-import type { ExpectedVersion, RecordedEvent } from '../event-store.port';
+import type { EventToAppend, ExpectedVersion, RecordedEvent } from '../event-store.port';
+import { fromGlobalPosition, isKnownPosition, toGlobalPosition } from './eventstoredb-position';
 
 /** Our expected versions in EventStoreDB's terms (the same four cases). */
 export function toExpectedRevision(expected: ExpectedVersion = 'any'): AppendExpectedRevision {
@@ -44,19 +54,23 @@ export function uuidOf(eventId: string): string {
 /** Our event id travels in metadata, beside the caller's metadata. */
 export const EVENT_ID_KEY = '$referralsEventId';
 
+/** Our event as EventStoreDB's: a JSON event under the UUID of our id, our id in its metadata. */
+export const toEventData = (event: EventToAppend): EventData =>
+  jsonEvent({
+    id: uuidOf(event.eventId),
+    type: event.type,
+    data: (event.data ?? null) as never,
+    metadata: { ...(event.metadata ?? {}), [EVENT_ID_KEY]: event.eventId },
+  });
+
 /** Where the default checkpoint store keeps a subscription's position: one stream each. */
 export const CHECKPOINT_STREAM_PREFIX = 'referrals-checkpoint-';
 
-/** A stream read from its index carries no log position; the server then sends 2^64-1. */
-const NO_POSITION = 2n ** 63n;
-
 /**
- * EventStoreDB's event as ours. The global position is the commit position:
- * for every event appended over gRPC it equals the event's own log (prepare)
- * position, so it is unique and grows with the log. (Events of legacy TCP
- * explicit transactions would share their commit's position; this adapter
- * never writes those.) Events read from a stream, not from $all, may come
- * without a position: -1n.
+ * EventStoreDB's event as ours. Its global position packs both parts of its
+ * $all position (see eventstoredb-position.ts), so events that share a
+ * commit position stay apart and in order. An event read from a stream may
+ * come without a log position: -1n.
  */
 export function toRecordedEvent(
   event: Omit<AllStreamRecordedEvent, 'position'> & {
@@ -67,7 +81,6 @@ export function toRecordedEvent(
   const eventId =
     typeof metadata[EVENT_ID_KEY] === 'string' ? (metadata[EVENT_ID_KEY] as string) : event.id;
   delete metadata[EVENT_ID_KEY];
-  const commit = event.position?.commit;
   return {
     eventId,
     type: event.type,
@@ -75,14 +88,30 @@ export function toRecordedEvent(
     metadata,
     streamId: event.streamId,
     streamPosition: event.revision,
-    globalPosition: commit === undefined || commit >= NO_POSITION ? -1n : commit,
+    globalPosition: isKnownPosition(event.position) ? toGlobalPosition(event.position) : -1n,
     recordedAt: event.created,
   };
 }
 
-/** Where to start reading $all to get the events after `after` (the server's start is inclusive). */
+/**
+ * Where to read $all from to get the events after `after`: the event's own
+ * position, both parts (a read forward starts at it, inclusive; the caller
+ * skips it). A subscription starts after the position it is given.
+ */
 export const toReadPosition = (after: bigint): ReadPosition =>
-  after < 0n ? START : { commit: after, prepare: after };
+  after < 0n ? START : fromGlobalPosition(after);
+
+/**
+ * A server checkpoint of a filtered subscription, as a position to resume
+ * after, or undefined when it is not an event's own position. Servers before
+ * 24.10.5/25.0.1 could send the end of the log with prepare 0 there; a
+ * subscription resumed from such a position skips the next event, so those
+ * are not stored (the next event or checkpoint moves the subscriber on).
+ */
+export function checkpointOf(position: Position): bigint | undefined {
+  if (!isKnownPosition(position) || position.commit !== position.prepare) return undefined;
+  return toGlobalPosition(position);
+}
 
 /** Streams of ours only: neither the server's own (`$…`) nor our checkpoint streams. */
 export const isOwnStream = (streamId: string, prefixes?: readonly string[]) =>
@@ -90,9 +119,30 @@ export const isOwnStream = (streamId: string, prefixes?: readonly string[]) =>
   !streamId.startsWith(CHECKPOINT_STREAM_PREFIX) &&
   (!prefixes || prefixes.some((p) => streamId.startsWith(p)));
 
-/** The server-side filter for a subscription to $all: our prefixes, or every stream of ours. */
-export function streamFilterFor(prefixes?: readonly string[]): Filter {
-  if (prefixes && prefixes.length > 0) return streamNameFilter({ prefixes: [...prefixes] });
-  const checkpoints = CHECKPOINT_STREAM_PREFIX.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
-  return streamNameFilter({ regex: `^(?!\\$|${checkpoints})` });
+/** What a subscription asks of the server's checkpoints (see streamFilterFor). */
+export interface ServerCheckpoints {
+  /** In units of the server's search window (32 events considered): 32 ≈ every 1,024 events. */
+  readonly interval: number;
+  readonly reached: NonNullable<Filter['checkpointReached']>;
+}
+
+/**
+ * The server-side filter for a subscription to $all: our prefixes, or every
+ * stream of ours. The server reports a checkpoint every `interval` search
+ * windows of events considered, matched or not, so a subscriber to quiet
+ * streams still moves on through a busy log.
+ */
+export function streamFilterFor(
+  prefixes?: readonly string[],
+  checkpoints?: ServerCheckpoints,
+): Filter {
+  const reporting = checkpoints && {
+    checkpointInterval: checkpoints.interval,
+    checkpointReached: checkpoints.reached,
+  };
+  if (prefixes && prefixes.length > 0) {
+    return streamNameFilter({ prefixes: [...prefixes], ...reporting });
+  }
+  const ownCheckpoints = CHECKPOINT_STREAM_PREFIX.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+  return streamNameFilter({ regex: `^(?!\\$|${ownCheckpoints})`, ...reporting });
 }

@@ -1,4 +1,9 @@
-import type { AllStreamSubscription, EventStoreDBClient } from '@eventstore/db-client';
+import type {
+  AllStreamResolvedEvent,
+  AllStreamSubscription,
+  EventStoreDBClient,
+  Position,
+} from '@eventstore/db-client';
 import type {
   CheckpointStore,
   RecordedEvent,
@@ -8,6 +13,7 @@ import type {
 import type { PollingOptions } from '../polling-subscription';
 import { SubscriptionProgress } from '../subscription-progress';
 import {
+  checkpointOf,
   isOwnStream,
   streamFilterFor,
   toReadPosition,
@@ -15,15 +21,34 @@ import {
 } from './eventstoredb-mapping';
 
 export interface HeadOfAll {
-  headPosition(streamPrefixes?: readonly string[]): Promise<bigint>;
+  /** The newest event of these streams after `after` (-1n if none); scans back no further than `after`. */
+  headPosition(streamPrefixes?: readonly string[], after?: bigint): Promise<bigint>;
+}
+
+export interface EventStoreDbSubscriptionOptions extends SubscriptionOptions, PollingOptions {
+  /** How often the server reports a checkpoint, in search windows of 32 events (default 32). */
+  readonly checkpointInterval?: number;
+}
+
+/** The subscription's client is the part of EventStoreDBClient it uses (tests pass a fake). */
+export type SubscribingClient = Pick<EventStoreDBClient, 'subscribeToAll'>;
+
+/** A server checkpoint, put into the subscription's own stream so it is read in order with the events. */
+interface CheckpointMark {
+  readonly checkpoint: Position;
 }
 
 /**
- * A catch-up subscription to $all from the stored checkpoint, filtered on the
- * server by stream name. Events are handed over in batches: whatever has
- * arrived, up to `batchSize`. The checkpoint moves only after the handler
- * resolves; a failed handler gets the same batch again after a pause. When
- * the connection drops, it resubscribes from the last handled position.
+ * A catch-up subscription to $all, filtered on the server by stream prefix,
+ * started after the stored checkpoint (the server starts a subscription
+ * after the position it is given; both parts of the position count).
+ * Events are handed over in batches: whatever has arrived, up to
+ * `batchSize`. The checkpoint moves only after the handler resolves; a
+ * failed handler gets the same batch again after a pause. The server's own
+ * checkpoints (every `checkpointInterval` windows of events it considered)
+ * move the stored checkpoint on through streams that are not ours, once
+ * every event before them has been handled. When the connection drops, it
+ * resubscribes after the last position handled.
  */
 export class EventStoreDbSubscription implements Subscription {
   private readonly progress = new SubscriptionProgress();
@@ -32,10 +57,10 @@ export class EventStoreDbSubscription implements Subscription {
   private readonly loop: Promise<void>;
 
   constructor(
-    private readonly client: EventStoreDBClient,
+    private readonly client: SubscribingClient,
     private readonly head: HeadOfAll,
     defaultCheckpoints: CheckpointStore,
-    private readonly options: SubscriptionOptions & PollingOptions,
+    private readonly options: EventStoreDbSubscriptionOptions,
   ) {
     this.checkpoints = options.checkpoints ?? defaultCheckpoints;
     this.loop = this.run();
@@ -60,17 +85,28 @@ export class EventStoreDbSubscription implements Subscription {
 
   /** Follows $all until stop() (returns) or a drop (throws). */
   private async follow(from: bigint): Promise<void> {
-    const { streamPrefixes, batchSize = 500 } = this.options;
+    const { streamPrefixes, batchSize = 500, checkpointInterval = 32 } = this.options;
     const subscription = this.client.subscribeToAll({
       fromPosition: toReadPosition(from),
-      filter: streamFilterFor(streamPrefixes),
+      filter: streamFilterFor(streamPrefixes, {
+        interval: checkpointInterval,
+        // Called by the client between two messages: what it pushed before is read first.
+        reached: (stream, checkpoint) => void stream.push({ checkpoint } satisfies CheckpointMark),
+      }),
     });
     this.current = subscription;
     try {
       let batch: RecordedEvent[] = [];
-      for await (const resolved of subscription) {
+      const messages = subscription as AsyncIterable<AllStreamResolvedEvent | CheckpointMark>;
+      for await (const message of messages) {
         if (!this.progress.running) return;
-        const event = resolved.event;
+        if ('checkpoint' in message) {
+          if (batch.length > 0) await this.deliver(batch);
+          batch = [];
+          await this.passCheckpoint(message.checkpoint);
+          continue;
+        }
+        const event = message.event;
         if (event && isOwnStream(event.streamId, streamPrefixes)) {
           const recorded = toRecordedEvent(event);
           if (recorded.globalPosition > (this.progress.position as bigint)) batch.push(recorded);
@@ -90,13 +126,11 @@ export class EventStoreDbSubscription implements Subscription {
 
   /** Hands the batch over until the handler resolves (at least once), then checkpoints. */
   private async deliver(batch: readonly RecordedEvent[]): Promise<void> {
-    const { subscriptionId, handle, retryDelayMs = 1000 } = this.options;
-    const last = batch[batch.length - 1].globalPosition;
+    const { handle, retryDelayMs = 1000 } = this.options;
     while (this.progress.running) {
       try {
         await handle(batch);
-        await this.checkpoints.store(subscriptionId, last);
-        this.progress.moveTo(last);
+        await this.storeCheckpoint(batch[batch.length - 1].globalPosition);
         return;
       } catch (error) {
         this.options.onError?.(error);
@@ -105,14 +139,32 @@ export class EventStoreDbSubscription implements Subscription {
     }
   }
 
+  /** Every event of ours before a server checkpoint is handled by now: resume after it next time. */
+  private async passCheckpoint(checkpoint: Position): Promise<void> {
+    const position = checkpointOf(checkpoint);
+    if (position === undefined || position <= (this.progress.position as bigint)) return;
+    await this.storeCheckpoint(position);
+  }
+
+  private async storeCheckpoint(position: bigint): Promise<void> {
+    await this.checkpoints.store(this.options.subscriptionId, position);
+    this.progress.moveTo(position);
+  }
+
   /** Resolves once every event of ours stored before the call has been handled (or it stops). */
   async caughtUp(): Promise<void> {
-    await this.progress.reached(await this.head.headPosition(this.options.streamPrefixes));
+    const { streamPrefixes } = this.options;
+    await this.progress.reached(
+      await this.head.headPosition(streamPrefixes, this.progress.position),
+    );
   }
 
   async stop(): Promise<void> {
     this.progress.stop();
-    await this.current?.unsubscribe().catch(() => undefined);
+    const current = this.current;
+    await current?.unsubscribe().catch(() => undefined);
+    // A cancelled call need not end the client's stream: end it, so the loop sees it stop.
+    current?.destroy();
     await this.loop;
     this.progress.notify();
   }

@@ -3,22 +3,24 @@ import { EventStoreDbStore } from './eventstoredb-store';
 
 const CONNECTION = process.env.EVENTSTORE_CONNECTION_STRING;
 
-if (!CONNECTION) {
-  // No server configured (none can run on the build machines): say so instead of passing silently.
-  process.stdout.write(
-    'EventStoreDB contract suite skipped: EVENTSTORE_CONNECTION_STRING is not set ' +
-      '(e.g. `docker compose up -d eventstoredb` and esdb://localhost:2113?tls=false)\n',
-  );
-}
-
-(CONNECTION ? describe : describe.skip)('EventStoreDB (needs EVENTSTORE_CONNECTION_STRING)', () => {
+if (CONNECTION) {
   eventStoreContract(
     'EventStoreDB',
     async () => {
       // Checkpoints in EventStoreDB itself, the adapter's default.
-      const store = EventStoreDbStore.connect(CONNECTION as string);
+      const store = EventStoreDbStore.connect(CONNECTION);
       return { store, cleanup: () => store.close() };
     },
-    { atomicBatches: false }, // EventStoreDB appends atomically per stream only
+    // Atomic per stream only; a retried append is the server's own idempotent success.
+    { atomicBatches: false, reportsRetriesAsDuplicates: false },
   );
-});
+} else {
+  // No server here (none can run on the build machines): reported as a to-do, never as a pass.
+  describe('EventStoreDB event store against a real server', () => {
+    it.todo(
+      'runs the shared contract suite when EVENTSTORE_CONNECTION_STRING is set ' +
+        '(e.g. `docker compose up -d eventstoredb`, then esdb://localhost:2113?tls=false); ' +
+        'the adapter itself is tested against a fake of the server in eventstoredb-store.spec.ts',
+    );
+  });
+}
