@@ -10,7 +10,13 @@ module.exports = {
   testMatch: ['**/*.spec.ts'],
   transform: {
     '^.+\\.ts$': ['ts-jest', { tsconfig: '<rootDir>/tsconfig.json' }],
+    // ESM-only packages that CommonJS packages require (Node >= 20.19 loads them natively, jest does not).
+    '/node_modules/content-disposition/.+\\.js$': [
+      'ts-jest',
+      { tsconfig: { allowJs: true, module: 'commonjs' }, isolatedModules: true },
+    ],
   },
+  transformIgnorePatterns: ['/node_modules/(?!content-disposition/)'],
   moduleNameMapper: {
     '^@referrals/(contracts|domain|event-store|ingestion|projections|process-manager|runtime|rewards|stripe)$':
       '<rootDir>/libs/$1/src/index.ts',

@@ -1,7 +1,9 @@
 import 'reflect-metadata';
+import { getQueueToken } from '@nestjs/bullmq';
 import { Module } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { FastifyAdapter, NestFastifyApplication } from '@nestjs/platform-fastify';
+import type { Queue } from 'bullmq';
 import { Logger } from 'nestjs-pino';
 import {
   AppConfig,
@@ -11,8 +13,12 @@ import {
   loadConfig,
   Runtime,
 } from '@referrals/runtime';
-import { QueuesModule, WorkerControl, WorkerModule } from '@referrals/worker';
+import { QUEUE_NAMES, QueuesModule, WorkerControl, WorkerModule } from '@referrals/worker';
 import { AppModule } from './app.module';
+import { ApiKeys } from './auth/api-keys';
+import { EngineMetrics } from './operators/engine-metrics';
+import { OperatorsModule } from './operators/operators.module';
+import { registerQueueBoard } from './operators/queue-board';
 import { assertPortFree, portError, storeError } from './start-up-errors';
 
 export interface RunningEngine {
@@ -46,10 +52,15 @@ export async function startEngine(
     redis.disconnect();
     throw storeError(config, error as Error);
   }
+  const metrics = new EngineMetrics(parts.db, parts.schema);
+  // The API's ingestor counts what it accepts; the worker keeps the runtime as it is.
+  const counted: Runtime = { ...parts, ingestor: metrics.countingIngestor(parts.ingestor) };
+  const adminKeys = new ApiKeys('', config.ADMIN_API_KEY);
   @Module({
     imports: [
       QueuesModule.forRoot(redis, config.QUEUE_PREFIX),
-      AppModule.forRuntime(config, parts),
+      AppModule.forRuntime(config, counted),
+      OperatorsModule.forRoot(metrics, adminKeys),
       ...(config.RUN_WORKER ? [WorkerModule.forRuntime(config, parts, { clock })] : []),
     ],
   })
@@ -61,6 +72,11 @@ export async function startEngine(
     { bufferLogs: true, rawBody: true },
   );
   app.useLogger(app.get(Logger));
+  await registerQueueBoard(
+    app.getHttpAdapter().getInstance(),
+    QUEUE_NAMES.map((name) => app.get<Queue>(getQueueToken(name), { strict: false })),
+    adminKeys,
+  );
   try {
     await app.listen(config.PORT, config.HOST);
   } catch (error) {

@@ -155,6 +155,18 @@ export class ReferralProcessManager {
     return this.step(() => this.flush());
   }
 
+  /**
+   * For /metrics: events waiting in the reordering window, and how long the
+   * first of them has waited (0 when everything received is decided).
+   */
+  backlog(now: number = this.options.clock()): { held: number; oldestWaitMs: number } {
+    const window = this.memory?.window;
+    const releaseAt = window?.nextReleaseAt();
+    const oldestWaitMs =
+      releaseAt === undefined ? 0 : Math.max(0, now - (releaseAt - this.options.reorderWindowMs));
+    return { held: window?.size ?? 0, oldestWaitMs };
+  }
+
   /** Every check scheduled and not yet fired, re-derived from the history: what Redis should hold. */
   pendingChecks(): DueCheck[] {
     return this.memory?.engine.pendingChecks() ?? [];
