@@ -45,7 +45,10 @@ type Payment = { invoiceId: string; amount: number; currency?: string };
 
 export const paid = (
   accountId: string,
-  { currency = 'USD', ...payment }: Payment & { paymentMethodFingerprint?: string },
+  {
+    currency = 'USD',
+    ...payment
+  }: Payment & { paymentMethodFingerprint?: string; currentPeriodEnd?: string },
   at: string,
 ) => fact('payment.succeeded', accountId, { currency, ...payment }, at);
 
