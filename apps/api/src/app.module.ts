@@ -12,6 +12,7 @@ import { EventsController } from './http/events.controller';
 import { ExplainController } from './http/explain.controller';
 import { HealthController } from './http/health.controller';
 import { QueueAdmin } from './queue-admin';
+import { httpLogging } from './operators/http-logging';
 import { StripeWebhookController } from './stripe/stripe-webhook.controller';
 import { PortalController } from './portal/portal.controller';
 import { PortalLinkController } from './portal/portal-link.controller';
@@ -39,11 +40,7 @@ export class AppModule {
       module: AppModule,
       imports: [
         LoggerModule.forRoot({
-          pinoHttp: {
-            level: config.LOG_LEVEL,
-            // Keys never reach the logs.
-            redact: ['req.headers.authorization'],
-          },
+          pinoHttp: httpLogging(config),
           forRoutes: ['*'],
         }),
       ],

@@ -117,6 +117,8 @@ export const configSchema = z.object({
     '{program: {promotion code or coupon: {referralCode} or {referrerAccountId}}}',
   ),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+  /** `auto`: readable lines on a terminal (pino-pretty), JSON lines otherwise (a log collector). */
+  LOG_FORMAT: z.enum(['auto', 'json', 'pretty']).default('auto'),
 });
 
 export type AppConfig = z.infer<typeof configSchema>;
