@@ -96,6 +96,44 @@ export function openApiDocument() {
           },
         },
       },
+      '/v1/stripe/{program}/webhook': {
+        post: {
+          summary:
+            "Stripe's webhook for a program: signed by Stripe (Stripe-Signature over the raw body), mapped to contract events",
+          security: [],
+          parameters: [
+            { name: 'program', in: 'path', required: true, schema: { type: 'string' } },
+            { name: 'Stripe-Signature', in: 'header', required: true, schema: { type: 'string' } },
+          ],
+          requestBody: {
+            required: true,
+            content: {
+              'application/json': { schema: { type: 'object', description: 'A Stripe event' } },
+            },
+          },
+          responses: {
+            '200': {
+              description:
+                'Kept in the raw Stripe stream; `mapping` says whether it became contract events (`mapped`), meant nothing (`ignored`) or is a type not read (`unmapped`, counted)',
+            },
+            '400': {
+              description: 'Missing, wrong or stale signature (over 300 s); nothing stored',
+            },
+            '404': { description: 'The program has no Stripe webhook secret' },
+            '422': {
+              description:
+                'Kept raw, but it maps to no valid contract event (a price without a plan, a refund of an unknown payment); Stripe retries',
+            },
+          },
+        },
+      },
+      '/v1/admin/stripe/metrics': {
+        get: {
+          summary:
+            'Stripe events received since start-up: by outcome, unmapped ones by Stripe type',
+          responses: { '200': { description: 'Counters' }, ...adminOnly },
+        },
+      },
       '/v1/programs/{program}/accounts/{accountId}/referrals': {
         get: {
           summary: "The referrer's view of its referrals",
