@@ -19,6 +19,15 @@ const duration = z
           : Number(v),
   );
 
+/** A whole number within limits, read from an environment string; the message names the limits. */
+const wholeNumber = (min: number, max: number) => {
+  const rule =
+    max === Number.MAX_SAFE_INTEGER
+      ? `must be a whole number, at least ${min}`
+      : `must be a whole number from ${min} to ${max}`;
+  return z.coerce.number({ error: rule }).int(rule).min(min, rule).max(max, rule);
+};
+
 const webhooksSchema = z.record(
   z.string(),
   z.strictObject({
@@ -29,14 +38,14 @@ const webhooksSchema = z.record(
 
 /** Every setting the engine reads, with the embedded defaults of `npm start`. */
 export const configSchema = z.object({
-  PORT: z.coerce.number().int().min(0).max(65535).default(3000),
+  PORT: wholeNumber(0, 65535).default(3000),
   HOST: z.string().default('127.0.0.1'),
   EVENT_STORE: z.enum(['pglite', 'postgres', 'eventstoredb', 'memory']).default('pglite'),
   DATA_DIR: z.string().default('./data'),
   DATABASE_URL: z.string().default('postgres://postgres@127.0.0.1:5432/postgres'),
   DATABASE_SCHEMA: z
     .string()
-    .regex(/^[a-z_][a-z0-9_]*$/)
+    .regex(/^[a-z_][a-z0-9_]*$/, 'must be a lower-case SQL name: a-z, 0-9 and _')
     .default('referrals'),
   EVENTSTORE_CONNECTION_STRING: z.string().optional(),
   /** `program:key,…`: each key reaches only its program. */
@@ -47,11 +56,7 @@ export const configSchema = z.object({
   REORDER_WINDOW: duration.default(5000),
   /** How far ahead of the engine's clock an `occurredAt` may be (CONTRACT §1). */
   MAX_CLOCK_SKEW: duration.default(300_000),
-  BODY_LIMIT_BYTES: z.coerce
-    .number()
-    .int()
-    .min(1024)
-    .default(5 * 1024 * 1024),
+  BODY_LIMIT_BYTES: wholeNumber(1024, Number.MAX_SAFE_INTEGER).default(5 * 1024 * 1024),
   /** The engine's address as people reach it (portal links); default: where it listens. */
   PUBLIC_URL: z.url({ protocol: /^https?$/, error: 'must be an http(s) URL' }).optional(),
   /** Where share links point; default: PUBLIC_URL + /r (the referee's landing page). */
@@ -98,11 +103,11 @@ export const configSchema = z.object({
       }
     }),
   /** Payout jobs a worker runs at once; the more, the larger the shared transactions. */
-  PAYOUT_CONCURRENCY: z.coerce.number().int().min(1).max(10_000).default(200),
+  PAYOUT_CONCURRENCY: wholeNumber(1, 10_000).default(200),
   /** How often the worker re-enqueues unpaid rewards, re-derives timers and expires minutes. */
   SWEEP_INTERVAL: duration.default(60_000),
   /** Tries of a webhook delivery before it is a dead letter, and the first retry's delay (doubling). */
-  WEBHOOK_ATTEMPTS: z.coerce.number().int().min(1).max(50).default(8),
+  WEBHOOK_ATTEMPTS: wholeNumber(1, 50).default(8),
   WEBHOOK_BACKOFF: duration.default(1000),
   /** Stripe in, per program as JSON: the webhook endpoint's signing secret (a list while it rolls). */
   STRIPE_WEBHOOK_SECRETS: jsonSetting(
