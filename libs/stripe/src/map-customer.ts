@@ -1,4 +1,6 @@
+import { email, identifier, identifierOf, shortText } from '@referrals/contracts';
 import type Stripe from 'stripe';
+import type { z } from 'zod';
 import { contractIdOf, ignored, mapped, Mapping, MappingContext } from './mapping';
 import { idOf, isoOf, metadataValue } from './stripe-objects';
 import type { ReferralOfDiscount, StripeProgramSettings } from './stripe-settings';
@@ -60,23 +62,43 @@ function metadataChanged(customer: Stripe.Customer, before: Partial<Stripe.Custo
 }
 
 function detailsOf(customer: Stripe.Customer) {
-  const organizationId = metadataValue(customer.metadata, METADATA.organizationId);
+  const organizationId = valid(
+    identifier,
+    metadataValue(customer.metadata, METADATA.organizationId),
+  );
   const partner = metadataValue(customer.metadata, METADATA.partner);
+  const mail = valid(email, customer.email ?? undefined);
+  const name = valid(shortText(200), customer.name?.slice(0, 200));
   return {
-    ...(customer.email ? { email: customer.email } : {}),
-    ...(customer.name ? { name: customer.name } : {}),
+    ...(mail ? { email: mail } : {}),
+    ...(name ? { name } : {}),
     ...(organizationId ? { organizationId } : {}),
     ...(partner === 'true' || partner === 'false' ? { partner: partner === 'true' } : {}),
   };
+}
+
+/**
+ * A Stripe value the contract would refuse is left out rather than losing the
+ * whole signup or update with it (Stripe is laxer about emails and lengths).
+ */
+function valid(schema: z.ZodType, value: string | undefined): string | undefined {
+  return value !== undefined && schema.safeParse(value).success ? value : undefined;
 }
 
 function referralOf(
   customer: Stripe.Customer,
   settings: StripeProgramSettings,
 ): ReferralOfDiscount | Record<string, never> {
-  const referrerAccountId = metadataValue(customer.metadata, METADATA.referrerAccountId);
+  const referrerAccountId = valid(
+    identifier,
+    metadataValue(customer.metadata, METADATA.referrerAccountId),
+  );
   if (referrerAccountId) return { referrerAccountId };
-  const referralCode = metadataValue(customer.metadata, METADATA.referralCode);
+  // A code longer than any code could be finds no referrer either way.
+  const referralCode = valid(
+    identifierOf(64),
+    metadataValue(customer.metadata, METADATA.referralCode),
+  );
   if (referralCode) return { referralCode };
   return referralOfDiscount(customer.discount, settings) ?? {};
 }

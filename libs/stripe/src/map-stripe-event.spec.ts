@@ -119,6 +119,20 @@ describe('mapping Stripe events to contract events', () => {
       );
       expect(dataOf(when(event))).toEqual(expected);
     });
+    it('leaves out what the contract would refuse rather than losing the signup', () => {
+      const event = stripeEvent(
+        'customer.created',
+        customer({
+          id: 'cus_B',
+          created: NOW,
+          email: 'not-an-email',
+          name: 'N'.repeat(256),
+          metadata: { referralCode: 'X'.repeat(80), organizationId: 'org\u0001bad' },
+        }),
+        { id: 'evt_1', created: NOW },
+      );
+      expect(dataOf(when(event))).toEqual({ name: 'N'.repeat(200) });
+    });
   });
 
   describe('customer.updated', () => {
