@@ -13,12 +13,15 @@ import { ExplainController } from './http/explain.controller';
 import { HealthController } from './http/health.controller';
 import { QueueAdmin } from './queue-admin';
 import { httpLogging } from './operators/http-logging';
+import { Readiness } from './readiness';
 import { StripeWebhookController } from './stripe/stripe-webhook.controller';
 import { PortalController } from './portal/portal.controller';
 import { PortalLinkController } from './portal/portal-link.controller';
 import { PortalTokens } from './portal/portal-token';
 import { PORTAL_SETTINGS, PortalSettings } from './portal/portal.tokens';
 import type { Runtime } from '@referrals/runtime';
+import type { Redis } from 'ioredis';
+import { REDIS } from '@referrals/worker';
 import {
   CASH_APPROVALS,
   PAYOUT_BATCHES,
@@ -75,7 +78,11 @@ export class AppModule {
         { provide: PAYOUT_BATCHES, useValue: runtime.batches },
         { provide: CONFIG, useValue: config },
         QueueAdmin,
-        { provide: READINESS, useValue: () => runtime.ready() },
+        {
+          provide: READINESS,
+          inject: [REDIS],
+          useFactory: (redis: Redis) => new Readiness(runtime, redis, config),
+        },
         // Unset, a random secret per start: links then last as long as the process.
         {
           provide: PortalTokens,

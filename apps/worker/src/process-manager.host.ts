@@ -4,6 +4,7 @@ import { Inject, Injectable, OnApplicationBootstrap, OnModuleDestroy } from '@ne
 import type { Redis } from 'ioredis';
 import {
   CheckTimers,
+  ManagerStatusBoard,
   ProgramLeaders,
   RedisLeases,
   ReferralProcessManager,
@@ -39,6 +40,7 @@ export class ProcessManagerHost implements OnApplicationBootstrap, OnModuleDestr
       ttlMs: config.LEASE_TTL,
       clock: settings.clock,
       onError: settings.onError,
+      board: new ManagerStatusBoard(redis, config.QUEUE_PREFIX),
       create: (program) =>
         new ReferralProcessManager({
           program,

@@ -1,6 +1,7 @@
 import type { DueCheck } from './check-timers';
 import type { LeaseStore } from './leases';
-import type { ReferralProcessManager } from './referral-process-manager';
+import type { ManagerStatusBoard } from './manager-status-board';
+import type { ManagerStatus, ReferralProcessManager } from './referral-process-manager';
 
 export interface ProgramLeadersOptions {
   readonly programs: readonly string[];
@@ -14,6 +15,8 @@ export interface ProgramLeadersOptions {
   readonly onLeading?: (manager: ReferralProcessManager) => Promise<void>;
   readonly clock?: () => number;
   readonly onError?: (error: unknown) => void;
+  /** Where the state of the managers led here is posted every round, for readiness. */
+  readonly board?: ManagerStatusBoard;
 }
 
 interface Led {
@@ -46,6 +49,11 @@ export class ProgramLeaders {
   /** The programs this worker decides for now. */
   programs(): string[] {
     return [...this.led.keys()];
+  }
+
+  /** The state of each manager this worker leads. */
+  statuses(): ManagerStatus[] {
+    return this.managers().map((m) => m.status());
   }
 
   managers(): ReferralProcessManager[] {
@@ -83,6 +91,11 @@ export class ProgramLeaders {
     this.round = this.round.then(async () => {
       if (this.stopped) return;
       await Promise.all(programs.map((program) => this.renewOne(program).catch(onError)));
+      const { board, owner, ttlMs } = this.options;
+      await within(
+        board?.post(owner, this.statuses(), ttlMs) ?? Promise.resolve(),
+        this.period,
+      ).catch(onError);
     });
     return this.round;
   }

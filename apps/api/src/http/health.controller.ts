@@ -1,28 +1,27 @@
-import { Controller, Get, Inject, ServiceUnavailableException } from '@nestjs/common';
+import { Controller, Get, HttpStatus, Inject, Res } from '@nestjs/common';
+import type { FastifyReply } from 'fastify';
+import type { Readiness, ReadinessReport } from '../readiness';
 import { READINESS } from '../tokens';
-
-export type ReadinessCheck = () => Promise<void>;
 
 @Controller('health')
 export class HealthController {
-  constructor(@Inject(READINESS) private readonly ready: ReadinessCheck) {}
+  constructor(@Inject(READINESS) private readonly check: Pick<Readiness, 'report'>) {}
 
   @Get('live')
   live() {
     return { status: 'ok' };
   }
 
-  /** Ready when the event store answers. */
+  /**
+   * 200 while the event store and Redis answer (`degraded` when a program's
+   * manager is stopped or unled), 503 with the same report when either does not.
+   */
   @Get('ready')
-  async readiness() {
-    try {
-      await this.ready();
-      return { status: 'ok' };
-    } catch (error) {
-      throw new ServiceUnavailableException({
-        status: 'unavailable',
-        reason: (error as Error).message,
-      });
+  async readiness(@Res({ passthrough: true }) reply: FastifyReply): Promise<ReadinessReport> {
+    const report = await this.check.report();
+    if (report.status === 'unavailable') {
+      reply.status(HttpStatus.SERVICE_UNAVAILABLE).header('retry-after', '5');
     }
+    return report;
   }
 }

@@ -1,0 +1,57 @@
+import type { Redis } from 'ioredis';
+import { ManagerStatusBoard, ProgramManagerReport } from '@referrals/process-manager';
+import type { AppConfig, Runtime } from '@referrals/runtime';
+
+export interface ReadinessReport {
+  /** `ok`: all well; `degraded`: serving, but a program is not being decided; `unavailable`: 503. */
+  readonly status: 'ok' | 'degraded' | 'unavailable';
+  readonly store: 'ok' | string;
+  readonly redis: 'ok' | string;
+  readonly programs: readonly ProgramManagerReport[];
+}
+
+const CHECK_MS = 2_000;
+
+/**
+ * What `/health/ready` reports: whether the event store and Redis answer (within
+ * two seconds each), and each program's process manager as its worker last
+ * posted it (leading, recovering, stopped with the error, or unled). A store
+ * or Redis that does not answer makes the API unready; a program not being
+ * decided leaves it serving, degraded.
+ */
+export class Readiness {
+  private readonly board: ManagerStatusBoard;
+
+  constructor(
+    private readonly runtime: Runtime,
+    private readonly redis: Redis,
+    config: AppConfig,
+  ) {
+    this.board = new ManagerStatusBoard(redis, config.QUEUE_PREFIX);
+  }
+
+  async report(): Promise<ReadinessReport> {
+    const [store, redis, programs] = await Promise.all([
+      outcome(this.runtime.ready()),
+      outcome(this.redis.ping()),
+      within(this.board.read(this.runtime.programs.all().map((p) => p.id))).catch(() => []),
+    ]);
+    const deciding = programs.every((p) => p.state === 'leading');
+    const status = store !== 'ok' || redis !== 'ok' ? 'unavailable' : deciding ? 'ok' : 'degraded';
+    return { status, store, redis, programs };
+  }
+}
+
+const outcome = (check: Promise<unknown>): Promise<string> =>
+  within(check).then(
+    () => 'ok',
+    (error: Error) => error.message || String(error),
+  );
+
+function within<T>(promise: Promise<T>): Promise<T> {
+  let timer: NodeJS.Timeout | undefined;
+  const timeout = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(new Error(`no answer within ${CHECK_MS} ms`)), CHECK_MS);
+  });
+  return Promise.race([promise, timeout]).finally(() => clearTimeout(timer));
+}
