@@ -5,7 +5,13 @@ import { StripeInbox } from './stripe-inbox';
 import type { StripeSettings } from './stripe-settings';
 import { rawStripeStream } from './stripe-streams';
 import { signedDelivery, stripeEvent } from './testing/fixtures/stripe-events';
-import { customer, price, subscription } from './testing/fixtures/stripe-objects';
+import {
+  customer,
+  invoicePayment,
+  price,
+  refund,
+  subscription,
+} from './testing/fixtures/stripe-objects';
 
 const SECRET = 'whsec_inbox_spec_secret';
 const t = (iso: string) => Date.parse(iso) / 1000;
@@ -130,5 +136,57 @@ describe('the Stripe inbox', () => {
     expect(inbox.stats().unmapped).toEqual({ 'customer.subscription.trial_will_end': 1 });
     expect(await raw()).toHaveLength(1);
     expect(await accountEvents()).toEqual([]);
+  });
+
+  it('a refund that arrives before the payment it refunds is linked is refused, and maps on Stripe’s retry', async () => {
+    const { inbox, accountEvents } = given();
+    const refunded = signedDelivery(
+      stripeEvent(
+        'refund.created',
+        refund({
+          id: 're_1',
+          paymentIntent: 'pi_1',
+          charge: 'ch_1',
+          amount: 500,
+          created: t('2026-03-02T00:00:00Z'),
+          customer: 'cus_B',
+        }),
+        { id: 'evt_refund', created: t('2026-03-02T00:00:01Z') },
+      ),
+      SECRET,
+    );
+    expect(await inbox.receive('callrail', refunded.body, refunded.signature)).toMatchObject({
+      status: 'rejected',
+    });
+    const linked = signedDelivery(
+      stripeEvent(
+        'invoice_payment.paid',
+        invoicePayment({
+          invoice: 'in_1',
+          paymentIntent: 'pi_1',
+          amount: 14500,
+          created: t('2026-03-01T00:00:00Z'),
+        }),
+        { id: 'evt_inpay', created: t('2026-03-01T00:00:01Z') },
+      ),
+      SECRET,
+    );
+    expect(await inbox.receive('callrail', linked.body, linked.signature)).toMatchObject({
+      status: 'accepted',
+      mapping: 'ignored',
+    });
+    expect(await inbox.receive('callrail', refunded.body, refunded.signature)).toMatchObject({
+      status: 'accepted',
+      mapping: 'mapped',
+      stored: 1,
+    });
+    expect((await accountEvents()).map((r) => r.data)).toEqual([
+      expect.objectContaining({
+        id: 'stripe:re_1',
+        type: 'payment.refunded',
+        accountId: 'cus_B',
+        data: { invoiceId: 'in_1', amount: 500, currency: 'USD' },
+      }),
+    ]);
   });
 });
