@@ -9,10 +9,12 @@ import { codeConflictRule } from '@referrals/domain';
 import {
   EventStore,
   EventToAppend,
+  PartialBatchError,
   StreamWrite,
   WrongExpectedVersionError,
 } from '@referrals/event-store';
 import { CODE_CLAIMED, CodeClaimed } from './code-claim';
+import { EarlierAttempts } from './earlier-attempts';
 import { accountStream, billingEventId, codeClaimEventId, codeStream } from './streams';
 
 export const MAX_BATCH = 1000;
@@ -27,6 +29,21 @@ export type IngestOutcome =
  * checked against the contract, every code claim against the code streams,
  * and only then is the whole batch appended in one go. A `(program, id)`
  * already stored is reported as a duplicate, never an error.
+ *
+ * On PostgreSQL and PGlite the batch is one transaction. EventStoreDB has no
+ * transaction across streams: there the batch goes stream by stream, code
+ * claims first (only this ingestor reads them: they keep codes unique), then
+ * the billing facts, in the order a transaction would have stored them.
+ * Every event id follows from `(program, id)` or the code, so a batch that
+ * stopped part-way is tried again whole, here at once and by upstream after
+ * an error: a claim of this account is found as its own, a stored fact as a
+ * duplicate, and the rest goes in. Until then the engine sees only the facts
+ * before the stop, as if the rest came late. Facts stored by an earlier try
+ * of the same request count as stored, so the answer is the atomic store's.
+ * A batch that never completes can leave a claim without its fact: the code
+ * stays with the account that claimed it (it may still assign it; another
+ * gets 409). Facts first would be worse: a rival that loses the claim race
+ * would leave a fact naming a code it does not hold.
  */
 export class EventIngestor {
   constructor(
@@ -55,16 +72,24 @@ export class EventIngestor {
     if (problems.length > 0) return { status: 'invalid', problems };
 
     // A claim can race another request; the loser re-reads and answers 409 or goes through.
+    // A batch stopped part-way (EventStoreDB) is tried again whole to complete it.
+    const earlier = new EarlierAttempts();
     for (let attempt = 0; ; attempt++) {
       try {
-        return await this.append(events, batch);
+        return await this.append(events, batch, earlier);
       } catch (error) {
-        if (!(error instanceof WrongExpectedVersionError) || attempt >= 2) throw error;
+        const retry =
+          error instanceof PartialBatchError || error instanceof WrongExpectedVersionError;
+        if (!retry || attempt >= 2) throw error instanceof PartialBatchError ? error.cause : error;
       }
     }
   }
 
-  private async append(events: BillingEvent[], batch: boolean): Promise<IngestOutcome> {
+  private async append(
+    events: BillingEvent[],
+    batch: boolean,
+    earlier: EarlierAttempts,
+  ): Promise<IngestOutcome> {
     const claims = await this.codeClaims(events, batch);
     if ('problems' in claims) return { status: 'conflict', problems: claims.problems };
 
@@ -89,13 +114,11 @@ export class EventIngestor {
         expectedVersion: 'any' as const,
       })),
     ];
-    const results = await this.store.appendBatch(writes);
-    const billing = results.slice(claims.writes.length);
-    return {
-      status: 'accepted',
-      stored: billing.reduce((n, r) => n + r.appended, 0),
-      duplicates: billing.reduce((n, r) => n + r.duplicates, 0),
-    };
+    const results = await this.store.appendBatch(writes).catch((error: unknown) => {
+      if (error instanceof PartialBatchError) earlier.note(writes, error);
+      throw error;
+    });
+    return { status: 'accepted', ...earlier.count(results.slice(claims.writes.length)) };
   }
 
   /** New claims to write, or the codes another account already holds. */
@@ -130,7 +153,11 @@ export class EventIngestor {
         streamId,
         expectedVersion: 'no_stream',
         events: [
-          { eventId: codeClaimEventId(event.program, code), type: CODE_CLAIMED, data: claim },
+          {
+            eventId: codeClaimEventId(event.program, code, event.accountId),
+            type: CODE_CLAIMED,
+            data: claim,
+          },
         ],
       });
     }

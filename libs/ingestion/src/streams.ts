@@ -23,7 +23,13 @@ const digest = (...parts: string[]) =>
 /** The upstream `(program, id)` is the idempotency key: the same pair always maps to the same event id. */
 export const billingEventId = (program: string, id: string) => `billing-${digest(program, id)}`;
 
-export const codeClaimEventId = (program: string, code: string) => `claim-${digest(program, code)}`;
+/**
+ * A claim's id names the claimant too: the same account's claim retried is a
+ * duplicate, a rival's claim of the same code is a new event that meets the
+ * claim stream's expected version (no stream) and loses.
+ */
+export const codeClaimEventId = (program: string, code: string, accountId: string) =>
+  `claim-${digest(program, code, accountId)}`;
 
 /**
  * A decision's event id follows from what it decides, so a decision taken
