@@ -19,6 +19,7 @@ import { ApiKeys } from './auth/api-keys';
 import { EngineMetrics } from './operators/engine-metrics';
 import { OperatorsModule } from './operators/operators.module';
 import { registerQueueBoard } from './operators/queue-board';
+import { configureHttpEdge, edgeFastifyOptions } from './http/edge/http-edge';
 import { assertPortFree, portError, storeError } from './start-up-errors';
 
 export interface RunningEngine {
@@ -67,9 +68,10 @@ export async function startEngine(
   class EngineModule {}
   const app = await NestFactory.create<NestFastifyApplication>(
     EngineModule,
-    new FastifyAdapter({ bodyLimit: config.BODY_LIMIT_BYTES }),
+    new FastifyAdapter(edgeFastifyOptions(config.BODY_LIMIT_BYTES)),
     // The Stripe webhook verifies its signature over the body's bytes (`request.rawBody`).
-    { bufferLogs: true, rawBody: true },
+    // The edge parses bodies itself (configureHttpEdge); it keeps `rawBody` too.
+    { bufferLogs: true, rawBody: true, bodyParser: false },
   );
   app.useLogger(app.get(Logger));
   await registerQueueBoard(
@@ -77,6 +79,7 @@ export async function startEngine(
     QUEUE_NAMES.map((name) => app.get<Queue>(getQueueToken(name), { strict: false })),
     adminKeys,
   );
+  configureHttpEdge(app, config.BODY_LIMIT_BYTES);
   try {
     await app.listen(config.PORT, config.HOST);
   } catch (error) {

@@ -5,22 +5,36 @@ import {
   Injectable,
   UnauthorizedException,
 } from '@nestjs/common';
+import { Reflector } from '@nestjs/core';
 import type { FastifyRequest } from 'fastify';
+import { AdminOnly } from './admin-only';
 import { ApiKeys, Caller, mayReach } from './api-keys';
+import { bearerKey } from './bearer';
 
 export type AuthedRequest = FastifyRequest & { caller?: Caller };
 
-/** 401 without a valid bearer key; 403 when a route's `:program` is another program's. */
+/**
+ * 401 without a valid bearer key; 403 when a route's `:program` is another
+ * program's, or the route is `@AdminOnly()` and the key is a program's. Guards
+ * run before pipes, so this is decided before anything about the body.
+ */
 @Injectable()
 export class AuthGuard implements CanActivate {
-  constructor(private readonly keys: ApiKeys) {}
+  constructor(
+    private readonly keys: ApiKeys,
+    private readonly reflector: Reflector,
+  ) {}
 
   canActivate(context: ExecutionContext): boolean {
     const request = context.switchToHttp().getRequest<AuthedRequest>();
-    const header = request.headers.authorization ?? '';
-    const match = /^Bearer (.+)$/i.exec(header);
-    const caller = match ? this.keys.identify(match[1].trim()) : undefined;
+    const key = bearerKey(request.headers.authorization);
+    const caller = key === undefined ? undefined : this.keys.identify(key);
     if (!caller) throw new UnauthorizedException('a valid Authorization: Bearer key is required');
+    const adminOnly = this.reflector.getAllAndOverride(AdminOnly, [
+      context.getHandler(),
+      context.getClass(),
+    ]);
+    if (adminOnly && !caller.admin) throw new ForbiddenException('the admin key is required');
     const program = (request.params as Record<string, string> | undefined)?.program;
     if (program !== undefined && !mayReach(caller, program)) {
       throw new ForbiddenException(`this key does not reach program ${program}`);

@@ -25,6 +25,7 @@ import {
   PayoutBatchNotFound,
   PayoutBatchRejected,
 } from '@referrals/rewards';
+import { AdminOnly } from '../auth/admin-only';
 import { AuthedRequest, AuthGuard } from '../auth/auth.guard';
 import type { Caller } from '../auth/api-keys';
 import { CASH_APPROVALS, PAYOUT_BATCHES } from '../tokens';
@@ -45,6 +46,7 @@ export const payoutBatchRequestSchema = z.strictObject({
  */
 @Controller('v1/admin')
 @UseGuards(AuthGuard)
+@AdminOnly()
 export class AdminController {
   constructor(
     @Inject(CASH_APPROVALS) private readonly cash: CashApprovals,

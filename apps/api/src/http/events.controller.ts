@@ -1,7 +1,5 @@
 import {
-  BadRequestException,
   Body,
-  ConflictException,
   Controller,
   ForbiddenException,
   HttpCode,
@@ -14,6 +12,7 @@ import type { EventIngestor } from '@referrals/ingestion';
 import { AuthedRequest, AuthGuard } from '../auth/auth.guard';
 import { mayReach } from '../auth/api-keys';
 import { INGESTOR } from '../tokens';
+import { invalidInput, ProblemException } from './edge/problem';
 
 @Controller('v1/events')
 @UseGuards(AuthGuard)
@@ -24,6 +23,8 @@ export class EventsController {
   @Post()
   @HttpCode(202)
   async post(@Body() body: unknown, @Req() request: AuthedRequest) {
+    if (body === undefined)
+      throw invalidInput('nothing was stored', [{ path: '(body)', rule: 'is required' }]);
     const caller = request.caller;
     const items = Array.isArray(body) ? body : [body];
     const foreign = items.find(
@@ -38,15 +39,12 @@ export class EventsController {
       case 'accepted':
         return { stored: outcome.stored, duplicates: outcome.duplicates };
       case 'invalid':
-        throw new BadRequestException({
-          error: 'invalid_events',
-          message: 'nothing was stored',
-          problems: outcome.problems,
-        });
+        throw invalidInput('nothing was stored', outcome.problems, 'invalid-events');
       case 'conflict':
-        throw new ConflictException({
-          error: 'code_conflict',
-          message: 'nothing was stored',
+        throw new ProblemException(409, {
+          kind: 'code-conflict',
+          title: 'Referral code held by another account',
+          detail: 'nothing was stored',
           problems: outcome.problems,
         });
     }

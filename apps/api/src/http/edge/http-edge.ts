@@ -1,0 +1,48 @@
+import type { Server } from 'node:http';
+import type { FastifyReply, FastifyRequest, FastifyServerOptions } from 'fastify';
+import type { NestFastifyApplication } from '@nestjs/platform-fastify';
+import { bodyTooLarge, declaredLength } from './body-limit';
+import { continueBeforeBody, holdContinue } from './expect-continue';
+import { jsonBodyParser } from './json-body';
+import { closeConnectionsGracefully } from './lingering-close';
+import { answerBadUrl, answerMalformedHttp } from './malformed-http';
+import { answerWrongMethods } from './method-not-allowed';
+import { ProblemFilter } from './problem.filter';
+import { RejectedBodyPipe } from './rejected-body.pipe';
+import { sendProblem } from './send-problem';
+
+/** Fastify's own options for the edge: the body limit, and problems for what never reaches a route. */
+export const edgeFastifyOptions = (bodyLimit: number): FastifyServerOptions => ({
+  bodyLimit,
+  clientErrorHandler: answerMalformedHttp,
+  frameworkErrors: answerBadUrl,
+});
+
+/**
+ * The HTTP edge below Nest, set up before the routes are registered (before
+ * `listen`/`init`), with Nest's own body parsers off (`bodyParser: false`):
+ * an oversize body refused from its Content-Length before any of it is read
+ * (and before `100 Continue`), connections closed without a reset, one body
+ * parser for JSON (gzip accepted), and 405 for a known path's wrong method.
+ * Every error, of a route or of Fastify, is shaped by `ProblemFilter`.
+ */
+export function configureHttpEdge(app: NestFastifyApplication, bodyLimit: number) {
+  const fastify = app.getHttpAdapter().getInstance();
+  const server = app.getHttpServer() as Server;
+  app.useGlobalFilters(new ProblemFilter());
+  app.useGlobalPipes(new RejectedBodyPipe());
+  closeConnectionsGracefully(server);
+  const waitingForContinue = holdContinue(server);
+
+  fastify.addHook('onRequest', async (request: FastifyRequest, reply: FastifyReply) => {
+    if ((declaredLength(request.headers) ?? 0) <= bodyLimit) return;
+    // Answered before reading: the client may still be sending, so this connection closes after.
+    reply.header('connection', 'close');
+    return sendProblem(reply, bodyTooLarge(bodyLimit).problem);
+  });
+  fastify.addHook('preParsing', continueBeforeBody(waitingForContinue));
+
+  fastify.removeAllContentTypeParsers();
+  fastify.addContentTypeParser('*', jsonBodyParser(bodyLimit));
+  answerWrongMethods(fastify);
+}
