@@ -93,7 +93,11 @@ describe('Stripe webhooks into the live engine (PostgreSQL)', () => {
       const [first] = life.stripeLife;
       const answer = await deliver(harness.engine, first, signing);
       expect(answer.status).toBe(400);
-      expect(answer.contentType).toMatch(/json/);
+      expect(answer.contentType).toBe('application/problem+json');
+      expect(answer.body).toMatchObject({
+        type: 'urn:referrals:problem:invalid-stripe-signature',
+        status: 400,
+      });
       expect(JSON.stringify(answer.body)).toContain(detail);
       expect(await stripeStreams()).toEqual([]);
       const account = await harness.engine.runtime.store.readAll({
@@ -250,5 +254,26 @@ describe('Stripe webhooks into the live engine (PostgreSQL)', () => {
         process.env = env;
       }
     }, 60_000);
+
+    it('answers 422 problem+json for an event it keeps but cannot map, so Stripe retries it', async () => {
+      const [, referrerSubscription] = life.stripeLife;
+      const unknownPrice = structuredClone(
+        referrerSubscription,
+      ) as Stripe.CustomerSubscriptionCreatedEvent;
+      unknownPrice.id = 'evt_sub_unknown_price';
+      const item = unknownPrice.data.object.items.data[0];
+      item.price = { ...item.price, id: 'price_not_mapped', metadata: {} };
+      const answer = await deliver(harness.engine, unknownPrice);
+      expect(answer.status).toBe(422);
+      expect(answer.contentType).toBe('application/problem+json');
+      expect(answer.body).toMatchObject({
+        type: 'urn:referrals:problem:unmappable-stripe-event',
+        problems: [
+          { path: 'data.object.items', rule: expect.stringContaining('price_not_mapped') },
+        ],
+      });
+      const raw = await harness.engine.runtime.store.readStream(rawStripeStream(life.PROGRAM));
+      expect(raw.at(-1)?.data).toEqual(unknownPrice);
+    });
   });
 });

@@ -1,21 +1,19 @@
 import {
-  BadRequestException,
   Controller,
   ForbiddenException,
   Get,
   Headers,
   HttpCode,
   Inject,
-  NotFoundException,
   Param,
   Post,
   Req,
-  UnprocessableEntityException,
   UseGuards,
 } from '@nestjs/common';
 import type { FastifyRequest } from 'fastify';
 import { StripeInbox } from '@referrals/stripe';
 import { AuthedRequest, AuthGuard } from '../auth/auth.guard';
+import { ProblemException } from '../http/edge/problem';
 
 /** The body's bytes as they arrived: the signature is over them, not over re-serialized JSON. */
 type WithRawBody = FastifyRequest & { rawBody?: Buffer };
@@ -37,23 +35,31 @@ export class StripeWebhookController {
     @Headers('stripe-signature') signature: string | undefined,
   ) {
     if (!request.rawBody)
-      throw new BadRequestException(
-        'the body must be the JSON event Stripe sent; nothing was stored',
-      );
+      throw new ProblemException(400, {
+        kind: 'invalid-stripe-event',
+        title: 'Not a Stripe event',
+        detail: 'the body must be the JSON event Stripe sent; nothing was stored',
+      });
     const receipt = await this.inbox.receive(program, request.rawBody, signature);
     switch (receipt.status) {
       case 'no_endpoint':
-        throw new NotFoundException(
-          `program ${program} has no Stripe endpoint: give it a secret in STRIPE_WEBHOOK_SECRETS`,
-        );
+        throw new ProblemException(404, {
+          kind: 'no-stripe-endpoint',
+          title: 'No Stripe endpoint',
+          detail: `program ${program} has no Stripe endpoint: give it a secret in STRIPE_WEBHOOK_SECRETS`,
+        });
       case 'bad_signature':
-        throw new BadRequestException(
-          `the Stripe-Signature does not verify (${receipt.detail}); nothing was stored`,
-        );
+        throw new ProblemException(400, {
+          kind: 'invalid-stripe-signature',
+          title: 'Invalid Stripe signature',
+          detail: `the Stripe-Signature does not verify (${receipt.detail}); nothing was stored`,
+        });
       case 'rejected':
         // Not 2xx, so Stripe retries (and shows it failing) while the mapping or configuration is fixed.
-        throw new UnprocessableEntityException({
-          message: `Stripe event ${receipt.stripeEventId} was kept as received but maps to no valid contract event`,
+        throw new ProblemException(422, {
+          kind: 'unmappable-stripe-event',
+          title: 'Stripe event not mapped',
+          detail: `Stripe event ${receipt.stripeEventId} was kept as received but maps to no valid contract event`,
           problems: receipt.problems,
         });
       case 'accepted':
