@@ -1,0 +1,188 @@
+import { ChildProcess, spawn } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import { createServer, Server, Socket } from 'node:net';
+import { join } from 'node:path';
+import { forgetQueues } from '../support/engine-harness';
+import { Client } from 'pg';
+
+/**
+ * An operator's first hour, as a fresh clone's `npm start` meets it: each
+ * mistake is one line on stderr naming the variable to fix, with no stack
+ * trace, and `kill -TERM` of the npm process stops the server. The engine
+ * runs as a child process from its build (`npm test` builds first).
+ */
+const root = join(__dirname, '..', '..');
+const main = join(root, 'apps', 'api', 'dist', 'main.js');
+
+beforeAll(() => {
+  if (!existsSync(main)) throw new Error(`${main} is missing: run npm run build first`);
+});
+
+interface Outcome {
+  code: number | null;
+  stdout: string;
+  stderr: string;
+  ms: number;
+}
+
+function run(command: string, args: string[], env: Record<string, string>): Promise<Outcome> {
+  const started = Date.now();
+  const child = spawn(command, args, {
+    cwd: root,
+    env: { ...process.env, LOG_LEVEL: 'silent', ...env },
+  });
+  let stdout = '';
+  let stderr = '';
+  child.stdout.on('data', (c) => (stdout += c));
+  child.stderr.on('data', (c) => (stderr += c));
+  return new Promise((resolve) =>
+    child.on('exit', (code) => resolve({ code, stdout, stderr, ms: Date.now() - started })),
+  );
+}
+
+const engine = (env: Record<string, string>) => run(process.execPath, [main], env);
+
+/** stderr is one line, about `variable`, and no stack trace. */
+function expectOneLine(outcome: Outcome, pattern: RegExp) {
+  const lines = outcome.stderr.trimEnd().split('\n');
+  expect(lines).toHaveLength(1);
+  expect(lines[0]).toMatch(pattern);
+  expect(outcome.stderr).not.toMatch(/^\s+at |Node\.js v\d/m);
+}
+
+describe('npm start with a mistake in its configuration', () => {
+  it('a short webhook secret: one line naming WEBHOOKS, the program and the rule', async () => {
+    const outcome = await engine({
+      WEBHOOKS: JSON.stringify({ callrail: { url: 'https://billing.example/h', secret: 'short' } }),
+    });
+    expect(outcome.code).toBe(2);
+    expectOneLine(
+      outcome,
+      /^configuration: WEBHOOKS: .*callrail\.secret: must be at least 16 characters$/,
+    );
+  });
+
+  it('several mistakes: one line each', async () => {
+    const outcome = await engine({ PORT: 'eighty', REORDER_WINDOW: 'soon', EVENT_STORE: 'mysql' });
+    expect(outcome.code).toBe(2);
+    const lines = outcome.stderr.trimEnd().split('\n').sort();
+    expect(lines).toHaveLength(3);
+    expect(lines[0]).toMatch(/^configuration: EVENT_STORE: /);
+    expect(lines[1]).toBe('configuration: PORT: must be a whole number from 0 to 65535');
+    expect(lines[2]).toMatch(/^configuration: REORDER_WINDOW: must be a duration/);
+  });
+
+  it('a DATABASE_URL whose role does not exist: one line naming DATABASE_URL', async () => {
+    const outcome = await engine({
+      EVENT_STORE: 'postgres',
+      PORT: '0',
+      DATABASE_URL: 'postgres://nobody:hunter2@127.0.0.1:5432/postgres',
+    });
+    expect(outcome.code).toBe(1);
+    expectOneLine(outcome, /DATABASE_URL: .*role "nobody" does not exist/);
+    expect(outcome.stderr).not.toContain('hunter2');
+  });
+
+  it('a DATABASE_URL where nothing listens: one line naming DATABASE_URL', async () => {
+    const outcome = await engine({
+      EVENT_STORE: 'postgres',
+      PORT: '0',
+      DATABASE_URL: 'postgres://postgres@127.0.0.1:5499/postgres',
+    });
+    expect(outcome.code).toBe(1);
+    expectOneLine(outcome, /DATABASE_URL: .*ECONNREFUSED 127\.0\.0\.1:5499/);
+  });
+
+  it('a REDIS_URL where nothing listens: one line naming REDIS_URL', async () => {
+    const outcome = await engine({ PORT: '0', REDIS_URL: 'redis://127.0.0.1:6399' });
+    expect(outcome.code).toBe(1);
+    expectOneLine(outcome, /REDIS_URL/);
+  });
+
+  it('a taken port: one line naming PORT, before any start-up work', async () => {
+    const taken = await listening();
+    try {
+      const port = String(portOf(taken));
+      const outcome = await engine({ EVENT_STORE: 'postgres', PORT: port });
+      expect(outcome.code).toBe(1);
+      expectOneLine(outcome, new RegExp(`PORT: 127\\.0\\.0\\.1:${port} is already in use`));
+      // Not after opening the store and starting the worker: as soon as a configuration
+      // error would be (both pay for loading the modules, slow on a busy machine).
+      const baseline = await engine({ PORT: 'eighty' });
+      expect(baseline.code).toBe(2);
+      expect(outcome.ms).toBeLessThan(baseline.ms + 2_000);
+    } finally {
+      await new Promise((r) => taken.close(r));
+    }
+  });
+});
+
+describe('npm start and signals', () => {
+  const schema = `first_hour_${process.pid}`;
+  const prefix = `first-hour-${process.pid}`;
+  let npm: ChildProcess | undefined;
+
+  afterAll(async () => {
+    npm?.kill('SIGKILL');
+    const db = new Client({ connectionString: 'postgres://postgres@127.0.0.1:5432/postgres' });
+    await db.connect();
+    await db.query(`DROP SCHEMA IF EXISTS ${schema} CASCADE`);
+    await db.end();
+    await forgetQueues(prefix);
+  });
+
+  it('kill -TERM of the npm start process stops the server', async () => {
+    // A free port: taken by the system, then let go for the engine.
+    const probe = await listening();
+    const port = portOf(probe);
+    await close(probe);
+    npm = spawn('npm', ['start'], {
+      cwd: root,
+      env: {
+        ...process.env,
+        PORT: String(port),
+        EVENT_STORE: 'postgres',
+        DATABASE_SCHEMA: schema,
+        QUEUE_PREFIX: prefix,
+        LOG_LEVEL: 'silent',
+        ADMIN_API_KEY: 'first-hour-admin-key',
+      },
+    });
+    const exited = new Promise<number | null>((resolve) => npm?.on('exit', resolve));
+    let stdout = '';
+    npm.stdout?.on('data', (c) => (stdout += c));
+    npm.stderr?.resume();
+    for (let i = 0; i < 600 && !stdout.includes('listening on'); i++)
+      await new Promise((r) => setTimeout(r, 200));
+    expect(stdout).toContain(`listening on http://127.0.0.1:${port}`);
+    expect(await answers(port)).toBe(true);
+
+    npm.kill('SIGTERM');
+    const code = await Promise.race([
+      exited,
+      new Promise<string>((r) => setTimeout(() => r('still running'), 20_000)),
+    ]);
+    expect(code).not.toBe('still running');
+    npm.stdout?.destroy();
+    npm.stderr?.destroy();
+    expect(await answers(port)).toBe(false);
+  }, 180_000);
+});
+
+function listening(): Promise<Server> {
+  const server = createServer();
+  return new Promise((resolve) => server.listen(0, '127.0.0.1', () => resolve(server)));
+}
+
+const close = (server: Server) => new Promise((r) => server.close(r));
+const portOf = (server: Server) => (server.address() as { port: number }).port;
+
+/** Whether anything accepts a connection on the port. */
+function answers(port: number): Promise<boolean> {
+  return new Promise((resolve) => {
+    const socket: Socket = new Socket();
+    socket.once('connect', () => (socket.destroy(), resolve(true)));
+    socket.once('error', () => resolve(false));
+    socket.connect(port, '127.0.0.1');
+  });
+}
