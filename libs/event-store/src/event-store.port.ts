@@ -57,6 +57,12 @@ export class WrongExpectedVersionError extends Error {
     readonly streamId: string,
     readonly expected: ExpectedVersion,
     readonly actual: bigint,
+    /**
+     * The writes of its batch stored before it, on a store that appends a
+     * batch stream by stream (EventStoreDB); none elsewhere. Still a conflict
+     * to callers, who retry the batch whole (see PartialBatchError).
+     */
+    readonly completed: readonly AppendResult[] = [],
   ) {
     super(`stream ${streamId}: expected version ${String(expected)}, actual ${actual}`);
   }
@@ -68,7 +74,9 @@ export class WrongExpectedVersionError extends Error {
  * results, in order), the next one failed with `cause`, and none after it was
  * tried. Every event carries its id, so retrying the whole batch is safe:
  * what went in before is a duplicate then. A batch that fails on its first
- * write throws that write's error itself: nothing went in.
+ * write throws that write's error itself: nothing went in; one that stops on
+ * a conflict throws WrongExpectedVersionError with `completed` set, so
+ * callers that retry conflicts go on doing so.
  */
 export class PartialBatchError extends Error {
   constructor(
@@ -78,6 +86,21 @@ export class PartialBatchError extends Error {
     const reason = cause instanceof Error ? cause.message : String(cause);
     super(`batch stopped after ${completed.length} write(s): ${reason}`, { cause });
   }
+}
+
+/** What a batch that stopped part-way throws: see PartialBatchError. */
+export function stoppedBatch(completed: readonly AppendResult[], error: unknown): unknown {
+  if (completed.length === 0) return error;
+  if (error instanceof WrongExpectedVersionError) {
+    return new WrongExpectedVersionError(error.streamId, error.expected, error.actual, completed);
+  }
+  return new PartialBatchError(completed, error);
+}
+
+/** The writes of a batch stored before it failed with `error` (none unless stream by stream). */
+export function completedWrites(error: unknown): readonly AppendResult[] {
+  const stopped = error instanceof PartialBatchError || error instanceof WrongExpectedVersionError;
+  return stopped ? error.completed : [];
 }
 
 export interface ReadAllOptions {

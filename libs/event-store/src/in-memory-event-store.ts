@@ -4,9 +4,9 @@ import {
   EventStore,
   EventToAppend,
   ExpectedVersion,
-  PartialBatchError,
   ReadAllOptions,
   RecordedEvent,
+  stoppedBatch,
   StreamWrite,
   Subscription,
   SubscriptionOptions,
@@ -81,7 +81,7 @@ export class InMemoryEventStore implements EventStore {
         if (this.failpoint?.streams === completed.length) this.fire(this.failpoint);
         completed.push(...this.commit([write]));
       } catch (error) {
-        throw completed.length === 0 ? error : new PartialBatchError(completed, error);
+        throw stoppedBatch(completed, error);
       }
     }
     return completed;

@@ -1,4 +1,4 @@
-import type { AppendResult, PartialBatchError, StreamWrite } from '@referrals/event-store';
+import type { AppendResult, StreamWrite } from '@referrals/event-store';
 
 /**
  * What earlier tries of one ingest stored before their batch stopped
@@ -9,9 +9,9 @@ import type { AppendResult, PartialBatchError, StreamWrite } from '@referrals/ev
 export class EarlierAttempts {
   private readonly stored = new Set<string>();
 
-  /** Notes the events the completed writes of a stopped batch appended. */
-  note(writes: readonly StreamWrite[], stopped: PartialBatchError): void {
-    stopped.completed.forEach((result, i) => {
+  /** Notes the events the writes of a stopped batch appended before it stopped. */
+  note(writes: readonly StreamWrite[], completed: readonly AppendResult[]): void {
+    completed.forEach((result, i) => {
       for (const eventId of appendedIds(writes[i], result)) this.stored.add(eventId);
     });
   }

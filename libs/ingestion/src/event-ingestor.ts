@@ -7,6 +7,7 @@ import {
 } from '@referrals/contracts';
 import { codeConflictRule } from '@referrals/domain';
 import {
+  completedWrites,
   EventStore,
   EventToAppend,
   PartialBatchError,
@@ -115,7 +116,7 @@ export class EventIngestor {
       })),
     ];
     const results = await this.store.appendBatch(writes).catch((error: unknown) => {
-      if (error instanceof PartialBatchError) earlier.note(writes, error);
+      earlier.note(writes, completedWrites(error));
       throw error;
     });
     return { status: 'accepted', ...earlier.count(results.slice(claims.writes.length)) };

@@ -14,9 +14,9 @@ import {
   EventStore,
   EventToAppend,
   ExpectedVersion,
-  PartialBatchError,
   ReadAllOptions,
   RecordedEvent,
+  stoppedBatch,
   StreamWrite,
   Subscription,
   SubscriptionOptions,
@@ -58,8 +58,9 @@ const ANY_ATTEMPTS = 5;
 /**
  * The event store on EventStoreDB. Appends are atomic per stream only: a
  * batch across streams goes stream by stream, in order; one that fails
- * part-way throws PartialBatchError and is safe to retry whole, because a
- * repeat of the same event ids is a no-op.
+ * part-way says what went in (PartialBatchError, or the conflict with
+ * `completed`) and is safe to retry whole, because a repeat of the same
+ * event ids is a no-op.
  *
  * Appends never read the whole stream first. One with an expectation goes
  * straight to the server at that revision; the server recognises a retry of
@@ -179,7 +180,7 @@ export class EventStoreDbStore implements EventStore {
       try {
         completed.push(await this.appendToStream(streamId, events, { expectedVersion }));
       } catch (error) {
-        throw completed.length === 0 ? error : new PartialBatchError(completed, error);
+        throw stoppedBatch(completed, error);
       }
     }
     return completed;
