@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { billingEventSchema } from '@referrals/contracts';
 import { payoutBatchRequestSchema } from './http/admin.controller';
+import { problemSchema, withProblemResponses } from './http/edge/openapi-problems';
 
 /**
  * The OpenAPI document, its request schema generated from the contract's zod
@@ -11,20 +12,6 @@ export function openApiDocument() {
     target: 'openapi-3.0',
     unrepresentable: 'any',
   });
-  const problem = {
-    type: 'object',
-    properties: {
-      error: { type: 'string' },
-      message: { type: 'string' },
-      problems: {
-        type: 'array',
-        items: {
-          type: 'object',
-          properties: { path: { type: 'string' }, rule: { type: 'string' } },
-        },
-      },
-    },
-  };
   const batchRequest = z.toJSONSchema(payoutBatchRequestSchema, { target: 'openapi-3.0' });
   const batchId = [{ name: 'batchId', in: 'path', required: true, schema: { type: 'string' } }];
   const adminOnly = {
@@ -48,7 +35,7 @@ export function openApiDocument() {
     { name: 'program', in: 'path', required: true, schema: { type: 'string' } },
     { name: 'accountId', in: 'path', required: true, schema: { type: 'string' } },
   ];
-  return {
+  return withProblemResponses({
     openapi: '3.0.3',
     info: {
       title: 'Referral engine',
@@ -57,7 +44,7 @@ export function openApiDocument() {
     },
     components: {
       securitySchemes: { bearer: { type: 'http', scheme: 'bearer' } },
-      schemas: { BillingEvent: event, Problem: problem },
+      schemas: { BillingEvent: event, Problem: problemSchema },
     },
     security: [{ bearer: [] }],
     paths: {
@@ -85,10 +72,7 @@ export function openApiDocument() {
             '202': {
               description: 'Stored; duplicates of `(program, id)` are counted, not stored again',
             },
-            '400': {
-              description: 'Malformed: every problem by path; nothing stored',
-              content: { 'application/json': { schema: { $ref: '#/components/schemas/Problem' } } },
-            },
+            '400': { description: 'Malformed: every problem by path; nothing stored' },
             '401': { description: 'No valid key' },
             '403': { description: "Another program's events" },
             '409': { description: 'A referral code another account holds; nothing stored' },
@@ -274,5 +258,5 @@ export function openApiDocument() {
         },
       },
     },
-  };
+  });
 }
