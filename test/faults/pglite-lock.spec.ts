@@ -15,7 +15,7 @@ describe('the PGlite data folder', () => {
       const second = PgliteDatabase.open(dir);
       await expect(second).rejects.toBeInstanceOf(DataFolderInUseError);
       await expect(second).rejects.toThrow(/^the data folder .* is in use by another process/);
-      expect(String((await second.catch((e: Error) => e)).message)).not.toContain('\n');
+      expect(String(await second.catch((e: Error) => e.message))).not.toContain('\n');
     } finally {
       await first.close();
     }

@@ -8,13 +8,23 @@ export interface ReceivedWebhook {
   readonly body: string;
 }
 
-/** A real HTTP endpoint on loopback, as an upstream billing system would run, that keeps what it is sent. */
-export async function webhookReceiver() {
+/**
+ * A real HTTP endpoint on loopback, as an upstream billing system would run, that keeps what it is sent.
+ * `failFirst` answers the first deliveries 503 (and keeps nothing of them), as an upstream having a bad minute.
+ */
+export async function webhookReceiver(options: { failFirst?: number } = {}) {
   const received: ReceivedWebhook[] = [];
+  let toFail = options.failFirst ?? 0;
   const server = createServer((req, res) => {
     let body = '';
     req.on('data', (chunk) => (body += chunk));
     req.on('end', () => {
+      if (toFail > 0) {
+        toFail--;
+        res.statusCode = 503;
+        res.end();
+        return;
+      }
       received.push({
         signature: String(req.headers[SIGNATURE_HEADER]),
         key: String(req.headers['idempotency-key']),
