@@ -1,4 +1,5 @@
 import { parseProgram, ProgramRegistry } from '@referrals/domain';
+import { programVersion } from '@referrals/process-manager';
 import { rebuildProjections } from '../../apps/cli/src/rebuild-projections';
 import callrail from '../../libs/domain/src/programs/builtin/callrail.json';
 import {
@@ -57,6 +58,11 @@ describe('referrals rebuild-projections', () => {
           )[0].n,
         );
       const eventsBefore = await eventCount();
+      // Each decision names the rules that took it.
+      const decisions = await engine.runtime.store.readAll({ streamPrefixes: ['referral:'] });
+      expect(decisions.length).toBeGreaterThan(0);
+      const version = programVersion(ProgramRegistry.withBuiltins().require('callrail'));
+      for (const decision of decisions) expect(decision.metadata.programVersion).toBe(version);
 
       // The views and the ledger are lost; the events are not.
       await engine.runtime.db.query(`DELETE FROM "${schema}".referral_view`);

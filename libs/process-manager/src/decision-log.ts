@@ -11,7 +11,11 @@ import { decisionEventId, REFERRAL_STREAM_PREFIX, referralStream } from '@referr
 export class DecisionLog {
   private readonly versions = new Map<string, bigint>();
 
-  constructor(private readonly store: EventStore) {}
+  /** `programVersion`: the content hash of the rules deciding, stamped on every decision's metadata. */
+  constructor(
+    private readonly store: EventStore,
+    private readonly programVersion?: string,
+  ) {}
 
   /** A decision already in the store (re-derived at start-up): only its version counts. */
   noteStored(decision: Decision): void {
@@ -62,6 +66,7 @@ export class DecisionLog {
           eventId: decisionEventId(e),
           type: e.type,
           data: e.data,
+          ...(this.programVersion && { metadata: { programVersion: this.programVersion } }),
         })),
         expectedVersion: expected < 0n ? 'no_stream' : expected,
       };

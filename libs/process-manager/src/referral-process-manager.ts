@@ -19,6 +19,7 @@ import { ReadModelWriter, StaleProjectionError } from '@referrals/projections';
 import { AppliedBatch, AppliedLog } from './applied-log';
 import type { DueCheck } from './check-timers';
 import { DecisionLog } from './decision-log';
+import { programVersion } from './program-version';
 import { ReorderWindow } from './reorder-window';
 import { storableViews } from './storable-views';
 
@@ -263,7 +264,7 @@ export class ReferralProcessManager {
     const memory: Memory = {
       engine: new ReferralEngine(programs),
       window: new ReorderWindow(reorderWindowMs),
-      decisions: new DecisionLog(store),
+      decisions: new DecisionLog(store, programVersion(programs.require(program))),
       log: new AppliedLog(store, program),
       appliedAbove: new Set(),
       dirty: new Set(),
