@@ -157,6 +157,16 @@ describe('Stripe webhooks into the live engine (PostgreSQL)', () => {
       expect(metrics.status).toBe(200);
       expect(metrics.body.unmapped).toEqual({ 'customer.subscription.trial_will_end': 2 });
       expect(metrics.body.received).toBe(life.stripeLife.length * 2);
+      const prometheus = await api(harness.engine, 'GET', '/metrics', undefined, ADMIN_KEY);
+      expect(prometheus.body).toContain(
+        'referrals_stripe_events_total{program="callrail",type="customer.subscription.trial_will_end",outcome="unmapped"} 2',
+      );
+      expect(prometheus.body).toContain(
+        'referrals_stripe_events_total{program="callrail",type="invoice.paid",outcome="mapped"} 12',
+      );
+      expect(prometheus.body).toContain(
+        'referrals_stripe_events_total{program="callrail",type="unverified",outcome="bad_signature"} 3',
+      );
     });
 
     it('keeps every Stripe event as received, once, in the program’s raw stream', async () => {

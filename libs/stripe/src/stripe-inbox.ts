@@ -31,6 +31,14 @@ export type StripeReceipt =
       readonly problems: readonly Problem[];
     };
 
+/** How one verified Stripe event ended, for a metric by program, Stripe type and outcome. */
+export type StripeOutcome = Mapping['kind'] | 'rejected' | 'bad_signature';
+export type StripeReceiptListener = (
+  program: string,
+  stripeType: string,
+  outcome: StripeOutcome,
+) => void;
+
 /** What the endpoint has seen since start-up, for the metrics. */
 export interface StripeCounters {
   received: number;
@@ -56,6 +64,7 @@ export class StripeInbox {
     mapped: 0,
     rejected: 0,
   };
+  private readonly listeners: StripeReceiptListener[] = [];
 
   constructor(
     private readonly store: EventStore,
@@ -74,11 +83,19 @@ export class StripeInbox {
     const verified = verify(rawBody, signature, secrets);
     if ('detail' in verified) {
       this.counters.badSignatures++;
+      // Its type is not to be believed before the signature verifies.
+      for (const listener of this.listeners) listener(program, 'unverified', 'bad_signature');
       return { status: 'bad_signature', detail: verified.detail };
     }
     const event = verified.event;
     this.counters.received++;
+    const receipt = await this.keepAndMap(program, event);
+    const outcome = receipt.status === 'accepted' ? receipt.mapping : 'rejected';
+    for (const listener of this.listeners) listener(program, event.type, outcome);
+    return receipt;
+  }
 
+  private async keepAndMap(program: string, event: Stripe.Event): Promise<StripeReceipt> {
     await this.store.appendBatch(
       rawStripeWrites(program, event, linksIn(event), this.clock().toISOString()),
     );
@@ -108,6 +125,11 @@ export class StripeInbox {
         return accepted(event, mapping, outcome.stored, outcome.duplicates);
       }
     }
+  }
+
+  /** Told of every verified event's outcome (the Prometheus counter listens here). */
+  onReceipt(listener: StripeReceiptListener): void {
+    this.listeners.push(listener);
   }
 
   stats(): StripeCounters {

@@ -4,6 +4,7 @@ import { collectDefaultMetrics, Counter, Gauge, Histogram, Registry } from 'prom
 import type { EventIngestor, IngestOutcome } from '@referrals/ingestion';
 import { ProgramLeaders } from '@referrals/process-manager';
 import { quoteIdent, SqlClient } from '@referrals/projections';
+import { StripeInbox } from '@referrals/stripe';
 
 const JOB_STATES = ['waiting', 'active', 'delayed', 'failed', 'completed'] as const;
 
@@ -18,6 +19,7 @@ const JOB_STATES = ['waiting', 'active', 'delayed', 'failed', 'completed'] as co
 export class EngineMetrics {
   readonly registry = new Registry();
   private readonly eventsAccepted: Counter<'program' | 'type'>;
+  private readonly stripeEvents: Counter<'program' | 'type' | 'outcome'>;
   private readonly payoutLatency: Histogram<never>;
   private readonly webhookLatency: Histogram<'outcome'>;
   private queues: readonly Queue[] = [];
@@ -33,6 +35,12 @@ export class EngineMetrics {
       name: 'referrals_events_accepted_total',
       help: 'Billing events in accepted requests (stored, or repeats of stored ones), by program and type',
       labelNames: ['program', 'type'],
+      registers,
+    });
+    this.stripeEvents = new Counter({
+      name: 'referrals_stripe_events_total',
+      help: 'Stripe webhook events by program, Stripe type and outcome (mapped, ignored, unmapped, rejected, bad_signature)',
+      labelNames: ['program', 'type', 'outcome'],
       registers,
     });
     this.payoutLatency = new Histogram({
@@ -62,6 +70,10 @@ export class EngineMetrics {
     this.queues = queues;
     for (const instance of providers) {
       if (instance instanceof WorkerHost) this.observe(instance.worker);
+      if (instance instanceof StripeInbox)
+        instance.onReceipt((program, type, outcome) =>
+          this.stripeEvents.inc({ program, type, outcome }),
+        );
       const leaders = (instance as { leaders?: unknown } | undefined)?.leaders;
       if (leaders instanceof ProgramLeaders) this.leaders = leaders;
     }
