@@ -68,9 +68,9 @@ const ANY_ATTEMPTS = 5;
  * as that append's success. One that expects nothing (`any`, the billing
  * facts) must still skip ids its stream already holds, wherever they are:
  * the adapter keeps the ids of the streams it appended to lately
- * (KnownIds), reads only what others appended since, and appends at the
- * version it saw, so a concurrent writer makes it look again rather than
- * slip a second copy in. Ids are unique per stream here (the SQL stores
+ * (KnownIds) and appends at the version it knows; when another writer got
+ * in since, the server refuses that version and the adapter reads only what
+ * was added, looks again, and never slips a second copy in. Ids are unique per stream here (the SQL stores
  * refuse one anywhere).
  */
 export class EventStoreDbStore implements EventStore {
@@ -131,14 +131,19 @@ export class EventStoreDbStore implements EventStore {
     }
   }
 
-  /** Skips ids the stream holds, reading only what is new to this process, and appends at the version seen. */
+  /** Skips ids the stream holds, reading only what is new to this process, and appends at the version known. */
   private async appendUnlessKnown(
     streamId: string,
     events: readonly EventToAppend[],
     unique: readonly EventToAppend[],
   ): Promise<AppendResult> {
     for (let attempt = 1; ; attempt++) {
-      const known = await this.catchUp(streamId);
+      // A stream this process knows is appended to at once: if another writer got in since,
+      // the server refuses the version, and the next try reads what that writer added.
+      const known =
+        attempt === 1 && this.knownIds.peek(streamId)
+          ? this.knownIds.get(streamId)
+          : await this.catchUp(streamId);
       const fresh = unique.filter((e) => !known.ids.has(e.eventId));
       if (fresh.length === 0) return outcome(events, [], known.version);
       try {
