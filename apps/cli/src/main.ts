@@ -126,6 +126,22 @@ export async function main(
       out.push(await rebuildProjections());
     });
 
+  cli
+    .command('migrate-rules')
+    .description(
+      'what new rules change about rewards already decided (dry run); --apply appends correcting events',
+    )
+    .addOption(programFile().makeOptionMandatory())
+    .option(
+      '--apply',
+      'append RewardAdjusted and RewardVoided (reason rule_change); never rewrites',
+    )
+    .option('--json', 'print one JSON object { applied, versions, corrections, totals }')
+    .action(async (options) => {
+      const { migrateRulesCommand } = await import('./migrate-rules/migrate-rules-command');
+      out.push(await migrateRulesCommand(options, now));
+    });
+
   try {
     await cli.parseAsync(argv);
   } catch (error) {
