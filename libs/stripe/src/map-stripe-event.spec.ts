@@ -324,6 +324,39 @@ describe('mapping Stripe events to contract events', () => {
       expect(when(repriced).kind).toBe('ignored');
     });
 
+    it('lapsing into unpaid or paused ends the subscriber at that moment; coming back is an activation', () => {
+      const lapsed = stripeEvent(
+        'customer.subscription.updated',
+        subscription(sub({ status: 'unpaid' })),
+        { id: 'evt_lapse', created: NOW, previous: { status: 'past_due' } },
+      );
+      expect(when(lapsed)).toEqual({
+        kind: 'mapped',
+        events: [
+          expect.objectContaining({
+            type: 'subscription.cancelled',
+            occurredAt: '2026-03-01T12:00:00.000Z',
+            data: { reason: 'unpaid' },
+          }),
+        ],
+      });
+      const back = stripeEvent('customer.subscription.updated', subscription(sub()), {
+        id: 'evt_back',
+        created: NOW + 60,
+        previous: { status: 'unpaid' },
+      });
+      expect(when(back)).toEqual({
+        kind: 'mapped',
+        events: [expect.objectContaining({ type: 'subscription.activated' })],
+      });
+      const dunning = stripeEvent(
+        'customer.subscription.updated',
+        subscription(sub({ status: 'past_due' })),
+        { id: 'evt_dunning', created: NOW, previous: { status: 'active' } },
+      );
+      expect(when(dunning).kind).toBe('ignored');
+    });
+
     it('cancel at period end changes nothing yet; the end of the subscription is the cancellation, when it ended', () => {
       const periodEnd = t('2026-03-01T09:00:00Z');
       const requested = stripeEvent(

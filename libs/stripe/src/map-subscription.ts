@@ -7,6 +7,8 @@ import type { PlanOfPrice, StripeProgramSettings } from './stripe-settings';
 const SUBSCRIBED: ReadonlySet<string> = new Set(['active', 'trialing', 'past_due']);
 /** Statuses that start a subscription: a trial counts, as the customer has chosen a plan. */
 const STARTING: ReadonlySet<string> = new Set(['active', 'trialing']);
+/** Statuses in which a subscription still exists but the customer no longer pays: it ends being a subscriber. */
+const LAPSED: ReadonlySet<string> = new Set(['unpaid', 'paused']);
 
 type PlanChoice = PlanOfPrice & { readonly currentPeriodEnd: string; readonly priceId: string };
 
@@ -23,8 +25,8 @@ export function mapSubscriptionCreated(
 
 /**
  * `customer.subscription.updated`: becoming active or trialing from another
- * status → `subscription.activated`; ending → `subscription.cancelled`; another
- * plan → `subscription.plan_changed`. `cancel_at_period_end` alone changes
+ * status → `subscription.activated`; ending, or lapsing into `unpaid` or
+ * `paused` → `subscription.cancelled`; another plan → `subscription.plan_changed`. `cancel_at_period_end` alone changes
  * nothing yet: the customer stays a subscriber until the period ends, when
  * Stripe ends the subscription (`customer.subscription.deleted`).
  */
@@ -37,6 +39,15 @@ export function mapSubscriptionUpdated(
   const at = isoOf(event.created);
   if (subscription.status === 'canceled' && before.status !== undefined)
     return cancelled(event, subscription, context);
+  if (
+    LAPSED.has(subscription.status) &&
+    before.status !== undefined &&
+    SUBSCRIBED.has(before.status)
+  )
+    return cancelled(event, subscription, context, {
+      at: event.created,
+      reason: subscription.status,
+    });
   if (before.status !== undefined && !SUBSCRIBED.has(before.status)) {
     if (STARTING.has(subscription.status)) return activated(event, subscription, at, context);
   }
@@ -90,17 +101,21 @@ function activated(
   });
 }
 
+/** The end of being a subscriber: when the subscription ended, unless the caller knows better (a lapse). */
 function cancelled(
   event: Stripe.Event,
   subscription: Stripe.Subscription,
   context: MappingContext,
+  lapse?: { at: number; reason: string },
 ): Mapping {
-  const endedAt = subscription.ended_at ?? subscription.canceled_at ?? event.created;
+  const endedAt = lapse?.at ?? subscription.ended_at ?? subscription.canceled_at ?? event.created;
   const details = subscription.cancellation_details;
-  const reason = [details?.reason, details?.feedback, details?.comment]
-    .filter((part): part is string => Boolean(part))
-    .join(': ')
-    .slice(0, 500);
+  const reason = (
+    lapse?.reason ??
+    [details?.reason, details?.feedback, details?.comment]
+      .filter((part): part is string => Boolean(part))
+      .join(': ')
+  ).slice(0, 500);
   return mapped({
     id: contractIdOf(event),
     type: 'subscription.cancelled',
