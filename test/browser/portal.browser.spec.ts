@@ -219,12 +219,13 @@ describe('the referrer portal', () => {
     const { page, close } = await open(url, { width: 390, height: 844 });
     await page.context().grantPermissions(['clipboard-read', 'clipboard-write']);
     // No sideways scrolling of the page itself; wide tables scroll in their own region.
-    const overflow = await page.evaluate(
-      () => document.documentElement.scrollWidth - document.documentElement.clientWidth,
+    // (Expressions run in the page, as text: this program is type-checked without the DOM's types.)
+    const overflow = await page.evaluate<number>(
+      'document.documentElement.scrollWidth - document.documentElement.clientWidth',
     );
     expect(overflow).toBeLessThanOrEqual(0);
     await page.keyboard.press('Tab');
-    await expect(page.evaluate(() => document.activeElement?.textContent)).resolves.toBe(
+    await expect(page.evaluate<string>('document.activeElement.textContent')).resolves.toBe(
       'Skip to content',
     );
     await page.getByRole('button', { name: 'Copy link' }).focus();
@@ -278,6 +279,27 @@ describe('the referrer portal', () => {
       KALLYAI_KEY,
     );
     expect(foreign.status).toBe(403);
+  });
+});
+
+describe('Bull Board in a browser', () => {
+  it('opens /admin/queues with the admin key as the password, and shows the three queues', async () => {
+    // Without the key the browser gets a Basic challenge (test/e2e/operators.e2e.spec.ts checks the 401).
+    const context = await browser.newContext({
+      viewport: { width: 1200, height: 800 },
+      httpCredentials: { username: 'operator', password: ADMIN_KEY },
+    });
+    const page = await context.newPage();
+    const outside: string[] = [];
+    page.on('request', (request) => {
+      if (!request.url().startsWith(harness.engine.url)) outside.push(request.url());
+    });
+    expect((await page.goto(`${harness.engine.url}/admin/queues`))?.status()).toBe(200);
+    for (const queue of ['payouts', 'timers', 'deliveries'])
+      await page.getByText(queue, { exact: true }).first().waitFor();
+    expect(outside).toEqual([]);
+    await shot(page, 'admin-queues');
+    await context.close();
   });
 });
 

@@ -137,7 +137,7 @@ describe('/admin/queues (Bull Board)', () => {
     const page = await get('/admin/queues', basic(ADMIN_KEY));
     expect(page.status).toBe(200);
     const html = await page.text();
-    expect(html).toContain('Referral engine queues');
+    expect(html).toContain('Referral queues');
     expect(html).not.toMatch(/https?:\/\/(?!127\.0\.0\.1)[^"']*\.(css|js)|fonts\.googleapis/);
     const assets = [...html.matchAll(/(?:href|src)="(static\/[^"]+)"/g)].map((m) => m[1]);
     expect(assets.length).toBeGreaterThan(0);

@@ -24,7 +24,7 @@ export async function registerQueueBoard(
   createBullBoard({
     queues: queues.map((queue) => new BullMQAdapter(queue)),
     serverAdapter: board,
-    options: { uiConfig: { boardTitle: 'Referral engine queues' } },
+    options: { uiConfig: { boardTitle: 'Referral queues' } },
   });
   board.setBasePath(QUEUE_BOARD_PATH).setViewsPath(offlineViews());
   await fastify.register(async (scope) => {
