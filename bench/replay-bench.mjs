@@ -1,6 +1,8 @@
-// npm run bench:replay -- --events 1000000 [--out FILE] [--as-of ISO] [--sizes 1000000,4000000]
-// Generates a synthetic history, replays it through the CLI in a child process, and prints
-// events/s and the child's peak RSS.
+// npm run bench:replay [-- --sizes 1000000,2000000] [--events N] [--out FILE] [--as-of ISO]
+// For each size: generates a synthetic history, then in the same run (a child process each)
+//  - the bare loop: split the file into lines and JSON.parse each one (bench/parse-loop.cjs);
+//  - the replay: `referrals replay --json` through the CLI (bench/replay-runner.cjs);
+// and prints both rates, their ratio (target >= 0.5) and the replay's peak RSS (target <= 256 MB).
 import { spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -10,8 +12,8 @@ import { generateHistory } from './generate-history.mjs';
 
 const { values } = parseArgs({
   options: {
-    events: { type: 'string', default: '1000000' },
-    sizes: { type: 'string' },
+    events: { type: 'string' },
+    sizes: { type: 'string', default: '1000000,2000000' },
     out: { type: 'string' },
     'as-of': { type: 'string', default: '2027-06-01T00:00:00Z' },
   },
@@ -21,52 +23,63 @@ if (!existsSync(join(root, 'apps/cli/dist/main.js'))) {
   spawnSync('npm', ['run', 'build'], { cwd: root, stdio: 'inherit' });
 }
 
-const sizes = (values.sizes ?? values.events).split(',').map(Number);
+const sizes = (values.events ?? values.sizes).split(',').map(Number);
 const work = mkdtempSync(join(tmpdir(), 'referrals-bench-'));
 const rows = [];
 try {
   for (const size of sizes) {
-    const file =
-      values.out && sizes.length === 1 ? resolve(values.out) : join(work, `history-${size}.ndjson`);
+    const keep = values.out && sizes.length === 1;
+    const file = keep ? resolve(values.out) : join(work, `history-${size}.ndjson`);
     const t0 = performance.now();
     const generated = await generateHistory(file, size);
     const generatedIn = (performance.now() - t0) / 1000;
+
+    // Read the file once first, so both runs find it in the page cache alike.
+    spawnSync('cat', [file], { stdio: ['ignore', 'ignore', 'inherit'] });
+    const loop = spawnSync(process.execPath, [join(root, 'bench/parse-loop.cjs'), file], {
+      encoding: 'utf8',
+      stdio: ['ignore', 'pipe', 'inherit'],
+    });
+    if (loop.status !== 0) throw new Error(`parse loop exited ${loop.status}`);
+    const bare = JSON.parse(loop.stdout);
+
     const stats = join(work, `stats-${size}.json`);
     const t1 = performance.now();
     const child = spawnSync(
       process.execPath,
       [
         join(root, 'bench/replay-runner.cjs'),
-        'replay',
-        '--input',
-        file,
-        '--as-of',
-        values['as-of'],
-        '--json',
+        ...['replay', '--input', file, '--as-of', values['as-of'], '--json'],
       ],
       {
         env: { ...process.env, BENCH_STATS: stats },
-        stdio: ['ignore', 'pipe', 'inherit'],
+        stdio: ['ignore', 'pipe', 'pipe'],
         maxBuffer: 2 ** 31,
       },
     );
     const seconds = (performance.now() - t1) / 1000;
     const { code, maxRssKb } = JSON.parse(readFileSync(stats, 'utf8'));
-    if (code !== 0) throw new Error(`replay exited ${code}`);
+    if (code !== 0) throw new Error(`replay exited ${code}: ${child.stderr}`);
     const result = JSON.parse(child.stdout);
+    const replayRate = generated.events / seconds;
+    const bareRate = bare.events / bare.seconds;
     rows.push({
       events: generated.events,
       'file MB': +(statSync(file).size / 2 ** 20).toFixed(1),
       'generate s': +generatedIn.toFixed(1),
       'replay s': +seconds.toFixed(2),
-      'events/s': Math.round(generated.events / seconds),
-      'peak RSS MB': Math.round(maxRssKb / 1024),
+      'replay events/s': Math.round(replayRate),
+      'parse loop events/s': Math.round(bareRate),
+      ratio: +(replayRate / bareRate).toFixed(2),
+      'replay peak RSS MB': Math.round(maxRssKb / 1024),
+      'parse loop peak RSS MB': Math.round(bare.maxRssKb / 1024),
       referrals: result.referrals.length,
       rewards: result.rewards.length,
     });
-    if (!(values.out && sizes.length === 1)) rmSync(file);
+    if (!keep) rmSync(file);
   }
 } finally {
   rmSync(work, { recursive: true, force: true });
 }
 console.table(rows);
+console.log('targets: ratio >= 0.5, replay peak RSS <= 256 MB at 1M events and no more at 2M');

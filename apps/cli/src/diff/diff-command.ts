@@ -43,7 +43,7 @@ export async function diffCommand(
     async (events) => {
       const before = new ReferralEngine(oldPrograms);
       const after = new ReferralEngine(newPrograms);
-      for await (const event of events) {
+      for (const event of events) {
         if (oldPrograms.get(event.program)) before.apply(event);
         after.apply(event);
       }

@@ -37,7 +37,7 @@ export async function explainCommand(
         program,
         options.referee,
       );
-      for await (const event of events) recorder.apply(event);
+      for (const event of events) recorder.apply(event);
       recorder.advanceTo(asOf);
       return recorder.story(asOf);
     },

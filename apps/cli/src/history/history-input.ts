@@ -1,10 +1,12 @@
-import { createReadStream, statSync } from 'node:fs';
+import { statSync } from 'node:fs';
 import type { Readable } from 'node:stream';
 import { UsageError } from '../usage-error';
 
 /** Where a history's NDJSON comes from, as bytes. */
 export interface HistoryInput {
-  readonly stream: Readable;
+  /** A file the replay can read twice; else `stream`, which it copies to one first. */
+  readonly path?: string;
+  readonly stream?: Readable;
   /** Names the input in messages: a path, `standard input` or the store. */
   readonly label: string;
   /** Bytes to read, when known: a progress bar needs it. */
@@ -36,7 +38,7 @@ export async function openHistoryInput(
     if (error instanceof UsageError) throw error;
     throw new UsageError(`--input ${input}: ${describeFsError(error)}`);
   }
-  return { stream: createReadStream(input), label: input, size, close: done };
+  return { path: input, label: input, size, close: done };
 }
 
 const done = () => Promise.resolve();

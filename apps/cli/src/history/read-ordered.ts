@@ -1,10 +1,11 @@
-import type { Readable } from 'node:stream';
 import { SingleBar } from 'cli-progress';
 import type { BillingEvent } from '@referrals/contracts';
 import type { Instant, ProgramRegistry } from '@referrals/domain';
 import type { Terminal } from '../output/terminal';
-import { readHistory, ReadStats } from '../replay/read-history';
-import { orderedEvents } from '../replay/replay';
+import type { ReadStats } from '../replay/read-history';
+import { scanHistory } from '../replay/fast/scan-history';
+import { spoolToFile } from '../replay/fast/spool';
+import { timeOrderedEvents } from '../replay/fast/time-ordered-file';
 import { openHistoryInput } from './history-input';
 
 export interface HistoryRead<T> {
@@ -17,25 +18,34 @@ export interface HistoryRead<T> {
 /**
  * Opens the history a command names (a file, standard input or the event
  * store), hands its events up to `asOf` in `occurredAt` order to `consume`,
- * and closes it. Says on stderr when nothing was read, and draws a progress
- * bar for long reads on a terminal.
+ * and closes it. A stream is first copied to a temporary file: the replay
+ * checks every line in arrival order, then reads the lines again in time
+ * order. Says on stderr when nothing was read, and draws a progress bar for
+ * long reads on a terminal.
  */
 export async function readOrdered<T>(
   options: { input?: string; asOf: Instant; programs: ProgramRegistry; terminal: Terminal },
-  consume: (events: AsyncIterable<BillingEvent>) => Promise<T> | T,
+  consume: (events: Iterable<BillingEvent>) => Promise<T> | T,
 ): Promise<HistoryRead<T>> {
   const input = await openHistoryInput(options.input);
-  const progress = options.terminal.progress ? showProgress(input.stream, input.size) : undefined;
-  const stats: ReadStats = { lines: 0, accepted: 0, duplicates: 0 };
+  let spooled: Awaited<ReturnType<typeof spoolToFile>> | undefined;
   try {
-    const entries = readHistory(input.stream, options.programs, stats);
-    const value = await consume(orderedEvents(entries, options.asOf));
-    progress?.stop();
+    if (input.path === undefined) spooled = await spoolToFile(input.stream!);
+    const path = input.path ?? spooled!.path;
+    const progress = options.terminal.progress ? progressBar(input.size) : undefined;
+    const stats: ReadStats = { lines: 0, accepted: 0, duplicates: 0 };
+    let scanned;
+    try {
+      scanned = scanHistory(path, options.programs, stats, progress?.update);
+    } finally {
+      progress?.stop();
+    }
+    const value = await consume(timeOrderedEvents(scanned, options.asOf));
     const events = stats.accepted + stats.duplicates;
     if (events === 0) process.stderr.write(`warning: no events read from ${input.label}\n`);
     return { value, events, duplicates: stats.duplicates };
   } finally {
-    progress?.stop();
+    await spooled?.remove();
     await input.close();
   }
 }
@@ -45,23 +55,15 @@ export const summaryLine = (read: HistoryRead<unknown>, ...more: string[]) =>
   [`${read.events} events read`, `${read.duplicates} duplicates`, ...more].join(', ');
 
 /** A progress bar on stderr for inputs large enough to wait for. */
-function showProgress(stream: Readable, size: number | undefined): { stop(): void } | undefined {
+function progressBar(size: number | undefined) {
   if (size === undefined || size < 20 * 1024 * 1024) return undefined;
   const bar = new SingleBar({
     stream: process.stderr,
-    format: 'reading {bar} {percentage}% | {value}/{total} MB',
+    format: 'checking {bar} {percentage}% | {value}/{total} MB',
   });
   bar.start(Math.ceil(size / 2 ** 20), 0);
-  const timer = setInterval(() => {
-    bar.update(Math.floor((stream as unknown as { bytesRead: number }).bytesRead / 2 ** 20));
-  }, 200);
-  let stopped = false;
   return {
-    stop() {
-      if (stopped) return;
-      stopped = true;
-      clearInterval(timer);
-      bar.stop();
-    },
+    update: (bytes: number) => bar.update(Math.floor(bytes / 2 ** 20)),
+    stop: () => bar.stop(),
   };
 }

@@ -26,7 +26,7 @@ export async function replayCommand(
     { input: options.input, asOf, programs, terminal },
     async (events) => {
       const engine = new ReferralEngine(programs);
-      for await (const event of events) engine.apply(event);
+      for (const event of events) engine.apply(event);
       engine.advanceTo(asOf);
       return replayResult(engine, asOf);
     },

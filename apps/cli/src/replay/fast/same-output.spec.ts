@@ -1,0 +1,74 @@
+import { execFileSync } from 'node:child_process';
+import {
+  appendFileSync,
+  createReadStream,
+  mkdtempSync,
+  readFileSync,
+  rmSync,
+  writeFileSync,
+} from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { ProgramRegistry } from '@referrals/domain';
+import { runCli } from '../../testing/run-cli';
+import { readHistory } from '../read-history';
+import { replay } from '../replay';
+
+/**
+ * The two-pass replay (check and index, then re-read in time order) prints,
+ * byte for byte, what the first replay printed: readline, every event held,
+ * a Set of ids, an external merge sort of JSON runs. On a synthetic history
+ * of the benchmark's kind (three programs, ~1.5 % duplicates, late arrivals).
+ */
+const root = join(__dirname, '..', '..', '..', '..', '..');
+const programs = ProgramRegistry.withBuiltins();
+
+async function reference(file: string, asOf: string): Promise<string> {
+  const result = await replay(
+    readHistory(createReadStream(file), programs),
+    Date.parse(asOf),
+    programs,
+    {
+      runSize: 5000, // several runs spilled and merged
+    },
+  );
+  return `${JSON.stringify(result, null, 2)}\n`;
+}
+
+describe('the two-pass replay prints what the reference replay prints', () => {
+  let folder: string;
+  let history: string;
+  beforeAll(() => {
+    folder = mkdtempSync(join(tmpdir(), 'same-output-'));
+    history = join(folder, 'history.ndjson');
+    execFileSync(process.execPath, [
+      '--input-type=module',
+      '-e',
+      `import { generateHistory } from ${JSON.stringify(join(root, 'bench', 'generate-history.mjs'))};
+       await generateHistory(${JSON.stringify(history)}, 30000);`,
+    ]);
+  });
+  afterAll(() => rmSync(folder, { recursive: true, force: true }));
+
+  it.each(['2025-01-01', '2025-09-15T12:00:00Z', '2027-06-01'])(
+    'as of %s',
+    async (asOf) => {
+      const run = await runCli(['replay', '--input', history, '--as-of', asOf, '--json']);
+      expect(run.code).toBe(0);
+      const expected = await reference(history, asOf.length === 10 ? `${asOf}T00:00:00Z` : asOf);
+      expect(JSON.parse(expected).referrals.length).toBeGreaterThan(500);
+      expect(run.stdout).toBe(expected);
+    },
+    120_000,
+  );
+
+  it('with CRLF line ends, blank lines and no newline at the end', async () => {
+    const lines = readFileSync(history, 'utf8').split('\n').filter(Boolean).slice(0, 4000);
+    const odd = join(folder, 'odd.ndjson');
+    writeFileSync(odd, '\n' + lines.slice(0, 2000).join('\r\n') + '\r\n\r\n   \n');
+    appendFileSync(odd, lines.slice(2000).join('\n'));
+    const run = await runCli(['replay', '--input', odd, '--as-of', '2027-06-01', '--json']);
+    expect(run.code).toBe(0);
+    expect(run.stdout).toBe(await reference(odd, '2027-06-01T00:00:00Z'));
+  });
+});
