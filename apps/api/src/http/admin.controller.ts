@@ -1,7 +1,5 @@
 import {
-  BadRequestException,
   Body,
-  ConflictException,
   Controller,
   ForbiddenException,
   Get,
@@ -25,7 +23,9 @@ import {
   PayoutBatchNotFound,
   PayoutBatchRejected,
 } from '@referrals/rewards';
+import { problemsFromZod } from '@referrals/contracts';
 import { AdminOnly } from '../auth/admin-only';
+import { invalidInput, ProblemException } from './edge/problem';
 import { AuthedRequest, AuthGuard } from '../auth/auth.guard';
 import type { Caller } from '../auth/api-keys';
 import { CASH_APPROVALS, PAYOUT_BATCHES } from '../tokens';
@@ -102,9 +102,7 @@ export class AdminController {
     const by = this.adminOnly(request);
     const parsed = payoutBatchRequestSchema.safeParse(body ?? {});
     if (!parsed.success) {
-      throw new BadRequestException({
-        problems: parsed.error.issues.map((i) => ({ path: i.path.join('.'), rule: i.message })),
-      });
+      throw invalidInput('no batch was opened', problemsFromZod(parsed.error));
     }
     const batch = await this.batches.open(by, parsed.data.dueBefore);
     if (!batch) {
@@ -157,10 +155,10 @@ export class AdminController {
     } catch (error) {
       if (error instanceof PayoutBatchNotFound) throw new NotFoundException(error.message);
       if (error instanceof PayoutBatchRejected)
-        throw new ConflictException({
-          error: 'wrong_status',
-          status: error.status,
-          message: error.message,
+        throw new ProblemException(409, {
+          kind: 'wrong-status',
+          title: 'Wrong status',
+          detail: error.message,
         });
       throw error;
     }
@@ -171,10 +169,15 @@ export class AdminController {
     const outcome = await this.cash.act(rewardId, action, by);
     if (outcome.ok) return outcome.reward;
     if (outcome.reason === 'not_found') throw new NotFoundException(`no reward ${rewardId}`);
-    throw new ConflictException({
-      error: outcome.reason,
-      status: outcome.status,
-      message: `cannot ${action} this reward`,
+    const why = {
+      not_cash: 'only cash awaits approval',
+      wrong_status: `the reward is ${outcome.status}`,
+      in_another_batch: 'the reward is in another payout batch',
+    };
+    throw new ProblemException(409, {
+      kind: outcome.reason.replace(/_/g, '-'),
+      title: `Cannot ${action} this reward`,
+      detail: why[outcome.reason],
     });
   }
 
