@@ -1,12 +1,33 @@
 import type { BillingEvent } from '@referrals/contracts';
 
 /**
- * A history of all three programs as of NOW, chosen so the portal has every
- * kind of progress to show: CallRail referrals with invoices still to go and
- * credit paid, KallyAI minutes with their expiry, Smith.ai cash checks still
- * to come (with the amount at stake) and one that has fired.
+ * A history of all three programs, dated relative to today so that the
+ * engine's own clock sees it as the portal would: CallRail referrals with
+ * invoices still to go and credit paid, KallyAI minutes with their expiry
+ * (one still running, one lapsed), Smith.ai cash checks still to come (with
+ * the amount at stake) and one that has fired.
  */
-export const NOW = '2026-06-15T12:00:00Z';
+const today = new Date();
+
+/** `YYYY-MM-DD` of a day `months` calendar months from this one (UTC). */
+export const monthDay = (months: number, day: number) =>
+  new Date(Date.UTC(today.getUTCFullYear(), today.getUTCMonth() + months, day))
+    .toISOString()
+    .slice(0, 10);
+
+/** `YYYY-MM-DD` of `days` days before today. */
+export const daysAgo = (days: number) =>
+  new Date(today.getTime() - days * 86_400_000).toISOString().slice(0, 10);
+
+/** The dates the assertions look for. */
+export const DATES = {
+  xCorpSignup: monthDay(-2, 1),
+  bobSignup: daysAgo(14),
+  r1Signup: monthDay(-1, 12),
+  r1Check: monthDay(2, 1),
+  r2Check: monthDay(1, 1),
+  r3Check: monthDay(-1, 1),
+};
 
 let n = 0;
 const event = (
@@ -47,51 +68,57 @@ const referee = (
 
 export const portalHistory = (): BillingEvent[] => [
   // CallRail: agency-a refers three agencies.
-  event('callrail', 'account.signed_up', 'agency-a', '2026-01-05'),
-  event('callrail', 'subscription.activated', 'agency-a', '2026-01-05', { plan: 'pro' }),
-  event('callrail', 'referral_code.assigned', 'agency-a', '2026-01-06', { code: 'CR-AGENCYA' }),
-  ...referee('callrail', 'x-corp', 'CR-AGENCYA', '2026-04-01', { plan: 'starter' }),
-  ...payments('callrail', 'x-corp', ['2026-04-01', '2026-05-01'], 4500),
-  ...referee('callrail', 'y-corp', 'CR-AGENCYA', '2026-02-03', { plan: 'pro' }),
+  event('callrail', 'account.signed_up', 'agency-a', monthDay(-8, 5)),
+  event('callrail', 'subscription.activated', 'agency-a', monthDay(-8, 5), { plan: 'pro' }),
+  event('callrail', 'referral_code.assigned', 'agency-a', monthDay(-8, 6), { code: 'CR-AGENCYA' }),
+  ...referee('callrail', 'x-corp', 'CR-AGENCYA', DATES.xCorpSignup, { plan: 'starter' }),
+  ...payments('callrail', 'x-corp', [monthDay(-2, 1), monthDay(-1, 1)], 4500),
+  ...referee('callrail', 'y-corp', 'CR-AGENCYA', monthDay(-5, 3), { plan: 'pro' }),
   ...payments(
     'callrail',
     'y-corp',
-    ['2026-02-03', '2026-03-05', '2026-04-03', '2026-05-03'],
+    [-5, -4, -3, -2].map((m) => monthDay(m, 3)),
     14500,
   ),
-  ...referee('callrail', 'z-corp', 'CR-AGENCYA', '2026-01-20', { plan: 'premium' }),
+  ...referee('callrail', 'z-corp', 'CR-AGENCYA', monthDay(-6, 20), { plan: 'premium' }),
   ...payments(
     'callrail',
     'z-corp',
-    ['2026-01-20', '2026-02-20', '2026-03-20', '2026-04-20'],
+    [-6, -5, -4, -3].map((m) => monthDay(m, 20)),
     29500,
   ),
-  // KallyAI: alice (a Pro subscriber) refers bob (Pro, this month) and carol (Starter, last month).
-  event('kallyai', 'account.signed_up', 'alice', '2026-01-02'),
-  event('kallyai', 'subscription.activated', 'alice', '2026-01-02', { plan: 'pro' }),
-  event('kallyai', 'referral_code.assigned', 'alice', '2026-01-03', { code: 'ALICE-KALLY' }),
-  ...referee('kallyai', 'bob', 'ALICE-KALLY', '2026-06-01', { plan: 'pro' }),
-  ...referee('kallyai', 'carol', 'ALICE-KALLY', '2026-05-10', { plan: 'starter' }),
-  // Smith.ai: the firm refers r1 (VR, check in August), r2 (Voice Assistant, check in July), r3 (VR, checked in April).
-  event('smithai', 'account.signed_up', 'firm', '2025-12-01', { organizationId: 'org-firm' }),
-  event('smithai', 'subscription.activated', 'firm', '2025-12-01', {
+  // KallyAI: alice (a Pro subscriber) refers bob (Pro, two weeks ago) and carol (Starter, lapsed).
+  event('kallyai', 'account.signed_up', 'alice', monthDay(-6, 2)),
+  event('kallyai', 'subscription.activated', 'alice', monthDay(-6, 2), { plan: 'pro' }),
+  event('kallyai', 'referral_code.assigned', 'alice', monthDay(-6, 3), { code: 'ALICE-KALLY' }),
+  ...referee('kallyai', 'bob', 'ALICE-KALLY', DATES.bobSignup, { plan: 'pro' }),
+  ...referee('kallyai', 'carol', 'ALICE-KALLY', monthDay(-3, 10), { plan: 'starter' }),
+  // Smith.ai: the firm refers r1 (VR, its check in two months), r2 (Voice Assistant, next month)
+  // and r3 (VR, checked last month).
+  event('smithai', 'account.signed_up', 'firm', monthDay(-9, 1), { organizationId: 'org-firm' }),
+  event('smithai', 'subscription.activated', 'firm', monthDay(-9, 1), {
     plan: 'vr-200',
     product: 'virtual_receptionist',
   }),
-  event('smithai', 'referral_code.assigned', 'firm', '2025-12-02', { code: 'SMITH-FIRM' }),
-  ...referee('smithai', 'r1', 'SMITH-FIRM', '2026-05-12', {
+  event('smithai', 'referral_code.assigned', 'firm', monthDay(-9, 2), { code: 'SMITH-FIRM' }),
+  ...referee('smithai', 'r1', 'SMITH-FIRM', DATES.r1Signup, {
     plan: 'vr-50',
     product: 'virtual_receptionist',
   }),
-  ...payments('smithai', 'r1', ['2026-05-12'], 29200),
-  ...referee('smithai', 'r2', 'SMITH-FIRM', '2026-04-03', {
+  ...payments('smithai', 'r1', [DATES.r1Signup], 29200),
+  ...referee('smithai', 'r2', 'SMITH-FIRM', monthDay(-2, 3), {
     plan: 'va-basic',
     product: 'voice_assistant',
   }),
-  ...payments('smithai', 'r2', ['2026-04-03'], 9500),
-  ...referee('smithai', 'r3', 'SMITH-FIRM', '2026-01-12', {
+  ...payments('smithai', 'r2', [monthDay(-2, 3)], 9500),
+  ...referee('smithai', 'r3', 'SMITH-FIRM', monthDay(-4, 12), {
     plan: 'vr-50',
     product: 'virtual_receptionist',
   }),
-  ...payments('smithai', 'r3', ['2026-01-12', '2026-02-12', '2026-03-12'], 29200),
+  ...payments(
+    'smithai',
+    'r3',
+    [-4, -3, -2].map((m) => monthDay(m, 12)),
+    29200,
+  ),
 ];

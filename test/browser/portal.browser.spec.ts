@@ -12,14 +12,13 @@ import {
   untilIdle,
 } from '../support/engine-harness';
 import { PortalTokens } from '../../apps/api/src/portal/portal-token';
-import { NOW, portalHistory } from './portal-history';
+import { DATES, portalHistory } from './portal-history';
 
 /**
  * The referrer portal and the referee's landing page in a real browser (the
  * machine's Chromium, driven by playwright-core) against the engine on
- * PostgreSQL and Redis, its clock at NOW so the history's checks fall where
- * the assertions expect them. Screenshots go to a temporary folder (printed),
- * or to SCREENSHOT_DIR, for CI to keep.
+ * PostgreSQL and Redis, with a history dated relative to today. Screenshots
+ * go to a temporary folder (printed), or to SCREENSHOT_DIR, for CI to keep.
  */
 const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 const SECRET = 'portal-secret-for-the-browser-tests-0123456789';
@@ -28,17 +27,13 @@ const shots = process.env.SCREENSHOT_DIR ?? mkdtempSync(join(tmpdir(), 'portal-s
 
 let harness: Awaited<ReturnType<typeof startTestEngine>>;
 let browser: Browser;
-const offset = Date.parse(NOW) - Date.now();
 
 beforeAll(async () => {
-  harness = await startTestEngine(
-    {
-      ...onPostgres(),
-      PORTAL_SECRET: SECRET,
-      SIGNUP_URLS: JSON.stringify({ callrail: SIGNUP }),
-    },
-    () => Date.now() + offset,
-  );
+  harness = await startTestEngine({
+    ...onPostgres(),
+    PORTAL_SECRET: SECRET,
+    SIGNUP_URLS: JSON.stringify({ callrail: SIGNUP }),
+  });
   browser = await chromium.launch({
     executablePath: CHROMIUM,
     headless: true,
@@ -141,7 +136,7 @@ describe('the referrer portal', () => {
     expect(await row(page, 'x-corp')).toEqual({
       account: 'x-corp',
       plan: 'starter',
-      signedUp: '2026-04-01',
+      signedUp: DATES.xCorpSignup,
       invoicesRemaining: '2',
       amount: '$50.00 expected',
       status: 'Pending',
@@ -175,13 +170,15 @@ describe('the referrer portal', () => {
     expect(await row(page, 'bob')).toEqual({
       account: 'bob',
       plan: 'pro',
-      signedUp: '2026-06-01',
+      signedUp: DATES.bobSignup,
       expires: bobs.expiresAt.slice(0, 10),
       amount: '90 min',
       status: 'Paid',
     });
-    expect(bobs.expiresAt.slice(0, 10) > NOW.slice(0, 10)).toBe(true);
+    expect(Date.parse(bobs.expiresAt)).toBeGreaterThan(Date.now());
     expect(await row(page, 'carol')).toMatchObject({ amount: '22 min' });
+    // Carol's minutes have lapsed, Bob's still run.
+    await expect(page.getByTestId('balances').textContent()).resolves.toContain('90 min');
     await expect(page.locator('table[data-testid=rewards]').textContent()).resolves.toContain(
       `expires ${bobs.expiresAt.slice(0, 10)}`,
     );
@@ -195,18 +192,18 @@ describe('the referrer portal', () => {
     expect(await row(page, 'r1')).toEqual({
       account: 'r1',
       plan: 'virtual receptionist / vr-50',
-      signedUp: '2026-05-12',
-      checkDate: '2026-08-01',
+      signedUp: DATES.r1Signup,
+      checkDate: DATES.r1Check,
       amount: '$1,000.00 at stake',
       status: 'Pending',
     });
     expect(await row(page, 'r2')).toMatchObject({
-      checkDate: '2026-07-01',
+      checkDate: DATES.r2Check,
       amount: '$200.00 at stake',
       status: 'Pending',
     });
     expect(await row(page, 'r3')).toMatchObject({
-      checkDate: 'Checked 2026-04-01',
+      checkDate: `Checked ${DATES.r3Check}`,
       amount: '$1,000.00',
       status: 'Awaiting approval',
     });
