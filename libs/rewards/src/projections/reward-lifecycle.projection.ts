@@ -126,20 +126,21 @@ export class RewardLifecycleProjection implements EventProjection {
         return;
       }
       case 'RewardAdjusted': {
-        const rows = await tx.query<{ status: string; expired: boolean }>(
+        const [row] = await tx.query<{ status: string; expired: boolean }>(
           `SELECT status, expired_at IS NOT NULL AS expired FROM ${this.s}.reward_view
            WHERE reward_id = $1 FOR UPDATE`,
           [rewardId],
         );
         const before = await lockRewardView(tx, this.s, rewardId);
-        if (!before) return;
+        if (!row || !before) return;
         const view: RewardView = { ...before, amount: event.data.reward.amount };
         await saveRewardView(tx, this.s, view);
         await tx.query(`UPDATE ${this.s}.reward_view SET amount = $2 WHERE reward_id = $1`, [
           rewardId,
           view.amount,
         ]);
-        if (CREDITED.has(rows[0].status) && !rows[0].expired) {
+        // The ledger moves by the difference only for what it holds (not yet paid: nothing).
+        if (CREDITED.has(row.status) && !row.expired) {
           const delta = view.amount - event.data.previousAmount;
           await recordLedgerEntry(tx, this.s, view, `adjusted@${position}`, delta, event.data.at);
         }

@@ -1,7 +1,7 @@
 import type { RecordedEvent } from '@referrals/event-store';
 import { EventProjection, quoteIdent, SqlClient } from '@referrals/projections';
 import { isRewardEvent, RewardEvent, REWARD_STREAM_PREFIX } from '../reward/reward.events';
-import type { Delivery } from '../webhook-sender';
+import { Delivery, rewardNotice } from '../webhook-sender';
 import { withFacts } from './reward-lifecycle.projection';
 
 export const WEBHOOK_OUTBOX_PROJECTION = 'webhook-outbox';
@@ -43,19 +43,15 @@ export class WebhookOutboxProjection implements EventProjection {
 export function deliveryOf(event: RewardEvent): Delivery | undefined {
   switch (event.type) {
     case 'RewardPaid':
-      return notice('reward.paid', withFacts(event.data.reward, 'paid', event.data.at));
+      return rewardNotice('reward.paid', withFacts(event.data.reward, 'paid', event.data.at));
     case 'CashPaidOut':
-      return notice('reward.paid', withFacts(event.data.reward, 'paid', event.data.at));
+      return rewardNotice('reward.paid', withFacts(event.data.reward, 'paid', event.data.at));
     case 'RewardExpired':
-      return notice('reward.expired', withFacts(event.data.reward, 'paid', event.data.paidAt));
+      return rewardNotice(
+        'reward.expired',
+        withFacts(event.data.reward, 'paid', event.data.paidAt),
+      );
     default:
       return undefined;
   }
 }
-
-const notice = (type: Delivery['type'], view: ReturnType<typeof withFacts>): Delivery => ({
-  deliveryId: `${type}-${view.rewardId}`,
-  program: view.program,
-  type,
-  data: { ...view },
-});
