@@ -87,6 +87,11 @@ describe('POST /v1/events', () => {
       expect((await post(claim('c1', 'holder'))).status).toBe(202);
       const answer = await post([event('c-other'), claim('c2', 'someone-else')]);
       expect(answer.status).toBe(409);
+      expect(answer.body).toMatchObject({
+        type: 'urn:referrals:problem:code-conflict',
+        status: 409,
+        detail: 'nothing was stored',
+      });
       expect(answer.body.problems[0].path).toBe('[1].data.code');
       expect(await storedIn('acct-c-other')).toHaveLength(0);
       // The holder assigning its own code again is fine.

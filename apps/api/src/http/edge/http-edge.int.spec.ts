@@ -4,7 +4,11 @@ import {
   KALLYAI_KEY,
   startTestEngine,
 } from '../../../../../test/support/engine-harness';
-import { firstAnswer, sendExpectingContinue } from '../../../../../test/support/raw-http';
+import {
+  firstAnswer,
+  sendExpectingContinue,
+  sendWhole,
+} from '../../../../../test/support/raw-http';
 
 const LIMIT = 64 * 1024;
 
@@ -108,6 +112,30 @@ describe('the HTTP edge', () => {
       expectProblem(await send('POST', '/v1/admin/rewards/nope/approve'), 404, {
         detail: 'no reward nope',
       });
+    });
+  });
+
+  describe('requests that never reach a route', () => {
+    it.each([
+      ['not HTTP at all', 'HELLO THERE\r\n\r\n', 400],
+      [
+        'headers too large',
+        `GET / HTTP/1.1\r\nHost: x\r\nX-Big: ${'a'.repeat(20_000)}\r\n\r\n`,
+        431,
+      ],
+    ])('answers %s with a problem too', async (_case, request, status) => {
+      const { response } = await sendWhole(harness.engine.url, request, Buffer.alloc(0));
+      const answer = firstAnswer(response);
+      expect(answer.status).toBe(status);
+      expect(answer.headers).toMatch(/\r\nContent-Type: application\/problem\+json\r\n/i);
+      expect(JSON.parse(answer.body)).toMatchObject({ type: 'about:blank', status });
+    });
+
+    it('answers a Content-Type it cannot parse 415', async () => {
+      expectProblem(
+        await send('POST', '/v1/events', { headers: { 'content-type': '/' }, body: '{}' }),
+        415,
+      );
     });
   });
 

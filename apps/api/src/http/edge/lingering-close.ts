@@ -20,7 +20,7 @@ export function closeConnectionsGracefully(server: Server, lingerMs = LINGER_MS)
   server.on('connection', (socket: Socket) => {
     socket.destroySoon = function lingeringClose(this: Socket) {
       if (this.destroyed) return;
-      const timer = setTimeout(() => this.destroy(), lingerMs);
+      const timer = setTimeout(() => this.destroy(), lingerMs).unref();
       this.once('close', () => clearTimeout(timer));
       // With both sides ended the socket closes itself (autoDestroy).
       this.end();
