@@ -144,6 +144,30 @@ export function openApiDocument() {
           responses: { '200': { description: 'Code' }, '404': { description: 'No code yet' } },
         },
       },
+      '/v1/programs/{program}/accounts/{accountId}/portal-link': {
+        post: {
+          summary:
+            "A signed link to the account's referrer portal, valid for PORTAL_LINK_TTL (no body)",
+          parameters: account,
+          responses: {
+            '201': {
+              description: '{ url, expiresAt }: send the signed-in user to url',
+              content: {
+                'application/json': {
+                  schema: {
+                    type: 'object',
+                    properties: {
+                      url: { type: 'string', format: 'uri' },
+                      expiresAt: { type: 'string', format: 'date-time' },
+                    },
+                    required: ['url', 'expiresAt'],
+                  },
+                },
+              },
+            },
+          },
+        },
+      },
       '/v1/programs/{program}/summary': {
         get: {
           summary: 'Referral counts by status and amounts earned by kind and unit',

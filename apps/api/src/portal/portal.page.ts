@@ -96,13 +96,21 @@ function referralsTable({ columns, rows }: PortalModel): Html {
 const statusClass = (label: string) =>
   `status-${label.toLowerCase().split(' (')[0].replace(/ /g, '_')}`;
 
+/** What a balance of each kind means to the referrer (the ledger's sums). */
+const BALANCE_LABELS: Record<string, string> = {
+  account_credit: 'Account credit',
+  bonus_minutes: 'Bonus minutes left',
+  cash: 'Cash owed to you',
+  discount: 'Discounts',
+};
+
 function balances({ balances }: PortalModel): Html {
   if (balances.length === 0) return html`<p class="muted">Nothing paid yet.</p>`;
   return html`<dl class="balances" data-testid="balances">
     ${balances.map(
       (b) =>
         html`<div>
-          <dt>${KIND_LABELS[b.kind] ?? b.kind}</dt>
+          <dt>${BALANCE_LABELS[b.kind] ?? KIND_LABELS[b.kind] ?? b.kind}</dt>
           <dd>${formatAmount(b.amount, b.unit)}</dd>
         </div>`,
     )}
