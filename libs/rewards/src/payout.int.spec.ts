@@ -187,6 +187,20 @@ describe('paying rewards exactly once (PostgreSQL + Redis)', () => {
     ]);
   });
 
+  it('pays a reward whose RewardEarned is stored but not yet in the views, folding it in first', async () => {
+    const id = `rw_${randomUUID()}`;
+    const { status: _status, ...facts } = reward(id);
+    await stores.store.appendToStream(`referral:callrail:${id}`, [
+      {
+        eventId: `earned-${id}`,
+        type: 'RewardEarned',
+        data: { ...facts, referralId: `callrail:${id}`, triggerId: 'four_invoices' },
+      },
+    ]);
+    expect(await payoutOver().pay(id)).toBe('paid');
+    expect(await ledgerOf(id)).toEqual([{ entry: 'credit', amount: '5000' }]);
+  });
+
   it('answers not yet known for a reward the read model has not seen, so the job retries', async () => {
     const payout = payoutOver();
     expect(await payout.pay('rw_unknown')).toBe('not_yet_known');

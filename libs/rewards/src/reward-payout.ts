@@ -81,7 +81,12 @@ export class RewardPayout {
   /** Pays these rewards in one append; one result per id, in order. */
   async payMany(rewardIds: readonly string[]): Promise<Payout[]> {
     const unique = [...new Set(rewardIds)];
-    const facts = await this.earnedFacts(unique);
+    let facts = await this.earnedFacts(unique);
+    if (facts.size < unique.length) {
+      // Earned a moment ago: fold the referral streams' RewardEarned into the views first.
+      await this.lifecycle.catchUp();
+      facts = await this.earnedFacts(unique);
+    }
     const at = this.clock().toISOString();
     const loaded = await Promise.all([...facts.keys()].map((id) => this.rewards.load(id)));
     const decided = loaded.map((reward) => ({
