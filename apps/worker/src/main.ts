@@ -1,5 +1,5 @@
 import { isStoreUnavailable } from '@referrals/event-store';
-import { connectRedis, createRuntime, loadConfig } from '@referrals/runtime';
+import { ConfigError, connectRedis, createRuntime, loadConfig } from '@referrals/runtime';
 import { startWorker } from './start-worker';
 
 const say = (line: string) => process.stderr.write(`worker: ${line}\n`);
@@ -58,6 +58,11 @@ async function main() {
 }
 
 main().catch((error: Error) => {
+  // A configuration mistake is one line per variable, as the API says it (no stack trace).
+  if (error instanceof ConfigError) {
+    process.stderr.write(error.problems.map((p) => `configuration: ${p}\n`).join(''));
+    process.exit(2);
+  }
   process.stderr.write(`worker failed to start: ${error.message}\n`);
   process.exit(1);
 });
