@@ -2,6 +2,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { Command, CommanderError, Option } from 'commander';
 import { describeProgram } from '@referrals/domain';
+import type { Output } from './output/output';
 import { detectTerminal, Terminal } from './output/terminal';
 import { loadPrograms, ProgramFileError } from './program-files';
 import { BadLineError } from './replay/read-history';
@@ -16,7 +17,7 @@ export async function main(
   now: () => Date = () => new Date(),
   terminal: Terminal = detectTerminal(),
 ): Promise<number> {
-  const out: string[] = [];
+  const out: Output[] = [];
   const cli = new Command('referrals')
     .description('Referral engine: replay billing histories and inspect programs')
     .version(cliVersion(), '-V, --version')
@@ -157,7 +158,7 @@ export async function main(
     process.stderr.write(`referrals: ${(error as Error).message}\n`);
     return 1;
   }
-  if (out.length > 0) await write(out.join('\n') + '\n');
+  for (const piece of out) await write(piece);
   return 0;
 }
 
@@ -166,8 +167,14 @@ const cliVersion = () =>
   (JSON.parse(readFileSync(join(__dirname, '..', 'package.json'), 'utf8')) as { version: string })
     .version;
 
-/** Resolves once stdout has taken the text, so a pipe gets all of it before exit. */
-const write = (text: string) =>
+/** Writes a command's output and a newline; resolves once stdout has taken it, so a pipe gets all of it before exit. */
+async function write(output: Output) {
+  const chunks = typeof output === 'string' ? [output] : output;
+  for (const chunk of chunks) await writeChunk(chunk);
+  await writeChunk('\n');
+}
+
+const writeChunk = (text: string) =>
   new Promise<void>((resolve, reject) =>
     process.stdout.write(text, (e) => (e ? reject(e) : resolve())),
   );

@@ -1,7 +1,9 @@
 import { ReferralEngine } from '@referrals/domain';
 import { readOrdered, summaryLine } from '../history/read-ordered';
 import { parseAsOf } from '../options/as-of';
+import { prettyJsonChunks } from '../output/json-chunks';
 import type { Terminal } from '../output/terminal';
+import type { Output } from '../output/output';
 import { loadPrograms } from '../program-files';
 import { referralsCsv, renderReplayTables, rewardsCsv } from './render-replay';
 import { replayResult } from './replay';
@@ -19,7 +21,7 @@ export async function replayCommand(
   options: ReplayOptions,
   now: () => Date,
   terminal: Terminal,
-): Promise<string> {
+): Promise<Output> {
   const programs = loadPrograms(options.programFile);
   const asOf = parseAsOf(options.asOf, now);
   const read = await readOrdered(
@@ -37,5 +39,5 @@ export async function replayCommand(
   );
   if (options.csv === 'referrals') return referralsCsv(result.referrals);
   if (options.csv === 'rewards') return rewardsCsv(result.rewards);
-  return options.json ? JSON.stringify(result, null, 2) : renderReplayTables(result, terminal);
+  return options.json ? prettyJsonChunks({ ...result }) : renderReplayTables(result, terminal);
 }
