@@ -13,8 +13,11 @@ interface Visit {
  * The path of the first key of a parsed JSON value that could pollute a
  * prototype, or undefined. `JSON.parse` makes such keys plain own properties;
  * the danger is in what later code does with them, so they are refused at the
- * door. Walked with a stack of its own and parent links (the path is built
- * only when found): a deeply nested body costs linear time and no call stack.
+ * door. (Fastify's secure-json-parse refuses `__proto__` and
+ * `constructor.prototype` too, but cannot say where, and lets a bare
+ * `prototype` through.) Walked with a stack of its own and parent links (the
+ * path is built only when found): a deeply nested body costs linear time and
+ * no call stack.
  */
 export function forbiddenKeyPath(value: unknown): string | undefined {
   const pending: Visit[] = [{ value }];
@@ -42,6 +45,6 @@ export function forbiddenKeyPath(value: unknown): string | undefined {
 
 function pathTo(visit: Visit): PropertyKey[] {
   const path: PropertyKey[] = [];
-  for (let v: Visit | undefined = visit; v?.key !== undefined; v = v.parent) path.unshift(v.key);
-  return path;
+  for (let v: Visit | undefined = visit; v?.key !== undefined; v = v.parent) path.push(v.key);
+  return path.reverse();
 }
