@@ -25,6 +25,8 @@ const SECRET = 'portal-secret-for-the-browser-tests-0123456789';
 const SIGNUP = 'https://signup.callrail.example/start?utm_source=referral';
 const shots = process.env.SCREENSHOT_DIR ?? mkdtempSync(join(tmpdir(), 'portal-screenshots-'));
 
+// A browser and the engine on a machine that runs the rest of the suite too.
+jest.setTimeout(90_000);
 let harness: Awaited<ReturnType<typeof startTestEngine>>;
 let browser: Browser;
 
@@ -63,7 +65,7 @@ beforeAll(async () => {
     );
   });
   process.stdout.write(`portal screenshots: ${shots}\n`);
-}, 120_000);
+}, 240_000);
 
 afterAll(async () => {
   await browser?.close();
@@ -75,7 +77,7 @@ const rewardsOf = async (program: string, account: string): Promise<any[]> =>
   (await api(harness.engine, 'GET', `/v1/programs/${program}/accounts/${account}/rewards`)).body
     .rewards;
 
-async function until(done: () => Promise<boolean>, timeoutMs = 30_000) {
+async function until(done: () => Promise<boolean>, timeoutMs = 120_000) {
   const end = Date.now() + timeoutMs;
   while (!(await done())) {
     if (Date.now() > end) throw new Error('timed out waiting for the worker');
