@@ -1,4 +1,5 @@
 import type { BillingEvent } from '@referrals/contracts';
+import { failpoints } from '@referrals/event-store';
 import { accountStream, billingEventId, referralStream } from '@referrals/ingestion';
 import { appliedStream } from '@referrals/process-manager';
 import { HOUR, NOW, pmWorld, PmWorld, replayed } from './pm-world';
@@ -150,5 +151,76 @@ describe('a process manager that restarts', () => {
     await again.start();
     await again.settle();
     expect(again.status().state).toBe('leading');
+  }, 30_000);
+});
+
+describe('a process manager that cannot go on', () => {
+  let world: PmWorld;
+  beforeEach(async () => {
+    failpoints.reset();
+    world = await pmWorld();
+  });
+  afterEach(async () => {
+    failpoints.reset();
+    await world.close();
+  });
+
+  it('stops its program loudly, naming the events, and the other programs go on', async () => {
+    const callrail = world.manager('callrail', WINDOW);
+    const kallyai = world.manager('kallyai', WINDOW);
+    await Promise.all([callrail.start(), kallyai.start()]);
+    await callrail.settle();
+    failpoints.arm('pm.before-append:callrail', 'throw', 1_000);
+    const failing = {
+      id: 'cannot-go-on',
+      type: 'account.signed_up',
+      program: 'callrail',
+      accountId: 'stuck-account',
+      occurredAt: at(3),
+      data: {},
+    } as BillingEvent;
+    await world.ingestor.ingest(failing);
+    await world.ingestor.ingest(
+      event({ type: 'account.signed_up', accountId: 'alice', occurredAt: at(10), data: {} }),
+    );
+    await world.ingestor.ingest(
+      event({
+        type: 'subscription.activated',
+        accountId: 'alice',
+        occurredAt: at(9),
+        data: { plan: 'pro' },
+      }),
+    );
+    await world.ingestor.ingest(
+      event({
+        type: 'account.signed_up',
+        accountId: 'bob',
+        occurredAt: at(5),
+        data: { referrerAccountId: 'alice' },
+      }),
+    );
+    await world.ingestor.ingest(
+      event({
+        type: 'subscription.activated',
+        accountId: 'bob',
+        occurredAt: at(4),
+        data: { plan: 'pro' },
+      }),
+    );
+    await kallyai.settle();
+    world.advance(WINDOW);
+    await kallyai.settle();
+    for (let i = 0; i < 200 && callrail.status().state !== 'stopped'; i++) {
+      world.advance(WINDOW); // each rebuild takes the event in again, and it waits a window again
+      await callrail.wake();
+      await new Promise((resolve) => setTimeout(resolve, 25));
+    }
+    const status = callrail.status();
+    expect(status.state).toBe('stopped');
+    expect(status.error).toContain('stopped after 5 failures in a row');
+    expect(status.error).toContain('cannot-go-on (account.signed_up, stuck-account');
+    expect(world.errors.map(String).join('\n')).toContain('process manager of callrail stopped');
+    expect(kallyai.status().state).toBe('leading');
+    expect(await world.queries.rewardsOf('kallyai', 'alice')).toHaveLength(1);
   }, 30_000);
 });

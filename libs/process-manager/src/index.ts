@@ -2,7 +2,6 @@ export * from './reorder-window';
 export * from './referral-process-manager';
 export * from './decision-log';
 export * from './program-version';
-export * from './program-version';
 export * from './check-timers';
 export * from './leases';
 export * from './program-leaders';

@@ -211,19 +211,24 @@ export class ReferralProcessManager {
       error instanceof WrongExpectedVersionError ||
       error instanceof StaleProjectionError;
     this.failuresInARow++;
+    // The events the step let out, or else the next ones it would have: what to name if it stops here.
+    const suspects =
+      this.inFlight.length > 0 ? this.inFlight : (this.memory?.window.heldItems() ?? []);
+    this.inFlight = [];
     this.memory = undefined;
     this.generation++;
     this.lastError = (error as Error)?.message ?? String(error);
     const { program, maxFailures = 5, retryDelayMs = 100, onError } = this.options;
     if (!passing && this.failuresInARow >= maxFailures) {
       this.state = 'stopped';
-      const events = this.inFlight
+      const events = suspects
+        .slice(0, 10)
         .map(
           ({ event, position }) =>
             `${event.id} (${event.type}, ${event.accountId}, position ${position})`,
         )
         .join('; ');
-      this.lastError = `stopped after ${this.failuresInARow} failures in a row: ${this.lastError}${events ? `; events in the failing step: ${events}` : ''}`;
+      this.lastError = `stopped after ${this.failuresInARow} failures in a row: ${this.lastError}${events ? `; events of the failing step: ${events}` : ''}`;
       onError?.(new Error(`process manager of ${program} ${this.lastError}`, { cause: error }));
       void this.subscription?.stop();
       return;
@@ -421,16 +426,16 @@ export class ReferralProcessManager {
     const applied = released.length > 0 || advancedTo !== undefined;
     if (!applied && dirty.size === 0 && appliedUpTo === memory.storedCheckpoint) return;
 
-    failpoint('pm.before-append');
+    this.failpoint('pm.before-append');
     if (applied) {
       const batch = { positions: released.map((r) => r.position), failed, advancedTo, appliedUpTo };
       await memory.decisions.append(decisions, [memory.log.writeOf(batch)]);
       memory.log.written();
     }
     memory.appliedUpTo = appliedUpTo;
-    failpoint('pm.after-append');
+    this.failpoint('pm.after-append');
     await this.writeViews(memory, appliedUpTo);
-    failpoint('pm.after-views');
+    this.failpoint('pm.after-views');
     this.inFlight = [];
     this.notify(decisions);
   }
@@ -493,6 +498,12 @@ export class ReferralProcessManager {
         if (checks.length > 0) await onChecksScheduled?.(checks);
       })
       .catch((e) => onError?.(e));
+  }
+
+  /** A failpoint for every manager, and one for this program's alone (`pm.after-append:callrail`). */
+  private failpoint(name: string): void {
+    failpoint(name);
+    failpoint(`${name}:${this.program}`);
   }
 
   /** Every account event at or before this position has been applied. */
