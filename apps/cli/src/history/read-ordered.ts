@@ -1,9 +1,10 @@
+import { closeSync } from 'node:fs';
 import { SingleBar } from 'cli-progress';
 import type { BillingEvent } from '@referrals/contracts';
 import type { Instant, ProgramRegistry } from '@referrals/domain';
 import type { Terminal } from '../output/terminal';
 import type { ReadStats } from '../replay/read-history';
-import { scanHistory } from '../replay/fast/scan-history';
+import { ScannedHistory, scanHistory } from '../replay/fast/scan-history';
 import { spoolToFile } from '../replay/fast/spool';
 import { timeOrderedEvents } from '../replay/fast/time-ordered-file';
 import { openHistoryInput } from './history-input';
@@ -27,24 +28,37 @@ export async function readOrdered<T>(
   options: { input?: string; asOf: Instant; programs: ProgramRegistry; terminal: Terminal },
   consume: (events: Iterable<BillingEvent>) => Promise<T> | T,
 ): Promise<HistoryRead<T>> {
+  return readScanned(options, (scanned) => consume(timeOrderedEvents(scanned, options.asOf)));
+}
+
+/**
+ * The first pass alone: the history checked and indexed (see scanHistory),
+ * for a reader that orders and reads the lines itself (the replay, on a
+ * thread per program). `path` is the file to read them from.
+ */
+export async function readScanned<T>(
+  options: { input?: string; programs: ProgramRegistry; terminal: Terminal },
+  use: (scanned: ScannedHistory, path: string) => Promise<T> | T,
+): Promise<HistoryRead<T>> {
   const input = await openHistoryInput(options.input);
   let spooled: Awaited<ReturnType<typeof spoolToFile>> | undefined;
+  let scanned: ScannedHistory | undefined;
   try {
     if (input.path === undefined) spooled = await spoolToFile(input.stream!);
     const path = input.path ?? spooled!.path;
     const progress = options.terminal.progress ? progressBar(input.size) : undefined;
     const stats: ReadStats = { lines: 0, accepted: 0, duplicates: 0 };
-    let scanned;
     try {
       scanned = scanHistory(path, options.programs, stats, progress?.update);
     } finally {
       progress?.stop();
     }
-    const value = await consume(timeOrderedEvents(scanned, options.asOf));
+    const value = await use(scanned, path);
     const events = stats.accepted + stats.duplicates;
     if (events === 0) process.stderr.write(`warning: no events read from ${input.label}\n`);
     return { value, events, duplicates: stats.duplicates };
   } finally {
+    if (scanned) closeSync(scanned.fd);
     await spooled?.remove();
     await input.close();
   }

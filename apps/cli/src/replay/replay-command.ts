@@ -24,15 +24,12 @@ export async function replayCommand(
 ): Promise<Output> {
   const programs = loadPrograms(options.programFile);
   const asOf = parseAsOf(options.asOf, now);
-  const read = await readOrdered(
-    { input: options.input, asOf, programs, terminal },
-    async (events) => {
-      const engine = new ReferralEngine(programs);
-      for (const event of events) engine.apply(event);
-      engine.advanceTo(asOf);
-      return replayResult(engine, asOf);
-    },
-  );
+  const read = await readOrdered({ input: options.input, asOf, programs, terminal }, (events) => {
+    const engine = new ReferralEngine(programs);
+    for (const event of events) engine.apply(event);
+    engine.advanceTo(asOf);
+    return replayResult(engine, asOf);
+  });
   const result = read.value;
   process.stderr.write(
     `${summaryLine(read, `${result.referrals.length} referrals`, `${result.rewards.length} rewards`)}\n`,

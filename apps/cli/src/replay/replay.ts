@@ -43,27 +43,31 @@ export async function* orderedEvents(
 }
 
 /** What an engine decided, as the replay prints it: referrals and rewards in a stable order. */
-export function replayResult(engine: ReferralEngine, asOf: Instant): ReplayResult {
+export const replayResult = (engine: ReferralEngine, asOf: Instant): ReplayResult =>
+  sortedResult(engine.referralViews(), engine.rewardViews(), asOf);
+
+/** Referrals by program, signup and referee; rewards by time earned, program, referee, role and id. */
+export function sortedResult(
+  referrals: ReferralView[],
+  rewards: RewardView[],
+  asOf: Instant,
+): ReplayResult {
   return {
     asOf: formatInstant(asOf),
-    referrals: engine
-      .referralViews()
-      .sort(
-        (a, b) =>
-          compare(a.program, b.program) ||
-          compare(a.signedUpAt, b.signedUpAt) ||
-          compare(a.refereeAccountId, b.refereeAccountId),
-      ),
-    rewards: engine
-      .rewardViews()
-      .sort(
-        (a, b) =>
-          compare(a.earnedAt, b.earnedAt) ||
-          compare(a.program, b.program) ||
-          compare(a.refereeAccountId, b.refereeAccountId) ||
-          compare(a.role, b.role) ||
-          compare(a.rewardId, b.rewardId),
-      ),
+    referrals: referrals.sort(
+      (a, b) =>
+        compare(a.program, b.program) ||
+        compare(a.signedUpAt, b.signedUpAt) ||
+        compare(a.refereeAccountId, b.refereeAccountId),
+    ),
+    rewards: rewards.sort(
+      (a, b) =>
+        compare(a.earnedAt, b.earnedAt) ||
+        compare(a.program, b.program) ||
+        compare(a.refereeAccountId, b.refereeAccountId) ||
+        compare(a.role, b.role) ||
+        compare(a.rewardId, b.rewardId),
+    ),
   };
 }
 

@@ -1,4 +1,3 @@
-import { closeSync } from 'node:fs';
 import type { BillingEvent } from '@referrals/contracts';
 import type { Instant } from '@referrals/domain';
 import { BlockReader } from './block-reader';
@@ -8,22 +7,17 @@ import type { ScannedHistory } from './scan-history';
  * Pass two: the accepted events up to `asOf`, in `occurredAt` order (ties:
  * arrival order), each line read again from the file and parsed. Only the
  * order (four bytes an event) is sorted; no event is held or spilled.
- * Closes the file when done.
  */
 export function* timeOrderedEvents(
   scanned: ScannedHistory,
   asOf: Instant,
 ): Generator<BillingEvent> {
-  try {
-    const order = timeOrder(scanned, asOf);
-    const lines = new BlockReader(scanned.fd);
-    const { offset, length } = scanned;
-    for (let i = 0; i < order.length; i++) {
-      const index = order[i];
-      yield JSON.parse(lines.line(offset[index], length[index])) as BillingEvent;
-    }
-  } finally {
-    closeSync(scanned.fd);
+  const order = timeOrder(scanned, asOf);
+  const lines = new BlockReader(scanned.fd);
+  const { offset, length } = scanned;
+  for (let i = 0; i < order.length; i++) {
+    const index = order[i];
+    yield JSON.parse(lines.line(offset[index], length[index])) as BillingEvent;
   }
 }
 
