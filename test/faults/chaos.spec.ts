@@ -18,7 +18,7 @@ describe('chaos', () => {
         workers: LONG ? 3 : 2,
         killEveryMs: 3_000,
         pgOutageMs: LONG ? 10_000 : 4_000,
-        settleMs: LONG ? 900_000 : 120_000,
+        settleMs: LONG ? 2_400_000 : 120_000,
       });
       process.stdout.write(
         `faults:\n  ${outcome.faults.join('\n  ')}\nunplanned exits: ${JSON.stringify(outcome.unplannedExits)}; ${outcome.seconds}s; logs in ${outcome.logDir}\n`,
@@ -38,6 +38,6 @@ describe('chaos', () => {
       for (const [name, exits] of Object.entries(outcome.unplannedExits))
         if (name.startsWith('worker')) expect({ name, exits }).toEqual({ name, exits: 0 });
     },
-    LONG ? 3_600_000 : 300_000,
+    LONG ? 4_200_000 : 300_000,
   );
 });

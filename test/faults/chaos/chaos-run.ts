@@ -80,6 +80,8 @@ export async function runChaos(options: ChaosOptions): Promise<ChaosOutcome> {
     WEBHOOK_ATTEMPTS: '10',
     WEBHOOKS: JSON.stringify({ kallyai: hook, callrail: hook, smithai: hook }),
     LOG_LEVEL: 'warn',
+    // Fewer payouts at once than the default 200: on a busy host, jobs outliving their lock run twice (harmless, but slow).
+    PAYOUT_CONCURRENCY: '50',
   };
   const api = new Supervised('api', API, { ...env, RUN_WORKER: 'false' }, join(logDir, 'api.log'));
   const workers = Array.from(

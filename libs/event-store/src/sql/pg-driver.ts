@@ -19,8 +19,8 @@ export class PgDatabase implements SqlDatabase {
 
   constructor(config: string | PoolConfig, options: PgDatabaseOptions = {}) {
     this.pool = new Pool({
-      // A server that does not answer fails the caller in seconds rather than hanging it.
-      connectionTimeoutMillis: 5_000,
+      // A server that does not answer fails the caller in seconds rather than hanging it (10 s: a busy host is not an outage).
+      connectionTimeoutMillis: 10_000,
       keepAlive: true,
       ...(typeof config === 'string' ? { connectionString: config } : config),
     });
