@@ -28,7 +28,7 @@ class CountingProjection implements EventProjection {
 describe('a projection kept caught up by several runners (PostgreSQL)', () => {
   let stores: OpenStores;
   beforeAll(async () => {
-    stores = await openStores({ kind: 'postgres', schema });
+    stores = await openStores({ kind: 'postgres', url: process.env.DATABASE_URL, schema });
     await createReadModelSchema(stores.sql, schema);
     await stores.sql.query(
       `CREATE TABLE IF NOT EXISTS ${quoteIdent(schema)}.applied (event_id text PRIMARY KEY)`,
@@ -53,10 +53,11 @@ describe('a projection kept caught up by several runners (PostgreSQL)', () => {
     const runners = projections.map(
       (p) => new ProjectionRunner(stores.sql, schema, stores.store, p, 7),
     );
-    await Promise.all(runners.flatMap((r) => [r.catchUp(), r.catchUp()]));
+    // The store shows an event once the transactions begun before it end: wait for the last one.
+    const last = (await stores.store.readStream(`${prefix}2`)).at(-1)!.globalPosition;
+    await Promise.all(runners.flatMap((r) => [r.catchUpTo(last, 30_000), r.catchUp()]));
     const applied = projections.flatMap((p) => p.applied);
     expect(applied.sort()).toEqual(Array.from({ length: 30 }, (_, i) => `${prefix}e${i}`).sort());
-    const last = (await stores.store.readStream(`${prefix}2`)).at(-1)!.globalPosition;
     expect(await runners[0].checkpoint()).toBeGreaterThanOrEqual(last);
 
     // Forgotten, the checkpoint starts the fold again from the first event.

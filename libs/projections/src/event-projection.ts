@@ -49,6 +49,22 @@ export class ProjectionRunner {
     return run;
   }
 
+  /**
+   * Catches up until the projection is at or past `position` (an event just
+   * appended to one of its streams), or `timeoutMs` passes: the store shows an event to readers only
+   * once every transaction begun before it has ended, so the first catch-up
+   * after an append may not see it yet under load. Past the timeout the
+   * caller goes on; the next catch-up (the worker's tick) projects it.
+   */
+  async catchUpTo(position: bigint, timeoutMs = 5_000): Promise<void> {
+    const until = Date.now() + timeoutMs;
+    for (;;) {
+      await this.catchUp();
+      if ((await this.checkpoint()) >= position || Date.now() >= until) return;
+      await new Promise((resolve) => setTimeout(resolve, 20));
+    }
+  }
+
   async checkpoint(): Promise<bigint> {
     const rows = await this.db.query<{ position: string }>(
       `SELECT position::text AS position FROM ${this.s}.projection_checkpoints WHERE name = $1`,
@@ -73,25 +89,37 @@ export class ProjectionRunner {
         streamPrefixes: this.projection.streamPrefixes,
       });
       if (events.length === 0) return;
-      await this.db.transaction(async (tx) => {
-        await tx.query(
-          `INSERT INTO ${this.s}.projection_checkpoints (name, position) VALUES ($1, -1)
-           ON CONFLICT (name) DO NOTHING`,
-          [this.projection.name],
-        );
-        const [locked] = await tx.query<{ position: string }>(
-          `SELECT position::text AS position FROM ${this.s}.projection_checkpoints
-           WHERE name = $1 FOR UPDATE`,
-          [this.projection.name],
-        );
-        if (BigInt(locked.position) !== after) return; // another process applied them: read again
-        await this.projection.apply(tx, events);
-        failpoint(`projection.${this.projection.name}.before-checkpoint`);
-        await tx.query(
-          `UPDATE ${this.s}.projection_checkpoints SET position = $2 WHERE name = $1`,
-          [this.projection.name, events[events.length - 1].globalPosition.toString()],
-        );
-      });
+      if ((await this.applyAfter(after, events)) === 'busy') return;
     }
+  }
+
+  /** One batch and the checkpoint, in one transaction, if the checkpoint is still `after`. */
+  private applyAfter(after: bigint, events: readonly RecordedEvent[]) {
+    return this.db.transaction(async (tx): Promise<'applied' | 'moved' | 'busy'> => {
+      // A client that dies mid-batch (a cut connection) must not hold the checkpoint, nor the
+      // store's visibility horizon, for long: the server ends such a transaction.
+      await tx.query(`SET LOCAL idle_in_transaction_session_timeout = '15s'`);
+      await tx.query(
+        `INSERT INTO ${this.s}.projection_checkpoints (name, position) VALUES ($1, -1)
+         ON CONFLICT (name) DO NOTHING`,
+        [this.projection.name],
+      );
+      // SKIP LOCKED: while another process applies a batch, this one does not queue behind it
+      // (nor behind a transaction whose client died); its caller polls if it must wait.
+      const [locked] = await tx.query<{ position: string }>(
+        `SELECT position::text AS position FROM ${this.s}.projection_checkpoints
+         WHERE name = $1 FOR UPDATE SKIP LOCKED`,
+        [this.projection.name],
+      );
+      if (!locked) return 'busy';
+      if (BigInt(locked.position) !== after) return 'moved'; // another process applied them
+      await this.projection.apply(tx, events);
+      failpoint(`projection.${this.projection.name}.before-checkpoint`);
+      await tx.query(`UPDATE ${this.s}.projection_checkpoints SET position = $2 WHERE name = $1`, [
+        this.projection.name,
+        events[events.length - 1].globalPosition.toString(),
+      ]);
+      return 'applied';
+    });
   }
 }

@@ -40,20 +40,21 @@ export class CashApprovals {
     const known = await lockRewardView(this.db, this.s, rewardId);
     if (!known) return { ok: false, reason: 'not_found' };
     if (known.kind !== 'cash') return { ok: false, reason: 'not_cash' };
+    let position: bigint | undefined;
     try {
-      await this.rewards.handle(
+      ({ position } = await this.rewards.handle(
         rewardId,
         action === 'approve'
           ? { type: 'Approve', data: { rewardId, by, at } }
           : { type: 'Void', data: { rewardId, by, reason: 'admin', at } },
-      );
+      ));
     } catch (error) {
       if (!(error instanceof RewardCommandRejected)) throw error;
       const status = error.status === 'unpaid' ? 'earned' : error.status;
       const reason = error.reason === 'in_another_batch' ? error.reason : 'wrong_status';
       return { ok: false, reason, status };
     }
-    await this.lifecycle.catchUp();
+    await (position === undefined ? this.lifecycle.catchUp() : this.lifecycle.catchUpTo(position));
     return { ok: true, reward: (await lockRewardView(this.db, this.s, rewardId))! };
   }
 }

@@ -95,15 +95,19 @@ export class PayoutBatches {
         },
         initialPayoutBatchState(),
       );
+      // The batch first: a store without multi-stream transactions that stops part-way leaves
+      // an open batch listing rewards, of which only those exported go out with it.
+      const all = [this.batchWrite(batchId, -1n, opened), ...writes];
       try {
-        await this.store.appendBatch([this.batchWrite(batchId, -1n, opened), ...writes]);
+        await this.store.appendBatch(all);
       } catch (error) {
         // Another export or an admin moved one of the rewards: look again.
         if (error instanceof WrongExpectedVersionError && attempt < 5) continue;
         throw error;
       }
       failpoint('batch.after-open');
-      await this.lifecycle.catchUp();
+      // The last write holds the append's highest position: what the projection must reach.
+      await this.lifecycle.catchUpTo(await this.rewards.positionAfter(all[all.length - 1]));
       return this.get(batchId);
     }
   }
@@ -141,8 +145,20 @@ export class PayoutBatches {
   async get(batchId: string): Promise<PayoutBatch> {
     const { state } = await this.load(batchId);
     if (state.status === 'none') throw new PayoutBatchNotFound(batchId);
+    // Only the rewards whose own streams say they went into this batch: a listed reward whose
+    // export did not go in (a store that stopped part-way) is not paid by it.
+    const inBatch = await this.db.query<{ reward_id: string }>(
+      `SELECT reward_id FROM ${this.s}.reward_view WHERE batch_id = $1`,
+      [batchId],
+    );
     const byId = new Map(
-      (await lockRewardViews(this.db, this.s, state.rewardIds)).map((v) => [v.rewardId, v]),
+      (
+        await lockRewardViews(
+          this.db,
+          this.s,
+          inBatch.map((r) => r.reward_id),
+        )
+      ).map((v) => [v.rewardId, v]),
     );
     const rewards = state.rewardIds.map((id) => byId.get(id)).filter((v): v is RewardView => !!v);
     return { batchId, status: state.status, rewardIds: state.rewardIds, csv: payoutsCsv(rewards) };
@@ -170,7 +186,9 @@ export class PayoutBatches {
         );
         if (write) writes.push(write);
       }
-      if (closed.length > 0) writes.push(this.batchWrite(batchId, version, closed));
+      // The batch first, as when it was opened: the last write is a reward's, which the lifecycle
+      // projection reaches (it does not read the batch streams).
+      if (closed.length > 0) writes.unshift(this.batchWrite(batchId, version, closed));
       try {
         if (writes.length > 0) await this.store.appendBatch(writes);
       } catch (error) {
@@ -178,7 +196,9 @@ export class PayoutBatches {
         throw error;
       }
       failpoint('batch.after-close');
-      await this.lifecycle.catchUp();
+      const last = writes.at(-1);
+      if (last) await this.lifecycle.catchUpTo(await this.rewards.positionAfter(last));
+      else await this.lifecycle.catchUp();
       return this.get(batchId);
     }
   }

@@ -42,6 +42,21 @@ const crashingOnce = (store: EventStore): EventStore => {
   });
 };
 
+/** Waits (30 s at most) until the lifecycle projection of a schema has folded every stored event. */
+async function projected(stores: OpenStores, schema: string): Promise<void> {
+  const [{ head }] = await stores.sql.query<{ head: string | null }>(
+    `SELECT max(global_position)::text AS head FROM ${quoteIdent(schema)}.events
+     WHERE stream_id LIKE 'referral:%' OR stream_id LIKE 'reward:%'`,
+  );
+  const runner = new ProjectionRunner(
+    stores.sql,
+    schema,
+    stores.store,
+    new RewardLifecycleProjection(schema),
+  );
+  await runner.catchUpTo(BigInt(head ?? '-1'), 30_000);
+}
+
 describe('paying rewards exactly once (PostgreSQL + Redis)', () => {
   let stores: OpenStores;
   let redis: IORedis;
@@ -58,7 +73,11 @@ describe('paying rewards exactly once (PostgreSQL + Redis)', () => {
   /** Another database (its own events, views and ledger), as a new deployment on the same Redis. */
   const newDatabase = async () => {
     const other = `${schema}_again_${Math.random().toString(36).slice(2, 8)}`;
-    const fresh = await openStores({ kind: 'postgres', schema: other });
+    const fresh = await openStores({
+      kind: 'postgres',
+      url: process.env.DATABASE_URL,
+      schema: other,
+    });
     await createReadModelSchema(fresh.sql, other);
     await createLedgerSchema(fresh.sql, other);
     const lifecycle = new ProjectionRunner(
@@ -70,11 +89,13 @@ describe('paying rewards exactly once (PostgreSQL + Redis)', () => {
     return {
       views: new ReadModelWriter(fresh.sql, other),
       payout: new RewardPayout(fresh.sql, other, fresh.store, lifecycle),
-      ledgerOf: (rewardId: string) =>
-        fresh.sql.query<{ entry: string; amount: string }>(
+      ledgerOf: async (rewardId: string) => {
+        await projected(fresh, other);
+        return fresh.sql.query<{ entry: string; amount: string }>(
           `SELECT entry, amount::text AS amount FROM ${quoteIdent(other)}.reward_ledger WHERE reward_id = $1`,
           [rewardId],
-        ),
+        );
+      },
       close: async () => {
         await fresh.sql.query(`DROP SCHEMA ${quoteIdent(other)} CASCADE`);
         await fresh.sql.close();
@@ -82,7 +103,7 @@ describe('paying rewards exactly once (PostgreSQL + Redis)', () => {
     };
   };
   beforeAll(async () => {
-    stores = await openStores({ kind: 'postgres', schema });
+    stores = await openStores({ kind: 'postgres', url: process.env.DATABASE_URL, schema });
     await createReadModelSchema(stores.sql, schema);
     await createLedgerSchema(stores.sql, schema);
     views = new ReadModelWriter(stores.sql, schema);
@@ -94,11 +115,17 @@ describe('paying rewards exactly once (PostgreSQL + Redis)', () => {
     await redis.quit();
   });
 
-  const ledgerOf = (rewardId: string) =>
-    stores.sql.query<{ entry: string; amount: string }>(
+  /**
+   * The ledger once the lifecycle projection has folded every event stored so far (the store
+   * shows an event to readers only once the transactions begun before it have ended).
+   */
+  const ledgerOf = async (rewardId: string) => {
+    await projected(stores, schema);
+    return stores.sql.query<{ entry: string; amount: string }>(
       `SELECT entry, amount::text AS amount FROM ${quoteIdent(schema)}.reward_ledger WHERE reward_id = $1 ORDER BY entry_id`,
       [rewardId],
     );
+  };
 
   it('credits the ledger once and records RewardPaid once, however often it is asked', async () => {
     const id = `rw_${randomUUID()}`;

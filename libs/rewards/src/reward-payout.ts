@@ -100,8 +100,11 @@ export class RewardPayout {
       .filter((d) => d.events.length > 0)
       .map((d) => this.rewards.writeOf(d.reward, d.events));
     const won = await this.append(writes);
-    failpoint('payout.after-append');
-    if (writes.length > 0) await this.lifecycle.catchUp();
+    if (won.size > 0) {
+      failpoint('payout.after-append');
+      // Best effort: the worker's projection pass folds whatever this one does not see yet.
+      await this.lifecycle.catchUp();
+    }
     const outcomes = new Map<string, PayoutOutcome>();
     for (const { reward, events } of decided) {
       const first = events[0]?.type;
@@ -214,18 +217,22 @@ export class RewardPayout {
       [now.toISOString(), limit],
     );
     const expired: string[] = [];
+    let position = -1n;
     for (const { reward_id: rewardId } of rows) {
       try {
-        const { events } = await this.rewards.handle(rewardId, {
+        const lapsed = await this.rewards.handle(rewardId, {
           type: 'Expire',
           data: { rewardId, at: now.toISOString() },
         });
-        if (events.length > 0) expired.push(rewardId);
+        if (lapsed.position !== undefined) {
+          expired.push(rewardId);
+          position = lapsed.position;
+        }
       } catch (error) {
         if (!(error instanceof RewardCommandRejected)) throw error;
       }
     }
-    if (expired.length > 0) await this.lifecycle.catchUp();
+    if (expired.length > 0) await this.lifecycle.catchUpTo(position, 1_000);
     return expired;
   }
 }

@@ -28,6 +28,14 @@ export class RewardStreams {
     return { rewardId, state, version: BigInt(events.length) - 1n };
   }
 
+  /** Where the last event of an append made sits in the store's global order: what projections wait for. */
+  async positionAfter(write: StreamWrite): Promise<bigint> {
+    const expected = typeof write.expectedVersion === 'bigint' ? write.expectedVersion : -1n;
+    const version = expected + BigInt(write.events.length);
+    const [last] = await this.store.readStream(write.streamId, { from: version, maxCount: 1 });
+    return last?.globalPosition ?? -1n;
+  }
+
   /** The append of these decisions at the loaded version, with ids that make a repeat a no-op. */
   writeOf({ rewardId, version }: LoadedReward, events: readonly RewardEvent[]): StreamWrite {
     return {
@@ -50,7 +58,7 @@ export class RewardStreams {
     rewardId: string,
     command: RewardCommand,
     attempts = 5,
-  ): Promise<{ events: RewardEvent[]; state: RewardState }> {
+  ): Promise<{ events: RewardEvent[]; state: RewardState; position?: bigint }> {
     for (let attempt = 1; ; attempt++) {
       const loaded = await this.load(rewardId);
       const events = decideReward(command, loaded.state);
@@ -62,7 +70,9 @@ export class RewardStreams {
           expectedVersion: write.expectedVersion,
         });
         // Ids already stored: another decided the same first; decide again on what it wrote.
-        if (result.appended > 0 || attempt >= attempts) return { events, state };
+        if (result.appended > 0)
+          return { events, state, position: await this.positionAfter(write) };
+        if (attempt >= attempts) return { events, state };
       } catch (error) {
         if (!(error instanceof WrongExpectedVersionError) || attempt >= attempts) throw error;
       }
