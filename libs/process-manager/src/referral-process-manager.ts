@@ -494,6 +494,8 @@ export class ReferralProcessManager {
     const { onRewardsEarned, onChecksScheduled, onError } = this.options;
     this.notices = this.notices
       .then(async () => {
+        // Decisions stored, queues not told: as if the process died here (the sweep must find them).
+        if (earned.length > 0) this.failpoint('pm.before-enqueue');
         if (earned.length > 0) await onRewardsEarned?.(earned);
         if (checks.length > 0) await onChecksScheduled?.(checks);
       })
