@@ -1,8 +1,8 @@
 // npm run bench:replay-store [-- --events 1000000] [--input FILE]
 // Loads a synthetic history into a throw-away schema of the PostgreSQL on 127.0.0.1:5432 (COPY FROM,
 // as the ingestor would have stored it: one account stream each, duplicates dropped), then measures
-//  - the read: `COPY ... TO STDOUT` of the account streams, the query `referrals replay` runs
-//    without --input, counted line by line (events/s, target >= 150k);
+//  - the read: the `COPY ... TO STDOUT`s of the account streams that `referrals replay` runs
+//    without --input, into a file (events/s, target >= 150k);
 //  - the whole replay from the store through the CLI (events/s, peak RSS).
 import { spawnSync } from 'node:child_process';
 import { createReadStream, mkdtempSync, readFileSync, rmSync } from 'node:fs';
@@ -29,7 +29,7 @@ const schema = `bench_store_${process.pid}`;
 const { createEventStoreSchema, PgDatabase } = await import(
   join(root, 'libs/event-store/dist/index.js')
 );
-const { copyEventsSql } = await import(join(root, 'apps/cli/dist/history/store-input.js'));
+const { openStoreInput } = await import(join(root, 'apps/cli/dist/history/store-input.js'));
 
 const work = mkdtempSync(join(tmpdir(), 'referrals-store-bench-'));
 const file = values.input ? resolve(values.input) : join(work, 'history.ndjson');
@@ -71,13 +71,24 @@ try {
   console.log(`loaded ${stored} events in ${((performance.now() - t0) / 1000).toFixed(1)} s`);
   await client.query(`ANALYZE "${schema}".events`);
 
-  // The read alone: the replay's COPY, line by line.
+  // The read alone, as the replay reads the store: its COPYs into a temporary file.
   const t1 = performance.now();
-  let lines = 0;
-  const copy = client.query(copyStreams.to(copyEventsSql(schema)));
-  for await (const chunk of copy)
-    for (let at = chunk.indexOf(10); at >= 0; at = chunk.indexOf(10, at + 1)) lines++;
+  const input = await openStoreInput({
+    EVENT_STORE: 'postgres',
+    DATABASE_URL: url,
+    DATABASE_SCHEMA: schema,
+  });
+  const copied = join(work, 'copied.ndjson');
+  try {
+    await input.writeTo(copied);
+  } finally {
+    await input.close();
+  }
   const readSeconds = (performance.now() - t1) / 1000;
+  let lines = 0;
+  for await (const chunk of createReadStream(copied))
+    for (let at = chunk.indexOf(10); at >= 0; at = chunk.indexOf(10, at + 1)) lines++;
+  rmSync(copied);
 
   // The whole replay from the store, in a child process.
   const stats = join(work, 'stats.json');

@@ -1,12 +1,13 @@
-import { statSync } from 'node:fs';
+import { createWriteStream, statSync } from 'node:fs';
 import type { Readable } from 'node:stream';
+import { pipeline } from 'node:stream/promises';
 import { UsageError } from '../usage-error';
 
 /** Where a history's NDJSON comes from, as bytes. */
 export interface HistoryInput {
-  /** A file the replay can read twice; else `stream`, which it copies to one first. */
+  /** A file the replay can read twice; else `writeTo`, which copies the input to one first. */
   readonly path?: string;
-  readonly stream?: Readable;
+  writeTo?(path: string): Promise<void>;
   /** Names the input in messages: a path, `standard input` or the store. */
   readonly label: string;
   /** Bytes to read, when known: a progress bar needs it. */
@@ -24,7 +25,9 @@ export async function openHistoryInput(
   input: string | undefined,
   env: NodeJS.ProcessEnv = process.env,
 ): Promise<HistoryInput> {
-  if (input === '-') return { stream: process.stdin, label: 'standard input', close: done };
+  if (input === '-') {
+    return { writeTo: copyStream(process.stdin), label: 'standard input', close: done };
+  }
   if (input === undefined) {
     const { openStoreInput } = await import('./store-input');
     return openStoreInput(env);
@@ -42,6 +45,10 @@ export async function openHistoryInput(
 }
 
 const done = () => Promise.resolve();
+
+/** Writes a stream to a file, once. */
+export const copyStream = (stream: Readable) => (path: string) =>
+  pipeline(stream, createWriteStream(path));
 
 export function describeFsError(error: unknown): string {
   const code = (error as NodeJS.ErrnoException).code;

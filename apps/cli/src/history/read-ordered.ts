@@ -44,7 +44,7 @@ export async function readScanned<T>(
   let spooled: Awaited<ReturnType<typeof spoolToFile>> | undefined;
   let scanned: ScannedHistory | undefined;
   try {
-    if (input.path === undefined) spooled = await spoolToFile(input.stream!);
+    if (input.path === undefined) spooled = await spoolToFile(input.writeTo!.bind(input));
     const path = input.path ?? spooled!.path;
     const progress = options.terminal.progress ? progressBar(input.size) : undefined;
     const stats: ReadStats = { lines: 0, accepted: 0, duplicates: 0 };
