@@ -11,10 +11,11 @@ export const ADMIN_KEY = 'test-admin-key';
 export const KALLYAI_KEY = 'test-kallyai-key';
 export const WINDOW_MS = 300;
 
-/** A fresh schema on the machine's PostgreSQL, for `startTestEngine(onPostgres())`. */
+/** A fresh schema on the machine's PostgreSQL (or `DATABASE_URL`'s), for `startTestEngine(onPostgres())`. */
 export const onPostgres = () => ({
   EVENT_STORE: 'postgres',
   DATABASE_SCHEMA: `e2e_${process.pid}_${Math.random().toString(36).slice(2, 8)}`,
+  ...(process.env.DATABASE_URL && { DATABASE_URL: process.env.DATABASE_URL }),
 });
 
 /** A running engine (API + worker), by default on an embedded PGlite in a temporary folder. */
