@@ -20,7 +20,7 @@ async function flush(redis: IORedis, prefix: string) {
 }
 
 describe('when Redis loses every job mid-run', () => {
-  it('pays every reward the replay earns once all the same, from the read model', async () => {
+  it('pays every reward the replay earns once all the same, found again from the events', async () => {
     const prefix = `flush-${process.pid}-${Date.now()}`;
     const harness = await startTestEngine({
       ...onPostgres(),
@@ -42,7 +42,8 @@ describe('when Redis loses every job mid-run', () => {
       await sleep(1_000);
       expect(await payouts.getJobCountByTypes('wait')).toBeGreaterThan(0);
       await flush(redis, prefix); // the jobs, the pause, the timers and the leases: all gone
-      expect(await payouts.getJobCountByTypes('wait', 'completed')).toBe(0);
+      // (Counting jobs here would race the sweep, which re-queues the unpaid rewards at once.)
+      expect(await payouts.isPaused()).toBe(false);
 
       await untilIdle(engine);
       const expected = new ReferralEngine(ProgramRegistry.withBuiltins());
