@@ -1,5 +1,5 @@
 // The bare loop the replay is measured against: split a file into lines and JSON.parse each one.
-// Prints { events, seconds, maxRssKb } as JSON.
+// Prints { events, seconds, maxRssKb, cpuSeconds } as JSON.
 const { createReadStream } = require('node:fs');
 
 async function main(file) {
@@ -14,7 +14,13 @@ async function main(file) {
   if (rest !== '' && JSON.parse(rest)) events++;
   const seconds = (performance.now() - t0) / 1000;
   process.stdout.write(
-    JSON.stringify({ events, seconds, maxRssKb: process.resourceUsage().maxRSS }) + '\n',
+    JSON.stringify({
+      events,
+      seconds,
+      maxRssKb: process.resourceUsage().maxRSS,
+      cpuSeconds:
+        (process.resourceUsage().userCPUTime + process.resourceUsage().systemCPUTime) / 1e6,
+    }) + '\n',
   );
 }
 main(process.argv[2]);
