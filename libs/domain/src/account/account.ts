@@ -102,7 +102,8 @@ export function applyBillingFact(
       account.active = false;
       return;
     case 'payment.succeeded':
-      if (event.data.paymentMethodFingerprint) {
+      // A zero-amount invoice is no payment, so nobody "paid with" its card (CONTRACT §2).
+      if (event.data.paymentMethodFingerprint && event.data.amount > 0) {
         account.paymentFingerprints.add(event.data.paymentMethodFingerprint);
       }
       notePaymentAttempt(account, false, at);

@@ -161,3 +161,63 @@ describe('a referee that subscribed before it signed up', () => {
       .thenRewards([]);
   });
 });
+
+describe('a referrer that signs up after its referee', () => {
+  const smithai = engineScenario('smithai');
+
+  it('reveals a self-referral by its first signup’s organization, and no cash is paid', () => {
+    smithai
+      .given(
+        signedUp('e', { referrerAccountId: 'r', organizationId: 'o' }, t(2)),
+        activated('e', { plan: 'p', product: 'voice_assistant' }, t(2, 11)),
+        paid('e', { invoiceId: 'i1', amount: 100 }, t(5)),
+        signedUp('r', { organizationId: 'o' }, t(6)),
+      )
+      .thenReferral('e', { status: 'ineligible', reason: 'self_referral', successfulPayments: 1 })
+      .asOf('2026-06-01T00:00:00Z')
+      .thenReferral('e', { status: 'ineligible', reason: 'self_referral' })
+      .thenRewards([]);
+  });
+
+  it('freezes the count shown at the signup that revealed it', () => {
+    callrail
+      .given(
+        signedUp('e', { referrerAccountId: 'r', email: 'x@example.com' }, t(2)),
+        signedUp('r', { email: 'X@example.com' }, t(3)),
+        paid('e', { invoiceId: 'i1', amount: 4500 }, t(4)),
+      )
+      .thenReferral('e', {
+        status: 'ineligible',
+        reason: 'self_referral',
+        successfulPayments: 0,
+        invoicesRemaining: undefined,
+      });
+  });
+});
+
+describe('payment methods', () => {
+  const referred = [
+    signedUp('alice', {}, t(1)),
+    signedUp('bob', { referrerAccountId: 'alice' }, t(2)),
+  ];
+
+  it('a card both accounts paid with is a self-referral', () => {
+    callrail
+      .given(
+        ...referred,
+        paid('alice', { invoiceId: 'a1', amount: 4500, paymentMethodFingerprint: 'fp' }, t(3)),
+        paid('bob', { invoiceId: 'b1', amount: 4500, paymentMethodFingerprint: 'fp' }, t(4)),
+      )
+      .thenReferral('bob', { status: 'ineligible', reason: 'self_referral' });
+  });
+
+  it('a card seen only on a zero-amount invoice was not paid with', () => {
+    callrail
+      .given(
+        ...referred,
+        paid('alice', { invoiceId: 'a1', amount: 0, paymentMethodFingerprint: 'fp' }, t(3)),
+        paid('bob', { invoiceId: 'b1', amount: 4500, paymentMethodFingerprint: 'fp' }, t(4)),
+      )
+      .thenReferral('bob', { status: 'pending', successfulPayments: 1 });
+  });
+});

@@ -58,13 +58,14 @@ export class ReferralEngine {
     const firstSignup = event.type === 'account.signed_up' && account.signedUpAt === undefined;
     if (event.type === 'referral_code.assigned') this.assignCode(book, account, event.data.code);
     applyBillingFact(account, event, now);
-    if (firstSignup) {
-      decisions.push(
-        ...this.openReferral(book, account, event as BillingEventOf<'account.signed_up'>, now),
-      );
-    } else {
+    if (event.type !== 'account.signed_up') {
       decisions.push(...this.observe(book, account, event, now));
-    }
+    } else if (firstSignup) {
+      // The account's own referral first; then, as a referrer that signed up after
+      // its referees, its details may reveal a self-referral of theirs.
+      decisions.push(...this.openReferral(book, account, event, now));
+      decisions.push(...this.observeAsReferrer(book, account, event, now));
+    } // a later signup is ignored whole (CONTRACT §2)
     return decisions;
   }
 
@@ -197,7 +198,20 @@ export class ReferralEngine {
       });
       if (decision) decisions.push(decision);
     }
-    if (!REFERRER_FACTS.has(fact.type)) return decisions;
+    if (REFERRER_FACTS.has(fact.type)) {
+      decisions.push(...this.observeAsReferrer(book, account, fact, now));
+    }
+    return decisions;
+  }
+
+  /** A fact of a referrer, shown to its pending referrals: it can reveal a self-referral. */
+  private observeAsReferrer(
+    book: ProgramBook,
+    account: AccountState,
+    fact: BillingEvent,
+    now: Instant,
+  ): Decision[] {
+    const decisions: Decision[] = [];
     for (const refereeId of book.refereesOf.get(account.accountId) ?? []) {
       if (refereeId === account.accountId) continue;
       const referral = book.referrals.get(refereeId) as ExistingReferral;
