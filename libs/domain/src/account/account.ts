@@ -42,7 +42,7 @@ export interface FirstActivation {
 }
 
 export interface InvoiceState {
-  /** The largest amount a `payment.succeeded` of the invoice collected; 0 while none did. */
+  /** What the invoice's first `payment.succeeded` with an amount collected; 0 while none did. */
   paidAmount: number;
   /** Refunds of the invoice add up, in whatever order they arrive. */
   refundedAmount: number;
@@ -147,14 +147,17 @@ function notePaymentAttempt(account: AccountState, failed: boolean, at: Instant)
   account.lastPaymentAttempt = { failed, at };
 }
 
-/** A zero-amount invoice is no payment; the same invoice counts once however often it is paid. */
+/**
+ * A zero-amount invoice is no payment; the same invoice counts once however often it is
+ * paid, and its amount is what its first payment collected (a repeat changes nothing).
+ */
 function recordPayment(account: AccountState, invoiceId: string, amount: number, at: Instant) {
   if (amount === 0) return;
   const invoice = invoiceOf(account, invoiceId);
-  const wasCounted = counts(invoice);
-  invoice.paidAmount = Math.max(invoice.paidAmount, amount);
   account.firstPaymentAt ??= at;
-  if (!wasCounted && counts(invoice)) account.successfulPayments += 1;
+  if (invoice.paidAmount > 0) return;
+  invoice.paidAmount = amount;
+  if (counts(invoice)) account.successfulPayments += 1;
 }
 
 /** Refunds add up; the invoice stops counting once they reach what it collected. */

@@ -221,3 +221,17 @@ describe('payment methods', () => {
       .thenReferral('bob', { status: 'pending', successfulPayments: 1 });
   });
 });
+
+describe('an invoice paid twice', () => {
+  it('keeps the amount of its first payment: refunds of that much refund it in full', () => {
+    callrail
+      .given(
+        signedUp('alice', {}, t(1)),
+        signedUp('bob', { referrerAccountId: 'alice' }, t(2)),
+        paid('bob', { invoiceId: 'i1', amount: 100 }, t(3)),
+        paid('bob', { invoiceId: 'i1', amount: 300 }, t(4)),
+        refunded('bob', { invoiceId: 'i1', amount: 100 }, t(5)),
+      )
+      .thenReferral('bob', { successfulPayments: 0 });
+  });
+});
