@@ -8,18 +8,29 @@ import {
   RewardFacts,
   REWARD_STREAM_PREFIX,
 } from '../reward/reward.events';
-import { lockRewardView, recordLedgerEntry, saveRewardView } from '../reward-rows';
+import { LedgerEntry, recordLedgerEntries } from '../reward-rows';
 
 export const REWARD_LIFECYCLE_PROJECTION = 'reward-lifecycle';
 
 /** Statuses whose amount the ledger holds: a void, an expiry or an adjustment moves it. */
 const CREDITED = new Set(['paid', 'awaiting_approval', 'approved']);
 
+/** A reward's row: its view, the open batch holding it, when its minutes lapsed. */
+interface Row {
+  view: RewardView;
+  batchId: string | null;
+  expiredAt: string | null;
+}
+
 /**
  * `reward_view` (each reward's status) and the ledger (balances, cash owed),
  * folded from `RewardEarned` in the referral streams and every event of the
  * reward streams. Each ledger entry is named by the event that made it, so
  * the ledger's unique `(reward_id, entry)` holds it to one row.
+ *
+ * A batch is folded in memory over the rows it touches, read (and locked) in
+ * one statement and written back in two: its transaction stays short, since
+ * the store shows no later event to anyone while it is open.
  */
 export class RewardLifecycleProjection implements EventProjection {
   readonly name = REWARD_LIFECYCLE_PROJECTION;
@@ -31,138 +42,144 @@ export class RewardLifecycleProjection implements EventProjection {
   }
 
   async apply(tx: SqlClient, events: readonly RecordedEvent[]): Promise<void> {
+    const rows = await this.lockRows(tx, events);
+    const changed = new Set<string>();
+    const entries: LedgerEntry[] = [];
     for (const recorded of events) {
       if (recorded.streamId.startsWith(REFERRAL_STREAM_PREFIX)) {
-        if (recorded.type === 'RewardEarned')
-          await this.earned(tx, toEarnedRewardView(recorded.data as EarnedReward));
+        if (recorded.type !== 'RewardEarned') continue;
+        const view = toEarnedRewardView(recorded.data as EarnedReward);
+        if (rows.has(view.rewardId)) continue; // a reward, once earned, keeps its row
+        rows.set(view.rewardId, { view, batchId: null, expiredAt: null });
+        changed.add(view.rewardId);
       } else if (isRewardEvent(recorded)) {
-        await this.lifecycle(tx, recorded as unknown as RewardEvent, recorded.streamPosition);
+        const event = recorded as unknown as RewardEvent;
+        if (fold(rows, event, recorded.streamPosition, entries)) changed.add(event.data.rewardId);
       }
     }
+    await this.saveRows(
+      tx,
+      [...changed].map((id) => rows.get(id)!),
+    );
+    await recordLedgerEntries(tx, this.s, entries);
   }
 
-  private async earned(tx: SqlClient, view: RewardView): Promise<void> {
-    await tx.query(
-      `INSERT INTO ${this.s}.reward_view
-         (reward_id, program, beneficiary_account_id, kind, unit, amount, status, earned_at, view)
-       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)
-       ON CONFLICT (reward_id) DO NOTHING`,
-      [
-        view.rewardId,
-        view.program,
-        view.beneficiaryAccountId,
-        view.kind,
-        view.unit,
-        view.amount,
-        view.status,
-        view.earnedAt,
-        JSON.stringify(view),
-      ],
+  /** The rows of every reward the events name, locked in id order (no deadlock between batches). */
+  private async lockRows(tx: SqlClient, events: readonly RecordedEvent[]) {
+    const ids = [
+      ...new Set(
+        events
+          .filter((e) => e.type === 'RewardEarned' || e.streamId.startsWith(REWARD_STREAM_PREFIX))
+          .map((e) => (e.data as { rewardId: string }).rewardId),
+      ),
+    ];
+    const found = await tx.query<{
+      view: RewardView | string;
+      batch_id: string | null;
+      expired_at: string | null;
+    }>(
+      `SELECT view, batch_id, expired_at::text AS expired_at FROM ${this.s}.reward_view
+       WHERE reward_id = ANY($1::text[]) ORDER BY reward_id FOR UPDATE`,
+      [ids],
+    );
+    return new Map<string, Row>(
+      found.map((r) => {
+        const view = typeof r.view === 'string' ? (JSON.parse(r.view) as RewardView) : r.view;
+        return [view.rewardId, { view, batchId: r.batch_id, expiredAt: r.expired_at }];
+      }),
     );
   }
 
-  private async lifecycle(tx: SqlClient, event: RewardEvent, position: bigint): Promise<void> {
-    const { rewardId } = event.data;
-    switch (event.type) {
-      case 'RewardPaid':
-      case 'RewardAwaitingApproval': {
-        const cash = event.type === 'RewardAwaitingApproval';
-        const view = withFacts(
-          event.data.reward,
-          cash ? 'awaiting_approval' : 'paid',
-          event.data.at,
-        );
-        await this.earned(tx, view);
-        await saveRewardView(tx, this.s, view);
-        await recordLedgerEntry(
-          tx,
-          this.s,
-          view,
-          cash ? 'cash_owed' : 'credit',
-          view.amount,
-          event.data.at,
-        );
-        return;
-      }
-      case 'RewardApproved':
-        await this.setStatus(tx, rewardId, 'approved');
-        return;
-      case 'RewardVoided': {
-        const view = await this.setStatus(tx, rewardId, 'voided');
-        if (view && event.data.amount > 0) {
-          const entry = view.kind === 'cash' ? 'cash_voided' : 'voided';
-          await recordLedgerEntry(tx, this.s, view, entry, -event.data.amount, event.data.at);
-        }
-        return;
-      }
-      case 'RewardExported':
-      case 'RewardExportCancelled':
-        await tx.query(`UPDATE ${this.s}.reward_view SET batch_id = $2 WHERE reward_id = $1`, [
-          rewardId,
-          event.type === 'RewardExported' ? event.data.batchId : null,
-        ]);
-        return;
-      case 'CashPaidOut': {
-        const view = withFacts(event.data.reward, 'paid', event.data.at);
-        await saveRewardView(tx, this.s, view);
-        await recordLedgerEntry(tx, this.s, view, 'cash_paid', -view.amount, event.data.at);
-        return;
-      }
-      case 'RewardExpired': {
-        const { reward, amount } = event.data;
-        await tx.query(`UPDATE ${this.s}.reward_view SET expired_at = $2 WHERE reward_id = $1`, [
-          rewardId,
-          reward.expiresAt,
-        ]);
-        const view = withFacts(reward, 'paid', event.data.paidAt);
-        await recordLedgerEntry(
-          tx,
-          this.s,
-          view,
-          'expiry',
-          -amount,
-          reward.expiresAt ?? event.data.at,
-        );
-        return;
-      }
-      case 'RewardAdjusted': {
-        const [row] = await tx.query<{ status: string; expired: boolean }>(
-          `SELECT status, expired_at IS NOT NULL AS expired FROM ${this.s}.reward_view
-           WHERE reward_id = $1 FOR UPDATE`,
-          [rewardId],
-        );
-        const before = await lockRewardView(tx, this.s, rewardId);
-        if (!row || !before) return;
-        const view: RewardView = { ...before, amount: event.data.reward.amount };
-        await saveRewardView(tx, this.s, view);
-        await tx.query(`UPDATE ${this.s}.reward_view SET amount = $2 WHERE reward_id = $1`, [
-          rewardId,
-          view.amount,
-        ]);
-        // The ledger moves by the difference only for what it holds (not yet paid: nothing).
-        if (CREDITED.has(row.status) && !row.expired) {
-          const delta = view.amount - event.data.previousAmount;
-          await recordLedgerEntry(tx, this.s, view, `adjusted@${position}`, delta, event.data.at);
-        }
-        return;
-      }
-      default: {
-        const exhaustive: never = event;
-        throw new Error(`unknown reward event ${JSON.stringify(exhaustive)}`);
-      }
-    }
+  private async saveRows(tx: SqlClient, rows: readonly Row[]): Promise<void> {
+    if (rows.length === 0) return;
+    await tx.query(
+      `INSERT INTO ${this.s}.reward_view AS t
+         (reward_id, program, beneficiary_account_id, kind, unit, amount, status, earned_at, view,
+          batch_id, expired_at)
+       SELECT r->'view'->>'rewardId', r->'view'->>'program', r->'view'->>'beneficiaryAccountId',
+              r->'view'->>'kind', r->'view'->>'unit', (r->'view'->>'amount')::bigint,
+              r->'view'->>'status', (r->'view'->>'earnedAt')::timestamptz, r->'view',
+              r->>'batchId', (r->>'expiredAt')::timestamptz
+       FROM jsonb_array_elements($1::jsonb) AS r
+       ON CONFLICT (reward_id) DO UPDATE SET amount = EXCLUDED.amount, status = EXCLUDED.status,
+         view = EXCLUDED.view, batch_id = EXCLUDED.batch_id, expired_at = EXCLUDED.expired_at`,
+      [JSON.stringify(rows)],
+    );
   }
+}
 
-  private async setStatus(
-    tx: SqlClient,
-    rewardId: string,
-    status: RewardView['status'],
-  ): Promise<RewardView | undefined> {
-    const before = await lockRewardView(tx, this.s, rewardId);
-    if (!before) return undefined;
-    const view = { ...before, status };
-    await saveRewardView(tx, this.s, view);
-    return view;
+/** Folds one reward event onto its row and the ledger; false when there is no row to fold onto. */
+function fold(
+  rows: Map<string, Row>,
+  event: RewardEvent,
+  position: bigint,
+  entries: LedgerEntry[],
+): boolean {
+  const { rewardId } = event.data;
+  const row = rows.get(rewardId);
+  const entry = (view: RewardView, name: string, amount: number, at: string) =>
+    entries.push({ view, entry: name, amount, at });
+  switch (event.type) {
+    case 'RewardPaid':
+    case 'RewardAwaitingApproval': {
+      const cash = event.type === 'RewardAwaitingApproval';
+      const view = withFacts(event.data.reward, cash ? 'awaiting_approval' : 'paid', event.data.at);
+      rows.set(rewardId, { batchId: null, expiredAt: null, ...row, view });
+      entry(view, cash ? 'cash_owed' : 'credit', view.amount, event.data.at);
+      return true;
+    }
+    case 'CashPaidOut': {
+      const view = withFacts(event.data.reward, 'paid', event.data.at);
+      rows.set(rewardId, { batchId: event.data.batchId, expiredAt: null, ...row, view });
+      entry(view, 'cash_paid', -view.amount, event.data.at);
+      return true;
+    }
+    case 'RewardExpired': {
+      const { reward, amount, paidAt, at } = event.data;
+      const view = withFacts(reward, 'paid', paidAt);
+      rows.set(rewardId, {
+        batchId: null,
+        ...row,
+        view: row?.view ?? view,
+        expiredAt: reward.expiresAt ?? at,
+      });
+      entry(view, 'expiry', -amount, reward.expiresAt ?? at);
+      return true;
+    }
+    default:
+      break;
+  }
+  if (!row) return false;
+  switch (event.type) {
+    case 'RewardApproved':
+      row.view = { ...row.view, status: 'approved' };
+      return true;
+    case 'RewardVoided': {
+      row.view = { ...row.view, status: 'voided' };
+      const name = row.view.kind === 'cash' ? 'cash_voided' : 'voided';
+      if (event.data.amount > 0) entry(row.view, name, -event.data.amount, event.data.at);
+      return true;
+    }
+    case 'RewardExported':
+      row.batchId = event.data.batchId;
+      return true;
+    case 'RewardExportCancelled':
+      row.batchId = null;
+      return true;
+    case 'RewardAdjusted': {
+      // The ledger moves by the difference only for what it holds (not yet paid: nothing).
+      const credited = CREDITED.has(row.view.status) && row.expiredAt === null;
+      row.view = { ...row.view, amount: event.data.reward.amount };
+      if (credited) {
+        const delta = event.data.reward.amount - event.data.previousAmount;
+        entry(row.view, `adjusted@${position}`, delta, event.data.at);
+      }
+      return true;
+    }
+    default: {
+      const exhaustive: never = event;
+      throw new Error(`unknown reward event ${JSON.stringify(exhaustive)}`);
+    }
   }
 }
 
