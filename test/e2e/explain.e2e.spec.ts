@@ -22,7 +22,7 @@ describe('explain: the API from stored decisions = the CLI from a replay', () =>
     const posted = await api(harness.engine, 'POST', '/v1/events', events);
     expect(posted.status).toBe(202);
     await untilIdle(harness.engine);
-  }, 60_000);
+  }, 120_000);
   afterAll(() => harness?.stop());
 
   const cases: [string, string, string][] = [
