@@ -23,5 +23,6 @@ module.exports = {
     '^@referrals/worker$': '<rootDir>/apps/worker/src/index.ts',
   },
   modulePathIgnorePatterns: ['<rootDir>/.*/dist/'],
-  testTimeout: 30000,
+  // Generous: integration tests start real servers, and CI shares two cores with them.
+  testTimeout: 60000,
 };
