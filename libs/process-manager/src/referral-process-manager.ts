@@ -14,11 +14,19 @@ import {
   Subscription,
   WrongExpectedVersionError,
 } from '@referrals/event-store';
-import { accountHistory, accountStreamPrefix } from '@referrals/ingestion';
+import { accountStreamPrefix } from '@referrals/ingestion';
 import { ReadModelWriter, StaleProjectionError } from '@referrals/projections';
-import { AppliedBatch, AppliedLog } from './applied-log';
+import { AppliedLog } from './applied-log';
 import type { DueCheck } from './check-timers';
 import { DecisionLog } from './decision-log';
+import {
+  adoptLegacyHistory,
+  assertApplicable,
+  Memory,
+  newMemory,
+  Received,
+  replayAppliedLog,
+} from './manager-memory';
 import { programVersion } from './program-version';
 import { ReorderWindow } from './reorder-window';
 import { storableViews } from './storable-views';
@@ -57,26 +65,6 @@ export interface ManagerStatus {
   readonly appliedUpTo: string;
   /** The last failure (while recovering) or the one that stopped the program. */
   readonly error?: string;
-}
-
-interface Received {
-  readonly event: BillingEvent;
-  readonly position: bigint;
-}
-
-/** The manager's memory: thrown away whole on any failure and rebuilt from the store. */
-interface Memory {
-  readonly engine: ReferralEngine;
-  readonly window: ReorderWindow<Received>;
-  readonly decisions: DecisionLog;
-  readonly log: AppliedLog;
-  /** Account events applied above `appliedUpTo` (let out of the window before an earlier one). */
-  readonly appliedAbove: Set<bigint>;
-  /** Referees whose views must be written with the next checkpoint. */
-  readonly dirty: Set<string>;
-  receivedUpTo: bigint;
-  appliedUpTo: bigint;
-  storedCheckpoint?: bigint;
 }
 
 /**
@@ -266,23 +254,19 @@ export class ReferralProcessManager {
   private async load(): Promise<void> {
     const { store, programs, reorderWindowMs, program, readModel } = this.options;
     const generation = ++this.generation;
-    const memory: Memory = {
+    const memory = newMemory({
       engine: new ReferralEngine(programs),
       window: new ReorderWindow(reorderWindowMs),
       decisions: new DecisionLog(store, programVersion(programs.require(program))),
       log: new AppliedLog(store, program),
-      appliedAbove: new Set(),
-      dirty: new Set(),
-      receivedUpTo: -1n,
-      appliedUpTo: -1n,
-    };
+    });
     let batches = await memory.log.read();
     const viewsAt = await readModel.checkpoint(this.checkpointName);
     if (batches.length === 0) {
       const legacy = viewsAt ?? (await readModel.checkpoint(LEGACY_CHECKPOINT));
-      if (legacy !== undefined) batches = [await this.adoptLegacyHistory(memory.log, legacy)];
+      if (legacy !== undefined) batches = [await adoptLegacyHistory(store, memory.log, legacy)];
     }
-    await this.replay(memory, batches, viewsAt);
+    await replayAppliedLog(memory, store, batches, viewsAt);
     memory.storedCheckpoint = viewsAt;
     this.memory = memory;
     const from = memory.appliedUpTo;
@@ -294,73 +278,6 @@ export class ReferralProcessManager {
       handle: (events) => this.step(() => this.receive(events, generation)),
       onError: this.options.onError,
     });
-  }
-
-  /** Applies the logged batches again, in their order, appending nothing: their decisions are stored. */
-  private async replay(memory: Memory, batches: readonly AppliedBatch[], viewsAt?: bigint) {
-    const upTo = batches.reduce(
-      (max, b) => b.positions.reduce((m, p) => (p > m ? p : m), max),
-      -1n,
-    );
-    const events = new Map<bigint, BillingEvent>();
-    if (upTo >= 0n) {
-      const streamPrefixes = [accountStreamPrefix(this.program)];
-      for await (const { event, position } of accountHistory(this.options.store, {
-        upTo,
-        streamPrefixes,
-      }))
-        events.set(position, event);
-    }
-    const { engine, decisions, appliedAbove, dirty } = memory;
-    for (const batch of batches) {
-      // Views written with a checkpoint at or past this batch's have it; the rest are written again.
-      const unviewed = viewsAt === undefined || batch.appliedUpTo >= viewsAt;
-      const stored = (decided: Decision[]) => {
-        for (const decision of decided) {
-          decisions.noteStored(decision);
-          if (unviewed) dirty.add(decision.refereeAccountId);
-        }
-      };
-      for (const position of batch.positions) {
-        const event = events.get(position);
-        if (!event)
-          throw new Error(
-            `applied:${this.program} names position ${position}, which holds no event of the program`,
-          );
-        try {
-          if (Number.isNaN(Date.parse(event.occurredAt))) throw new Error('not a date');
-          stored(engine.apply(event));
-        } catch (error) {
-          if (!batch.failed.includes(position)) throw error;
-        }
-        if (unviewed) dirty.add(event.accountId);
-        appliedAbove.add(position);
-      }
-      if (batch.advancedTo !== undefined) stored(engine.advanceTo(batch.advancedTo));
-      for (const p of appliedAbove) if (p <= batch.appliedUpTo) appliedAbove.delete(p);
-      memory.appliedUpTo = batch.appliedUpTo;
-    }
-    memory.receivedUpTo = memory.appliedUpTo;
-  }
-
-  /**
-   * A store written by a version without the applied log: its history up to
-   * the checkpoint, in time order as that version rebuilt it, becomes the log's first batch.
-   */
-  private async adoptLegacyHistory(log: AppliedLog, upTo: bigint): Promise<AppliedBatch> {
-    const history: Received[] = [];
-    const streamPrefixes = [accountStreamPrefix(this.program)];
-    for await (const stored of accountHistory(this.options.store, { upTo, streamPrefixes }))
-      history.push(stored);
-    history.sort(
-      (a, b) =>
-        Date.parse(a.event.occurredAt) - Date.parse(b.event.occurredAt) ||
-        (a.position < b.position ? -1 : 1),
-    );
-    const batch = { positions: history.map((h) => h.position), failed: [], appliedUpTo: upTo };
-    await this.options.store.appendBatch([log.writeOf(batch)]);
-    log.written();
-    return batch;
   }
 
   private async receive(events: readonly RecordedEvent[], generation: number): Promise<void> {
@@ -397,8 +314,7 @@ export class ReferralProcessManager {
     const failed: bigint[] = [];
     for (const { event, position } of released) {
       try {
-        if (Number.isNaN(Date.parse(event.occurredAt)))
-          throw new Error(`occurredAt ${JSON.stringify(event.occurredAt)} is not a date`);
+        assertApplicable(event);
         decided(engine.apply(event));
       } catch (error) {
         // One bad event must not stop the program: logged as failed, and named.
