@@ -14,15 +14,26 @@ export function renderTable(
   const widths = fitWidths(head, rows, terminal.columns);
   const inner = widths.map((w) => w - PADDING);
   const table = new Table({
-    head: head.map((title, i) => wrapText(title, inner[i])),
+    head: head.map((title, i) => {
+      const wrapped = wrapText(title, inner[i]);
+      return terminal.color ? cyan(wrapped) : wrapped;
+    }),
     colWidths: widths,
-    style: terminal.color ? { head: ['cyan'], border: ['grey'] } : { head: [], border: [] },
+    // Colour is decided here (terminal.color), not by cli-table3's own guess about the terminal.
+    style: { head: [], border: [] },
   });
   for (const row of rows) table.push(row.map((cell, i) => wrapText(cell, inner[i])));
   return table.toString();
 }
 
 const PADDING = 2;
+
+/** Cyan, line by line, so a wrapped header keeps its colour; cli-table3 measures without the codes. */
+const cyan = (text: string) =>
+  text
+    .split('\n')
+    .map((line) => `\u001b[36m${line}\u001b[39m`)
+    .join('\n');
 
 /** Column widths (padding included) whose sum, with the borders, is at most `width` if it can be. */
 export function fitWidths(
