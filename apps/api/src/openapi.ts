@@ -125,6 +125,20 @@ export function openApiDocument() {
           responses: { '200': { description: 'Referrals' } },
         },
       },
+      '/v1/programs/{program}/referrals/{refereeId}/explain': {
+        get: {
+          summary:
+            "A referral's story from its stored decisions: the facts that mattered, what each changed, the rule that decided",
+          parameters: [
+            { name: 'program', in: 'path', required: true, schema: { type: 'string' } },
+            { name: 'refereeId', in: 'path', required: true, schema: { type: 'string' } },
+          ],
+          responses: {
+            '200': { description: 'The story' },
+            '404': { description: 'No referral of this referee' },
+          },
+        },
+      },
       '/v1/programs/{program}/accounts/{accountId}/rewards': {
         get: {
           summary: 'Rewards where the account is the beneficiary',
