@@ -32,8 +32,11 @@ interface DueCheck {
 const asciiUpperCase = (code: string) =>
   code.replace(/[a-z]/g, (letter) => String.fromCharCode(letter.charCodeAt(0) - 32));
 
-/** Facts of a referrer that can reveal a self-referral of its referees. */
-const REFERRER_FACTS = new Set(['account.updated', 'account.signed_up', 'payment.succeeded']);
+/**
+ * Later facts of a referrer that can reveal a self-referral of its referees (its first
+ * signup is shown to them where it is applied; a later one is ignored whole).
+ */
+const REFERRER_FACTS = new Set(['account.updated', 'payment.succeeded']);
 
 /**
  * The referral process manager's core, in memory: it folds billing facts into
