@@ -1,11 +1,16 @@
 import { ReferralEngine } from '@referrals/domain';
-import { readOrdered, summaryLine } from '../history/read-ordered';
+import { statSync } from 'node:fs';
+import { readHistoryFile, summaryLine } from '../history/read-ordered';
 import { parseAsOf } from '../options/as-of';
 import { prettyJsonChunks } from '../output/json-chunks';
 import type { Terminal } from '../output/terminal';
 import type { Output } from '../output/output';
 import { loadPrograms } from '../program-files';
 import { referralsCsv, renderReplayTables, rewardsCsv } from './render-replay';
+import { scanHistory } from './fast/scan-history';
+import { timeOrderedEvents } from './fast/time-ordered-file';
+import { replayInParallel } from './parallel/replay-in-parallel';
+import { replayThreadCount } from './parallel/thread-count';
 import { replayResult } from './replay';
 
 export interface ReplayOptions {
@@ -24,9 +29,13 @@ export async function replayCommand(
 ): Promise<Output> {
   const programs = loadPrograms(options.programFile);
   const asOf = parseAsOf(options.asOf, now);
-  const read = await readOrdered({ input: options.input, asOf, programs, terminal }, (events) => {
+  const read = await readHistoryFile({ input: options.input, terminal }, (file) => {
+    const threads = replayThreadCount(statSync(file.path).size, programs.programIds().length);
+    if (threads > 1) return replayInParallel(file, programs, asOf, threads);
+    const scanned = scanHistory(file.path, programs, file.stats, file.progress);
+    file.checked();
     const engine = new ReferralEngine(programs);
-    for (const event of events) engine.apply(event);
+    for (const event of timeOrderedEvents(file.path, scanned, asOf)) engine.apply(event);
     engine.advanceTo(asOf);
     return replayResult(engine, asOf);
   });

@@ -33,12 +33,6 @@ const asciiUpperCase = (code: string) =>
   code.replace(/[a-z]/g, (letter) => String.fromCharCode(letter.charCodeAt(0) - 32));
 
 /**
- * Later facts of a referrer that can reveal a self-referral of its referees (its first
- * signup is shown to them where it is applied; a later one is ignored whole).
- */
-const REFERRER_FACTS = new Set(['account.updated', 'payment.succeeded']);
-
-/**
  * The referral process manager's core, in memory: it folds billing facts into
  * accounts, routes them to the referral deciders, and fires due checks. Feed
  * it events in `occurredAt` order; it fires a check due at T once it is given
@@ -60,9 +54,21 @@ export class ReferralEngine {
     const account = book.account(event.accountId);
     const firstSignup = event.type === 'account.signed_up' && account.signedUpAt === undefined;
     if (event.type === 'referral_code.assigned') this.assignCode(book, account, event.data.code);
+    // What a self-referral check reads of the account (CONTRACT §2), to tell whether the fact changed it.
+    const { email, organizationId } = account;
+    const cards = account.paymentFingerprints.size;
     applyBillingFact(account, event, now);
     if (event.type !== 'account.signed_up') {
       decisions.push(...this.observe(book, account, event, now));
+      // A later fact of a referrer can reveal a self-referral of its referees only
+      // if it changed what the check reads (its email, organization or cards).
+      if (
+        account.email !== email ||
+        account.organizationId !== organizationId ||
+        account.paymentFingerprints.size !== cards
+      ) {
+        decisions.push(...this.observeAsReferrer(book, account, event, now));
+      }
     } else if (firstSignup) {
       // The account's own referral first; then, as a referrer that signed up after
       // its referees, its details may reveal a self-referral of theirs.
@@ -200,9 +206,6 @@ export class ReferralEngine {
         metadata: { now },
       });
       if (decision) decisions.push(decision);
-    }
-    if (REFERRER_FACTS.has(fact.type)) {
-      decisions.push(...this.observeAsReferrer(book, account, fact, now));
     }
     return decisions;
   }

@@ -4,6 +4,7 @@ import {
   businessDayOfMonth,
   formatDate,
   formatInstant,
+  parseInstant,
   startOfMonthAfter,
 } from './calendar';
 
@@ -122,5 +123,48 @@ describe('the nth business day on the US federal calendar (CONTRACT §3, Smith.a
         return weekday !== 0 && weekday !== 6 && us >= plain;
       }),
     );
+  });
+});
+
+describe('parseInstant', () => {
+  const pad = (n: number, width: number) => String(n).padStart(width, '0');
+  it('agrees with Date.parse on instants in every form, well made or not', () => {
+    fc.assert(
+      fc.property(
+        fc.record({
+          y: fc.integer({ min: 0, max: 9999 }),
+          m: fc.integer({ min: 0, max: 13 }),
+          d: fc.integer({ min: 0, max: 32 }),
+          h: fc.integer({ min: 0, max: 25 }),
+          min: fc.integer({ min: 0, max: 61 }),
+          s: fc.integer({ min: 0, max: 61 }),
+          ms: fc.integer({ min: 0, max: 999 }),
+          tail: fc.constantFrom('Z', '.000Z', '.5Z', '+02:00', 'z', ''),
+          millis: fc.boolean(),
+        }),
+        ({ y, m, d, h, min, s, ms, tail, millis }) => {
+          const base = `${pad(y, 4)}-${pad(m, 2)}-${pad(d, 2)}T${pad(h, 2)}:${pad(min, 2)}:${pad(s, 2)}`;
+          const iso = millis ? `${base}.${pad(ms, 3)}Z` : `${base}${tail}`;
+          expect(Object.is(parseInstant(iso), Date.parse(iso))).toBe(true);
+        },
+      ),
+      { numRuns: 20000 },
+    );
+  });
+
+  it('reads back what formatInstant writes, and refuses near misses', () => {
+    fc.assert(
+      fc.property(fc.integer({ min: 946684800000, max: 4102444799999 }), (ms) => {
+        expect(parseInstant(formatInstant(ms))).toBe(ms);
+      }),
+    );
+    for (const odd of [
+      '2026-04-02T10:00:00.000X',
+      '2026-04-02 10:00:00.000Z',
+      '2026-4-02T10:00:00.000Z',
+      '20x6-04-02T10:00:00Z',
+    ]) {
+      expect(Object.is(parseInstant(odd), Date.parse(odd))).toBe(true);
+    }
   });
 });

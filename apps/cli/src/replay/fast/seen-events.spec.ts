@@ -1,40 +1,50 @@
-import { SeenEvents } from './seen-events';
+import { murmur, SeenEvents } from './seen-events';
 
 /** Dedupe by 64-bit hash: a repeat is found, and a collision never drops a new event. */
 describe('SeenEvents', () => {
   const keys = Array.from({ length: 5000 }, (_, i) => ['callrail', `event-${i}`] as const);
 
+  /** Adds keys as the replay does: hashes worked out beforehand, the kept keys read back on a match. */
+  function keeper(hash: (program: string, id: string, seed: number) => number) {
+    const kept: (readonly [string, string])[] = [];
+    let adding: readonly [string, string] = ['', ''];
+    let readsBack = 0;
+    const seen = new SeenEvents(4, (index) => {
+      readsBack++;
+      return kept[index][0] === adding[0] && kept[index][1] === adding[1];
+    });
+    return {
+      seen,
+      readsBack: () => readsBack,
+      add(program: string, id: string) {
+        adding = [program, id];
+        const added = seen.add(hash(program, id, 1), hash(program, id, 2));
+        if (added) kept.push(adding);
+        return added;
+      },
+    };
+  }
+
   it('takes each (program, id) once, across growth of its table', () => {
-    const seen = new SeenEvents(
-      4,
-      (index, program, id) => keys[index][0] === program && keys[index][1] === id,
-    );
-    for (const [program, id] of keys) expect(seen.add(program, id)).toBe(true);
-    for (const [program, id] of keys) expect(seen.add(program, id)).toBe(false);
-    expect(seen.add('kallyai', 'event-1')).toBe(true); // same id, another program
-    expect(seen.size).toBe(keys.length + 1);
+    const k = keeper(murmur);
+    for (const [program, id] of keys) expect(k.add(program, id)).toBe(true);
+    for (const [program, id] of keys) expect(k.add(program, id)).toBe(false);
+    expect(k.add('kallyai', 'event-1')).toBe(true); // same id, another program
+    expect(k.seen.size).toBe(keys.length + 1);
+  });
+
+  it('hashes the program and the id apart: ("ab", "c") is not ("a", "bc")', () => {
+    expect(murmur('ab', 'c', 7)).not.toBe(murmur('a', 'bc', 7));
   });
 
   describe('when every key has the same hash', () => {
     it('tells keys apart by reading the earlier event back', () => {
-      const stored: [string, string][] = [];
-      let readsBack = 0;
-      const seen = new SeenEvents(
-        16,
-        (index, program, id) => {
-          readsBack++;
-          return stored[index][0] === program && stored[index][1] === id;
-        },
-        () => 42,
-      );
-      for (const [program, id] of keys.slice(0, 300)) {
-        expect(seen.add(program, id)).toBe(true);
-        stored.push([program, id]);
-      }
-      expect(readsBack).toBeGreaterThan(300);
-      expect(seen.add('callrail', 'event-299')).toBe(false);
-      expect(seen.add('callrail', 'event-0')).toBe(false);
-      expect(seen.size).toBe(300);
+      const k = keeper(() => 42);
+      for (const [program, id] of keys.slice(0, 300)) expect(k.add(program, id)).toBe(true);
+      expect(k.readsBack()).toBeGreaterThan(300);
+      expect(k.add('callrail', 'event-299')).toBe(false);
+      expect(k.add('callrail', 'event-0')).toBe(false);
+      expect(k.seen.size).toBe(300);
     });
   });
 });

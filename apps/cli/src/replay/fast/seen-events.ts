@@ -1,8 +1,9 @@
 /**
  * The `(program, id)` pairs seen so far, as 64-bit hashes in typed arrays
- * (two independent 32-bit hashes) instead of a Set of strings. Two pairs
- * whose hashes agree are compared for real by `sameKey`, which reads the
- * earlier event back: a collision can cost time, never a wrong answer.
+ * (two independent 32-bit hashes, worked out where the line was parsed)
+ * instead of a Set of strings. Two pairs whose hashes agree are compared for
+ * real by `sameKey`, which reads the events back: a collision can cost time,
+ * never a wrong answer.
  */
 export class SeenEvents {
   private slots: Int32Array; // 0 empty, else the event's index + 1
@@ -12,31 +13,26 @@ export class SeenEvents {
 
   constructor(
     expected: number,
-    /** Whether the event at `index` has this program and id (reads it back). */
-    private readonly sameKey: (index: number, program: string, id: string) => boolean,
-    /** Tests pass a poor hash to force collisions. */
-    private readonly hash: (program: string, id: string, seed: number) => number = murmur,
+    /** Whether the event kept at `index` has the same `(program, id)` as the one being added (reads both back). */
+    private readonly sameKey: (index: number) => boolean,
   ) {
     this.slots = new Int32Array(tableSize(expected));
     this.hashHi = new Int32Array(Math.max(16, expected));
     this.hashLo = new Int32Array(Math.max(16, expected));
   }
 
-  /** Records the pair as the next event (index `size`); false if it was seen before. */
-  add(program: string, id: string): boolean {
+  /**
+   * Records an event by the two hashes of its `(program, id)` (see `murmur`) as the
+   * next kept one (index `size`); false, and nothing kept, if it was seen before.
+   */
+  add(hi: number, lo: number): boolean {
     const index = this.count;
-    const hi = this.hash(program, id, 0x9747b28c);
-    const lo = this.hash(program, id, 0x5bd1e995);
     const mask = this.slots.length - 1;
     for (let slot = lo & mask; ; slot = (slot + 1) & mask) {
       const held = this.slots[slot];
       if (held === 0) break;
       const other = held - 1;
-      if (
-        this.hashHi[other] === hi &&
-        this.hashLo[other] === lo &&
-        this.sameKey(other, program, id)
-      )
+      if (this.hashHi[other] === hi && this.hashLo[other] === lo && this.sameKey(other))
         return false;
     }
     if (index >= this.hashHi.length) this.growHashes(index);
@@ -84,7 +80,7 @@ const tableSize = (n: number) => {
 };
 
 /** A 32-bit murmur-style hash of `program \0 id`, by UTF-16 code unit; no string is built. */
-function murmur(program: string, id: string, seed: number): number {
+export function murmur(program: string, id: string, seed: number): number {
   let h = seed ^ (program.length + id.length + 1);
   h = mixString(h, program);
   h = mix(h, 0);

@@ -1,0 +1,187 @@
+import { closeSync, openSync, readSync } from 'node:fs';
+import { Problem, validateBillingEvent } from '@referrals/contracts';
+import { parseInstant, ProgramRegistry } from '@referrals/domain';
+import { GrowableFloat64, GrowableInt32 } from './growable';
+import { murmur } from './seen-events';
+
+/** A code claim met in a range: checked against earlier claims once duplicates are known. */
+export interface RangeClaim {
+  /** The claiming event's index in its range. */
+  readonly index: number;
+  readonly line: number;
+  readonly code: string;
+  readonly accountId: string;
+}
+
+/**
+ * What pass one keeps of the lines of one byte range of a history file, in
+ * arrival order: every line checked as the API checks it, and of each valid
+ * event a few numbers (no object is kept). Duplicates and code conflicts are
+ * judged later, across ranges, in arrival order (see mergeRanges).
+ */
+export interface ScannedRange {
+  /** Valid events in the range. */
+  readonly count: number;
+  /** Lines in the range, blank ones included, up to the first bad one. */
+  readonly lines: number;
+  readonly at: Float64Array;
+  readonly offset: Float64Array;
+  readonly length: Int32Array;
+  /** The event's program, as an index into the registry's program ids. */
+  readonly program: Uint8Array;
+  /** Two independent 32-bit hashes of `(program, id)`. */
+  readonly hashHi: Int32Array;
+  readonly hashLo: Int32Array;
+  readonly claims: RangeClaim[];
+  /** The range's first bad line (its number within the range), after which nothing was read. */
+  readonly badLine?: { readonly line: number; readonly problems: readonly Problem[] };
+}
+
+const CHUNK = 4 << 20;
+const NEWLINE = 10;
+
+/** Scans the lines that start in `[start, end)` of the file (`start` is a line start). */
+export function scanRange(
+  path: string,
+  start: number,
+  end: number,
+  programs: ProgramRegistry,
+  onProgress?: (bytesRead: number) => void,
+): ScannedRange {
+  const programIndex = new Map(programs.programIds().map((id, index) => [id, index]));
+  const expected = Math.ceil((end - start) / 160);
+  const at = new GrowableFloat64(expected);
+  const offset = new GrowableFloat64(expected);
+  const length = new GrowableInt32(expected);
+  const program = new GrowableInt32(expected);
+  const hashHi = new GrowableInt32(expected);
+  const hashLo = new GrowableInt32(expected);
+  const claims: RangeClaim[] = [];
+  let lines = 0;
+  let badLine: ScannedRange['badLine'];
+  const fd = openSync(path, 'r');
+  try {
+    forEachLine(fd, start, end, onProgress, (text, lineStart, bytes) => {
+      const line = ++lines;
+      if (text.trim() === '') return true;
+      let json: unknown;
+      try {
+        json = JSON.parse(text);
+      } catch (error) {
+        const rule = `is not valid JSON (${(error as Error).message})`;
+        badLine = { line, problems: [{ path: '(line)', rule }] };
+        return false;
+      }
+      const result = validateBillingEvent(json, programs);
+      if (!result.ok) {
+        badLine = { line, problems: result.problems };
+        return false;
+      }
+      const event = result.value;
+      if (event.type === 'referral_code.assigned') {
+        claims.push({ index: at.length, line, code: event.data.code, accountId: event.accountId });
+      }
+      at.push(parseInstant(event.occurredAt));
+      offset.push(lineStart);
+      length.push(bytes);
+      program.push(programIndex.get(event.program) as number);
+      hashHi.push(murmur(event.program, event.id, HASH_SEED_HI));
+      hashLo.push(murmur(event.program, event.id, HASH_SEED_LO));
+      return true;
+    });
+  } finally {
+    closeSync(fd);
+  }
+  const count = at.length;
+  return {
+    count,
+    lines,
+    at: at.array.slice(0, count),
+    offset: offset.array.slice(0, count),
+    length: length.array.slice(0, count),
+    program: Uint8Array.from(program.array.subarray(0, count)),
+    hashHi: hashHi.array.slice(0, count),
+    hashLo: hashLo.array.slice(0, count),
+    claims,
+    badLine,
+  };
+}
+
+export const HASH_SEED_HI = 0x9747b28c;
+export const HASH_SEED_LO = 0x5bd1e995;
+
+/**
+ * Calls `visit` with the text, file offset and byte length (newline left out)
+ * of each line starting in `[start, end)`, until it returns false.
+ */
+function forEachLine(
+  fd: number,
+  start: number,
+  end: number,
+  onProgress: ((bytesRead: number) => void) | undefined,
+  visit: (text: string, start: number, bytes: number) => boolean,
+) {
+  let buffer = Buffer.allocUnsafe(Math.min(CHUNK, Math.max(1 << 16, end - start + 1)));
+  let filled = 0; // bytes in buffer
+  let base = start; // file offset of buffer[0]
+  let position = start; // file offset to read next
+  for (;;) {
+    if (filled === buffer.length) {
+      // One line longer than the buffer: make room for it.
+      const bigger = Buffer.allocUnsafe(buffer.length * 2);
+      buffer.copy(bigger, 0, 0, filled);
+      buffer = bigger;
+    }
+    // Past `end` only to finish the range's last line.
+    const read = readSync(fd, buffer, filled, buffer.length - filled, position);
+    position += read;
+    filled += read;
+    onProgress?.(Math.min(position, end) - start);
+    let from = 0;
+    for (;;) {
+      if (base + from >= end) return;
+      const newline = buffer.indexOf(NEWLINE, from);
+      if (newline < 0 || newline >= filled) break;
+      if (!visit(buffer.toString('utf8', from, newline), base + from, newline - from)) return;
+      from = newline + 1;
+    }
+    if (read === 0) {
+      if (from < filled) visit(buffer.toString('utf8', from, filled), base + from, filled - from);
+      return;
+    }
+    buffer.copy(buffer, 0, from, filled);
+    base += from;
+    filled -= from;
+  }
+}
+
+/** Byte offsets that cut a file into about `parts` ranges, each starting at a line start. */
+export function lineAlignedCuts(path: string, size: number, parts: number): number[] {
+  const cuts = [0];
+  const fd = openSync(path, 'r');
+  try {
+    const probe = Buffer.allocUnsafe(64 << 10);
+    for (let part = 1; part < parts; part++) {
+      let position = Math.max(Math.floor((size * part) / parts), cuts[cuts.length - 1]);
+      for (;;) {
+        const read = readSync(fd, probe, 0, probe.length, position);
+        if (read === 0) {
+          position = size;
+          break;
+        }
+        const newline = probe.indexOf(NEWLINE);
+        if (newline >= 0 && newline < read) {
+          position += newline + 1;
+          break;
+        }
+        position += read;
+      }
+      if (position >= size) break;
+      if (position > cuts[cuts.length - 1]) cuts.push(position);
+    }
+  } finally {
+    closeSync(fd);
+  }
+  cuts.push(size);
+  return cuts;
+}
