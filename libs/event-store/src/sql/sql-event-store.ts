@@ -13,7 +13,7 @@ import type {
 import { GroupCommit } from '../group-commit';
 import { PollingOptions, PollingSubscription } from '../polling-subscription';
 import { createEventStoreSchema } from './event-store.schema';
-import { appendInTransaction } from './sql-append';
+import { appendWrites } from './sql-append';
 import { SqlCheckpointStore } from './sql-checkpoint-store';
 import { quoteIdent, SqlDatabase, sqlState } from './sql-driver';
 
@@ -88,7 +88,8 @@ export class SqlEventStore implements EventStore {
 
   private async commit(writes: readonly StreamWrite[], attempt = 1): Promise<AppendResult[]> {
     try {
-      return await this.db.transaction((tx) => appendInTransaction(tx, this.s, writes));
+      // One statement, committed on its own: see appendWrites.
+      return await appendWrites(this.db, this.s, writes);
     } catch (error) {
       // Another transaction stored one of these event ids in another stream while we ran;
       // run again and it is reported as a duplicate, as the contract says.
