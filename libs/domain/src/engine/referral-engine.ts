@@ -8,7 +8,7 @@ import type { EarnedReward, ReferralEvent } from '../referral/referral.events';
 import type { ExistingReferral } from '../referral/referral.state';
 import { formatInstant, Instant, parseInstant } from '../time/calendar';
 import { ReferralView, RewardView, toEarnedRewardView, toReferralView } from '../views/views';
-import { ProgramBook } from './program-book';
+import { AccountEntry, ProgramBook } from './program-book';
 
 /** The decisions taken for one referral by one step of the engine. */
 export interface Decision {
@@ -20,8 +20,8 @@ export interface Decision {
 
 interface DueCheck {
   readonly dueAt: Instant;
-  readonly program: string;
-  readonly refereeAccountId: string;
+  readonly book: ProgramBook;
+  readonly referee: AccountEntry;
   readonly timerId: string;
 }
 
@@ -51,7 +51,8 @@ export class ReferralEngine {
     const now = parseInstant(event.occurredAt);
     const decisions = this.fireChecks(now, false);
     const book = this.book(event.program);
-    const account = book.account(event.accountId);
+    const entry = book.entry(event.accountId);
+    const { account } = entry;
     const firstSignup = event.type === 'account.signed_up' && account.signedUpAt === undefined;
     if (event.type === 'referral_code.assigned') this.assignCode(book, account, event.data.code);
     // What a self-referral check reads of the account (CONTRACT §2), to tell whether the fact changed it.
@@ -59,7 +60,7 @@ export class ReferralEngine {
     const cards = account.paymentFingerprints.size;
     applyBillingFact(account, event, now);
     if (event.type !== 'account.signed_up') {
-      decisions.push(...this.observe(book, account, event, now));
+      decisions.push(...this.observe(book, entry, event, now));
       // A later fact of a referrer can reveal a self-referral of its referees only
       // if it changed what the check reads (its email, organization or cards).
       if (
@@ -67,13 +68,13 @@ export class ReferralEngine {
         account.organizationId !== organizationId ||
         account.paymentFingerprints.size !== cards
       ) {
-        decisions.push(...this.observeAsReferrer(book, account, event, now));
+        decisions.push(...this.observeAsReferrer(book, entry, event, now));
       }
     } else if (firstSignup) {
       // The account's own referral first; then, as a referrer that signed up after
       // its referees, its details may reveal a self-referral of theirs.
-      decisions.push(...this.openReferral(book, account, event, now));
-      decisions.push(...this.observeAsReferrer(book, account, event, now));
+      decisions.push(...this.openReferral(book, entry, event, now));
+      decisions.push(...this.observeAsReferrer(book, entry, event, now));
     } // a later signup is ignored whole (CONTRACT §2)
     return decisions;
   }
@@ -99,10 +100,9 @@ export class ReferralEngine {
   referralViews(): ReferralView[] {
     const views: ReferralView[] = [];
     for (const book of this.books.values()) {
-      for (const [refereeId, referral] of book.referrals) {
+      for (const { referral, account, paymentsAtDecision } of book.entries.values()) {
         if (referral.exists) {
-          const frozen = book.paymentsAtDecision.get(refereeId);
-          views.push(toReferralView(book.program, referral, book.account(refereeId), frozen));
+          views.push(toReferralView(book.program, referral, account, paymentsAtDecision));
         }
       }
     }
@@ -116,15 +116,14 @@ export class ReferralEngine {
   /** The referral an account is the referee of, as the referrer's view shows it. */
   referralView(programId: string, refereeAccountId: string): ReferralView | undefined {
     const book = this.books.get(programId);
-    const referral = book?.referrals.get(refereeAccountId);
-    if (!book || !referral?.exists) return undefined;
-    const frozen = book.paymentsAtDecision.get(refereeAccountId);
-    return toReferralView(book.program, referral, book.account(refereeAccountId), frozen);
+    const entry = book?.entries.get(refereeAccountId);
+    if (!book || !entry?.referral.exists) return undefined;
+    return toReferralView(book.program, entry.referral, entry.account, entry.paymentsAtDecision);
   }
 
   /** The rewards earned so far through the referral of this referee. */
   rewardViewsOf(programId: string, refereeAccountId: string): RewardView[] {
-    const referral = this.books.get(programId)?.referrals.get(refereeAccountId);
+    const referral = this.books.get(programId)?.entries.get(refereeAccountId)?.referral;
     if (!referral?.exists) return [];
     return referral.rewardIds.map((id) => toEarnedRewardView(this.earned.get(id) as EarnedReward));
   }
@@ -150,29 +149,28 @@ export class ReferralEngine {
 
   private openReferral(
     book: ProgramBook,
-    referee: AccountState,
+    referee: AccountEntry,
     event: BillingEventOf<'account.signed_up'>,
     now: Instant,
   ): Decision[] {
-    const referrerId = this.referrerOf(book, referee, event);
+    const referrerId = this.referrerOf(book, referee.account, event);
     if (referrerId === undefined) return [];
-    const referrer = book.account(referrerId);
-    const decision = this.decide(book, referee.accountId, {
+    const referrer = book.entry(referrerId);
+    const decision = this.decide(book, referee, {
       type: 'OpenReferral',
       data: {
-        referralId: referralIdOf(book.program.id, referee.accountId),
-        referrer,
-        referee,
-        eligibleReferralsOfReferrer: book.eligibleReferralsOf.get(referrerId) ?? 0,
+        referralId: referralIdOf(book.program.id, referee.account.accountId),
+        referrer: referrer.account,
+        referee: referee.account,
+        eligibleReferralsOfReferrer: referrer.eligibleReferrals,
       },
       metadata: { now },
     });
     if (!decision) return [];
-    const referees = book.refereesOf.get(referrerId);
-    if (referees) referees.push(referee.accountId);
-    else book.refereesOf.set(referrerId, [referee.accountId]);
+    referee.referrer = referrer;
+    (referrer.referees ??= []).push(referee);
     if (!decision.events.some((e) => e.type === 'ReferralMarkedIneligible')) {
-      book.eligibleReferralsOf.set(referrerId, (book.eligibleReferralsOf.get(referrerId) ?? 0) + 1);
+      referrer.eligibleReferrals += 1;
     }
     return [decision];
   }
@@ -190,41 +188,37 @@ export class ReferralEngine {
     return holder !== undefined && holder !== referee.accountId ? holder : undefined;
   }
 
+  /** A fact of a referee, shown to its own referral. */
   private observe(
     book: ProgramBook,
-    account: AccountState,
+    entry: AccountEntry,
     fact: BillingEvent,
     now: Instant,
   ): Decision[] {
-    const decisions: Decision[] = [];
-    const ownReferral = book.referrals.get(account.accountId);
-    if (ownReferral?.exists) {
-      const referrer = book.account(ownReferral.referrerAccountId);
-      const decision = this.decide(book, account.accountId, {
-        type: 'ObserveBillingFact',
-        data: { fact, referrer, referee: account },
-        metadata: { now },
-      });
-      if (decision) decisions.push(decision);
-    }
-    return decisions;
+    if (!entry.referral.exists) return [];
+    const decision = this.decide(book, entry, {
+      type: 'ObserveBillingFact',
+      data: { fact, referrer: (entry.referrer as AccountEntry).account, referee: entry.account },
+      metadata: { now },
+    });
+    return decision ? [decision] : [];
   }
 
   /** A fact of a referrer, shown to its pending referrals: it can reveal a self-referral. */
   private observeAsReferrer(
     book: ProgramBook,
-    account: AccountState,
+    entry: AccountEntry,
     fact: BillingEvent,
     now: Instant,
   ): Decision[] {
     const decisions: Decision[] = [];
-    for (const refereeId of book.refereesOf.get(account.accountId) ?? []) {
-      if (refereeId === account.accountId) continue;
-      const referral = book.referrals.get(refereeId) as ExistingReferral;
+    for (const referee of entry.referees ?? []) {
+      if (referee === entry) continue;
+      const referral = referee.referral as ExistingReferral;
       if (referral.status !== 'pending') continue;
-      const decision = this.decide(book, refereeId, {
+      const decision = this.decide(book, referee, {
         type: 'ObserveBillingFact',
-        data: { fact, referrer: account, referee: book.account(refereeId) },
+        data: { fact, referrer: entry.account, referee: referee.account },
         metadata: { now },
       });
       if (decision) decisions.push(decision);
@@ -237,15 +231,14 @@ export class ReferralEngine {
     for (let due = this.checks.peek(); due; due = this.checks.peek()) {
       if (inclusive ? due.dueAt > now : due.dueAt >= now) break;
       this.checks.pop();
-      const book = this.book(due.program);
-      const referral = book.referrals.get(due.refereeAccountId);
-      if (!referral?.exists) continue;
-      const decision = this.decide(book, due.refereeAccountId, {
+      const { book, referee } = due;
+      if (!referee.referral.exists) continue;
+      const decision = this.decide(book, referee, {
         type: 'RunCheck',
         data: {
           timerId: due.timerId,
-          referrer: book.account(referral.referrerAccountId),
-          referee: book.account(due.refereeAccountId),
+          referrer: (referee.referrer as AccountEntry).account,
+          referee: referee.account,
         },
         metadata: { now: due.dueAt },
       });
@@ -257,23 +250,24 @@ export class ReferralEngine {
   /** Runs the decider, folds its events into the referral, and remembers what they schedule and earn. */
   private decide(
     book: ProgramBook,
-    refereeId: string,
+    referee: AccountEntry,
     command: ReferralCommand,
   ): Decision | undefined {
-    const state = book.referralOf(refereeId);
+    const state = referee.referral;
     const events = book.decider.decide(command, state);
     if (events.length === 0) return undefined;
     const next = events.reduce(book.decider.evolve, state);
-    book.referrals.set(refereeId, next);
-    if (next.exists && next.status !== 'pending' && !book.paymentsAtDecision.has(refereeId)) {
-      book.paymentsAtDecision.set(refereeId, book.account(refereeId).successfulPayments);
+    referee.referral = next;
+    if (next.exists && next.status !== 'pending' && referee.paymentsAtDecision === undefined) {
+      referee.paymentsAtDecision = referee.account.successfulPayments;
     }
+    const refereeId = referee.account.accountId;
     for (const event of events) {
       if (event.type === 'CheckScheduled') {
         this.checks.push({
           dueAt: parseInstant(event.data.dueAt),
-          program: book.program.id,
-          refereeAccountId: refereeId,
+          book,
+          referee,
           timerId: event.data.timerId,
         });
       } else if (event.type === 'RewardEarned') {
@@ -282,7 +276,7 @@ export class ReferralEngine {
     }
     return {
       program: book.program.id,
-      referralId: referralIdOf(book.program.id, refereeId),
+      referralId: next.exists ? next.referralId : referralIdOf(book.program.id, refereeId),
       refereeAccountId: refereeId,
       events,
     };
