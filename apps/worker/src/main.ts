@@ -1,29 +1,14 @@
 import { isStoreUnavailable } from '@referrals/event-store';
-import { ConfigError, connectRedis, createRuntime, loadConfig } from '@referrals/runtime';
+import {
+  ConfigError,
+  connectRedis,
+  createRuntime,
+  loadConfig,
+  whenAvailable,
+} from '@referrals/runtime';
 import { startWorker } from './start-worker';
 
 const say = (line: string) => process.stderr.write(`worker: ${line}\n`);
-
-/**
- * Tries `open` until it succeeds while `passing(error)` says the failure is
- * an outage (the store or Redis not answering yet): a worker started during
- * an outage waits for it to end instead of exiting.
- */
-async function whenAvailable<T>(
-  what: string,
-  open: () => Promise<T>,
-  passing: (error: unknown) => boolean,
-): Promise<T> {
-  for (let attempt = 1; ; attempt++) {
-    try {
-      return await open();
-    } catch (error) {
-      if (!passing(error)) throw error;
-      say(`waiting for ${what}: ${(error as Error).message}`);
-      await new Promise((resolve) => setTimeout(resolve, Math.min(5_000, 250 * attempt)));
-    }
-  }
-}
 
 /**
  * The worker alone, for deployments where API and worker run apart (PostgreSQL
@@ -31,16 +16,19 @@ async function whenAvailable<T>(
  */
 async function main() {
   const config = loadConfig();
+  // A worker started during an outage waits for it to end instead of exiting.
   // Without Redis there are no queues: wait for it before opening the store.
   const redis = await whenAvailable(
     'Redis',
     () => connectRedis(config.REDIS_URL),
     () => true,
+    { say },
   );
   const runtime = await whenAvailable(
     'the event store',
     () => createRuntime(config),
     isStoreUnavailable,
+    { say },
   );
   const worker = await startWorker(config, runtime, {
     redis,

@@ -4,3 +4,4 @@ export * from './referral-codes';
 export * from './redis';
 export * from './public-urls';
 export * from './migrations';
+export * from './when-available';
