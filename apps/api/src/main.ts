@@ -5,14 +5,7 @@ import { NestFactory } from '@nestjs/core';
 import { FastifyAdapter, NestFastifyApplication } from '@nestjs/platform-fastify';
 import type { Queue } from 'bullmq';
 import { Logger } from 'nestjs-pino';
-import {
-  AppConfig,
-  ConfigError,
-  connectRedis,
-  createRuntime,
-  loadConfig,
-  Runtime,
-} from '@referrals/runtime';
+import { AppConfig, ConfigError, connectRedis, loadConfig, Runtime } from '@referrals/runtime';
 import { QUEUE_NAMES, QueuesModule, WorkerControl, WorkerModule } from '@referrals/worker';
 import { AppModule } from './app.module';
 import { ApiKeys } from './auth/api-keys';
@@ -20,7 +13,12 @@ import { EngineMetrics } from './operators/engine-metrics';
 import { OperatorsModule } from './operators/operators.module';
 import { registerQueueBoard } from './operators/queue-board';
 import { configureHttpEdge, edgeFastifyOptions } from './http/edge/http-edge';
+import { openRuntime } from './open-runtime';
 import { assertPortFree, portError, storeError } from './start-up-errors';
+import type { WaitingServer } from './waiting-server';
+
+/** Start-up lines of the API that come before its logger exists (waiting for the store). */
+const say = (line: string) => process.stderr.write(`api: ${line}\n`);
 
 export interface RunningEngine {
   readonly app: NestFastifyApplication;
@@ -47,8 +45,10 @@ export async function startEngine(
   await assertPortFree(config.HOST, config.PORT);
   const redis = await connectRedis(config.REDIS_URL);
   let parts: Runtime;
+  let waiting: WaitingServer | undefined;
   try {
-    parts = runtime ?? (await createRuntime(config));
+    // A store that cannot be reached yet is waited for (the port answers meanwhile), not a reason to exit.
+    ({ runtime: parts, waiting } = runtime ? { runtime } : await openRuntime(config, say));
   } catch (error) {
     redis.disconnect();
     throw storeError(config, error as Error);
@@ -81,8 +81,13 @@ export async function startEngine(
   );
   configureHttpEdge(app, config.BODY_LIMIT_BYTES);
   try {
+    // Initialised first (the worker's start included), so the port changes hands in milliseconds:
+    // the engine replaces what answered while the store was awaited.
+    await app.init();
+    await waiting?.close();
     await app.listen(config.PORT, config.HOST);
   } catch (error) {
+    await waiting?.close();
     await app.close();
     redis.disconnect();
     if (!runtime) await parts.close();

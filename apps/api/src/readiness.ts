@@ -1,6 +1,7 @@
 import type { Redis } from 'ioredis';
 import { ManagerStatusBoard, ProgramManagerReport } from '@referrals/process-manager';
 import type { AppConfig, Runtime } from '@referrals/runtime';
+import type { ProblemInit } from './http/edge/problem';
 
 export interface ReadinessReport {
   /** `ok`: all well; `degraded`: serving, but a program is not being decided; `unavailable`: 503. */
@@ -11,6 +12,24 @@ export interface ReadinessReport {
 }
 
 const CHECK_MS = 2_000;
+
+/**
+ * The 503 of `/health/ready` as a problem document (one error shape on every
+ * route) that keeps the report's checks as extension members: `store`,
+ * `redis` and `programs` read as they do in a 200.
+ */
+export function notReadyProblem(checks: Omit<ReadinessReport, 'status'>): ProblemInit {
+  const failing = [
+    checks.store !== 'ok' && `event store: ${checks.store}`,
+    checks.redis !== 'ok' && `redis: ${checks.redis}`,
+  ].filter(Boolean);
+  return {
+    kind: 'not-ready',
+    title: 'Not ready',
+    detail: failing.join('; '),
+    extensions: { store: checks.store, redis: checks.redis, programs: checks.programs },
+  };
+}
 
 /**
  * What `/health/ready` reports: whether the event store and Redis answer (within

@@ -95,3 +95,18 @@ const looksLikePostgres = (error: Error) => {
   const code = (error as NodeJS.ErrnoException).code ?? '';
   return /^[0-9A-Z]{5}$/.test(code) || 'severity' in error;
 };
+
+/** The store the configuration points at, with the variable to fix, for the lines said while waiting for it. */
+export function describeStore(config: AppConfig): string {
+  const postgres = `PostgreSQL at ${redactUrl(config.DATABASE_URL)} (DATABASE_URL)`;
+  switch (config.EVENT_STORE) {
+    case 'postgres':
+      return postgres;
+    case 'eventstoredb':
+      return `EventStoreDB at ${config.EVENTSTORE_CONNECTION_STRING ?? '(unset)'} (EVENTSTORE_CONNECTION_STRING) and ${postgres}`;
+    case 'pglite':
+      return `PGlite in ${config.DATA_DIR} (DATA_DIR)`;
+    default:
+      return 'the event store';
+  }
+}

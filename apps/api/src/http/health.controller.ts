@@ -1,7 +1,7 @@
-import { Controller, Get, HttpStatus, Inject, Res } from '@nestjs/common';
-import type { FastifyReply } from 'fastify';
-import type { Readiness, ReadinessReport } from '../readiness';
+import { Controller, Get, Inject } from '@nestjs/common';
+import { notReadyProblem, type Readiness, type ReadinessReport } from '../readiness';
 import { READINESS } from '../tokens';
+import { ProblemException, RETRY_AFTER_HEADERS } from './edge/problem';
 
 @Controller('health')
 export class HealthController {
@@ -14,13 +14,14 @@ export class HealthController {
 
   /**
    * 200 while the event store and Redis answer (`degraded` when a program's
-   * manager is stopped or unled), 503 with the same report when either does not.
+   * manager is stopped or unled); when either does not, 503 with Retry-After,
+   * a problem document carrying the same checks.
    */
   @Get('ready')
-  async readiness(@Res({ passthrough: true }) reply: FastifyReply): Promise<ReadinessReport> {
+  async readiness(): Promise<ReadinessReport> {
     const report = await this.check.report();
     if (report.status === 'unavailable') {
-      reply.status(HttpStatus.SERVICE_UNAVAILABLE).header('retry-after', '5');
+      throw new ProblemException(503, notReadyProblem(report), RETRY_AFTER_HEADERS);
     }
     return report;
   }

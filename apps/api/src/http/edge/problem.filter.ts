@@ -1,7 +1,12 @@
 import { ArgumentsHost, Catch, ExceptionFilter, HttpException, Logger } from '@nestjs/common';
 import type { FastifyReply } from 'fastify';
 import type { Problem, ProblemDocument } from '@referrals/contracts';
-import { problemDocument, ProblemException, RETRY_AFTER_SECONDS } from './problem';
+import {
+  problemDocument,
+  ProblemException,
+  RETRY_AFTER_HEADERS,
+  storeUnavailableProblem,
+} from './problem';
 import { sendProblem } from './send-problem';
 import { isStoreUnavailable } from '@referrals/event-store';
 
@@ -21,15 +26,7 @@ export class ProblemFilter implements ExceptionFilter {
     if (error instanceof HttpException) return sendProblem(reply, fromHttpException(error));
     if (isStoreUnavailable(error)) {
       this.logger.warn(`event store unreachable: ${(error as Error).message}`);
-      return sendProblem(
-        reply,
-        problemDocument(503, {
-          kind: 'store-unavailable',
-          title: 'Event store unavailable',
-          detail: 'the event store cannot be reached; nothing of this request was stored',
-        }),
-        { 'retry-after': String(RETRY_AFTER_SECONDS) },
-      );
+      return sendProblem(reply, storeUnavailableProblem(), RETRY_AFTER_HEADERS);
     }
     this.logger.error(error instanceof Error ? (error.stack ?? error.message) : String(error));
     return sendProblem(reply, problemDocument(500));

@@ -13,6 +13,8 @@ export interface ProblemInit {
   readonly title?: string;
   readonly detail?: string;
   readonly problems?: readonly Problem[];
+  /** RFC 9457 extension members (a readiness report's fields); they never replace the standard ones. */
+  readonly extensions?: Readonly<Record<string, unknown>>;
 }
 
 /**
@@ -21,14 +23,32 @@ export interface ProblemInit {
  * status phrase as the RFC asks.
  */
 export function problemDocument(status: number, init: ProblemInit = {}): ProblemDocument {
-  return {
+  const standard: ProblemDocument = {
     type: init.kind ? `urn:referrals:problem:${init.kind}` : 'about:blank',
     title: init.title ?? STATUS_CODES[status] ?? 'Error',
     status,
     ...(init.detail !== undefined && { detail: init.detail }),
     ...(init.problems !== undefined && init.problems.length > 0 && { problems: init.problems }),
   };
+  // The standard members first and with their own values, then the extensions.
+  return init.extensions ? { ...standard, ...init.extensions, ...standard } : standard;
 }
+
+/**
+ * The answer to a request while the event store cannot be reached, to be
+ * retried after RETRY_AFTER_SECONDS: by a route whose store call failed, and
+ * by every route while the API waits for its store at start-up.
+ */
+export const storeUnavailableProblem = (): ProblemDocument =>
+  problemDocument(503, {
+    kind: 'store-unavailable',
+    title: 'Event store unavailable',
+    detail: 'the event store cannot be reached; nothing of this request was stored',
+  });
+
+export const RETRY_AFTER_HEADERS: Readonly<Record<string, string>> = {
+  'retry-after': String(RETRY_AFTER_SECONDS),
+};
 
 /** An HTTP error carried as its problem document, with the headers it needs (`Allow`, `Retry-After`). */
 export class ProblemException extends HttpException {

@@ -52,6 +52,21 @@ describe('while the event store is unreachable', () => {
       });
     }
 
+    // Not ready, in the same problem shape, with the failing check named.
+    const ready = await call('GET', '/health/ready');
+    expect(ready.status).toBe(503);
+    expect(ready.headers.get('retry-after')).toBe('5');
+    expect(ready.headers.get('content-type')).toBe('application/problem+json');
+    const report = await ready.json();
+    expect(report).toMatchObject({
+      type: 'urn:referrals:problem:not-ready',
+      title: 'Not ready',
+      status: 503,
+      redis: 'ok',
+      detail: expect.stringMatching(/^event store: /),
+    });
+    expect(report.store).not.toBe('ok');
+
     proxy.restore();
     // Nothing of the refused request was kept: the same event now stores as new, not a duplicate.
     const stored = await call('POST', '/v1/events', event);

@@ -1,0 +1,85 @@
+import { createServer, IncomingMessage, Server, ServerResponse } from 'node:http';
+import type { ProblemDocument } from '@referrals/contracts';
+import {
+  PROBLEM_CONTENT_TYPE,
+  problemDocument,
+  RETRY_AFTER_HEADERS,
+  storeUnavailableProblem,
+} from './http/edge/problem';
+import { notReadyProblem } from './readiness';
+import { portError } from './start-up-errors';
+
+/**
+ * What listens on the API's port while the event store cannot be opened at
+ * start-up: it is alive (`/health/live` 200), not ready (`/health/ready` 503),
+ * and every other request is a 503 with Retry-After, so nothing is
+ * acknowledged that was not stored. Once the store opens, the engine closes
+ * it and listens on the same port; a restart is never needed.
+ */
+export class WaitingServer {
+  /** Why the store cannot be opened yet, as the readiness answer says it. */
+  private storeState = 'opening';
+
+  private constructor(private readonly server: Server) {}
+
+  static async listen(host: string, port: number): Promise<WaitingServer> {
+    let waiting: WaitingServer | undefined;
+    const server = createServer((request, response) => waiting?.answer(request, response));
+    waiting = new WaitingServer(server);
+    await new Promise<void>((resolve, reject) => {
+      server.once('error', (error) =>
+        reject(portError(error as NodeJS.ErrnoException, host, port)),
+      );
+      server.listen({ host, port, exclusive: true }, () => resolve());
+    });
+    return waiting;
+  }
+
+  /** The latest failure to open the store, for `/health/ready`. */
+  storeFailed(reason: string): void {
+    this.storeState = reason;
+  }
+
+  /** Frees the port for the engine: no new connection, open ones ended (their clients retry). */
+  close(): Promise<void> {
+    return new Promise((resolve) => {
+      this.server.close(() => resolve());
+      this.server.closeAllConnections();
+    });
+  }
+
+  private answer(request: IncomingMessage, response: ServerResponse): void {
+    // A body is not read: drain it so the socket stays usable, and end the connection after the answer.
+    request.resume();
+    const path = (request.url ?? '/').split('?')[0];
+    if (path === '/health/live' && (request.method === 'GET' || request.method === 'HEAD')) {
+      send(response, 200, 'application/json', { status: 'ok' });
+      return;
+    }
+    const problem =
+      path === '/health/ready'
+        ? problemDocument(
+            503,
+            notReadyProblem({ store: this.storeState, redis: 'ok', programs: [] }),
+          )
+        : storeUnavailableProblem();
+    send(response, 503, PROBLEM_CONTENT_TYPE, problem, RETRY_AFTER_HEADERS);
+  }
+}
+
+function send(
+  response: ServerResponse,
+  status: number,
+  contentType: string,
+  body: ProblemDocument | { status: string },
+  headers: Readonly<Record<string, string>> = {},
+): void {
+  const bytes = Buffer.from(JSON.stringify(body));
+  response.writeHead(status, {
+    ...headers,
+    'content-type': contentType,
+    'content-length': bytes.length,
+    connection: 'close',
+  });
+  response.end(response.req.method === 'HEAD' ? undefined : bytes);
+}

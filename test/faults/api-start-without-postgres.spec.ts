@@ -1,0 +1,194 @@
+import { ChildProcess, spawn } from 'node:child_process';
+import { join } from 'node:path';
+import { PgDatabase, quoteIdent, SqlEventStore } from '@referrals/event-store';
+import { accountStream } from '@referrals/ingestion';
+import { PgProxy } from '../support/pg-proxy';
+import { freePort, PrivateRedis } from '../support/private-redis';
+
+const API = join(__dirname, '..', '..', 'apps', 'api', 'dist', 'main.js');
+const ADMIN_KEY = 'start-test-admin-key';
+const PROBLEM = 'application/problem+json';
+/** From PostgreSQL back to ready: the longest pause between attempts (5 s), the migrations, the engine's start. */
+const READY_WITHIN_MS = 20_000;
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+const signup = (id: string, accountId: string) => ({
+  id,
+  type: 'account.signed_up',
+  program: 'callrail',
+  accountId,
+  occurredAt: new Date(Date.now() - 60_000).toISOString(),
+  data: {},
+});
+
+/** The built API as deployed (RUN_WORKER=false), its output kept for the assertions. */
+function startApi(env: Record<string, string>) {
+  const child: ChildProcess = spawn(process.execPath, [API], {
+    env: {
+      ...process.env,
+      NODE_OPTIONS: '',
+      EVENT_STORE: 'postgres',
+      HOST: '127.0.0.1',
+      ADMIN_API_KEY: ADMIN_KEY,
+      RUN_WORKER: 'false',
+      LOG_LEVEL: 'warn',
+      LOG_FORMAT: 'json',
+      ...env,
+    },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  const output = { stdout: '', stderr: '' };
+  child.stdout?.on('data', (chunk: Buffer) => (output.stdout += chunk.toString()));
+  child.stderr?.on('data', (chunk: Buffer) => (output.stderr += chunk.toString()));
+  const exited = new Promise<number | null>((resolve) =>
+    child.once('exit', (code) => resolve(code)),
+  );
+  return { child, output, exited };
+}
+
+async function stopApi(child: ChildProcess, exited: Promise<unknown>) {
+  if (child.exitCode !== null || child.signalCode !== null) return;
+  const kill = setTimeout(() => child.kill('SIGKILL'), 5_000);
+  child.kill('SIGTERM');
+  await exited;
+  clearTimeout(kill);
+}
+
+async function request(base: string, method: string, path: string, body?: unknown) {
+  const response = await fetch(`${base}${path}`, {
+    method,
+    headers: {
+      authorization: `Bearer ${ADMIN_KEY}`,
+      ...(body !== undefined && { 'content-type': 'application/json' }),
+    },
+    body: body === undefined ? undefined : JSON.stringify(body),
+  });
+  const text = await response.text();
+  return {
+    status: response.status,
+    type: response.headers.get('content-type') ?? '',
+    retryAfter: response.headers.get('retry-after'),
+    // eslint-disable-next-line @typescript-eslint/no-explicit-any -- checked field by field
+    body: (text ? JSON.parse(text) : undefined) as any,
+  };
+}
+
+async function until<T>(what: string, withinMs: number, probe: () => Promise<T | undefined>) {
+  const end = Date.now() + withinMs;
+  for (;;) {
+    const value = await probe().catch(() => undefined);
+    if (value !== undefined) return value;
+    if (Date.now() > end) throw new Error(`${what}: not within ${withinMs} ms`);
+    await sleep(100);
+  }
+}
+
+/**
+ * Operators start things in any order: an API started while PostgreSQL
+ * cannot be reached listens anyway, is alive and not ready, refuses events
+ * with 503 and Retry-After (acknowledging nothing), tries the store again
+ * with backoff, one line per attempt, and turns ready by itself once
+ * PostgreSQL answers, with no restart.
+ */
+describe('the API started while PostgreSQL is unreachable', () => {
+  it('listens, alive and not ready, answers 503 to events, and turns ready by itself once PostgreSQL is back', async () => {
+    const proxy = await PgProxy.start();
+    proxy.cut();
+    const redis = await PrivateRedis.start();
+    const schema = `nopg_${process.pid}_${Math.random().toString(36).slice(2, 8)}`;
+    const port = await freePort();
+    const base = `http://127.0.0.1:${port}`;
+    const direct = new PgDatabase('postgres://postgres@127.0.0.1:5432/postgres', {
+      onError: () => undefined,
+    });
+    const api = startApi({
+      DATABASE_URL: proxy.url(),
+      DATABASE_SCHEMA: schema,
+      REDIS_URL: redis.url,
+      QUEUE_PREFIX: schema,
+      PORT: String(port),
+    });
+    try {
+      const live = await until('alive while PostgreSQL is cut', 15_000, async () => {
+        const answer = await request(base, 'GET', '/health/live');
+        return answer.status === 200 ? answer : undefined;
+      });
+      expect(live.body).toEqual({ status: 'ok' });
+
+      const ready = await request(base, 'GET', '/health/ready');
+      expect(ready.status).toBe(503);
+      expect(ready.type).toBe(PROBLEM);
+      expect(Number(ready.retryAfter)).toBeGreaterThan(0);
+      expect(ready.body).toMatchObject({
+        type: 'urn:referrals:problem:not-ready',
+        status: 503,
+      });
+      expect(ready.body.store).not.toBe('ok');
+
+      const refused = await request(base, 'POST', '/v1/events', signup('e-cut', 'acct-cut'));
+      expect(refused.status).toBe(503);
+      expect(refused.type).toBe(PROBLEM);
+      expect(Number(refused.retryAfter)).toBeGreaterThan(0);
+      expect(refused.body).toMatchObject({
+        type: 'urn:referrals:problem:store-unavailable',
+        status: 503,
+      });
+
+      // Still up a while later, trying again with one line per attempt that names what failed.
+      await sleep(3_000);
+      expect(api.child.exitCode).toBeNull();
+      const attempts = api.output.stderr
+        .split('\n')
+        .filter((line) =>
+          line.startsWith(`api: waiting for PostgreSQL at ${proxy.url()} (DATABASE_URL): attempt `),
+        );
+      expect(attempts.length).toBeGreaterThanOrEqual(3);
+      expect(attempts.every((line) => / failed: .+; next in \d+ ms$/.test(line))).toBe(true);
+      expect((await request(base, 'GET', '/health/ready')).status).toBe(503);
+
+      proxy.restore();
+      const restoredAt = Date.now();
+      const readyNow = await until('ready once PostgreSQL is back', READY_WITHIN_MS, async () => {
+        const answer = await request(base, 'GET', '/health/ready');
+        return answer.status === 200 ? answer : undefined;
+      });
+      process.stdout.write(`ready ${Date.now() - restoredAt} ms after PostgreSQL came back\n`);
+      expect(readyNow.body).toMatchObject({ store: 'ok', redis: 'ok' });
+      expect(api.child.exitCode).toBeNull();
+
+      const accepted = await request(base, 'POST', '/v1/events', signup('e-back', 'acct-back'));
+      expect(accepted.status).toBe(202);
+      expect(accepted.body).toEqual({ stored: 1, duplicates: 0 });
+      const store = new SqlEventStore(direct, schema);
+      expect(await store.readStream(accountStream('callrail', 'acct-back'))).toHaveLength(1);
+      // What was refused while the store was away was never stored.
+      expect(await store.readStream(accountStream('callrail', 'acct-cut'))).toHaveLength(0);
+    } finally {
+      await stopApi(api.child, api.exited);
+      await direct.query(`DROP SCHEMA IF EXISTS ${quoteIdent(schema)} CASCADE`);
+      await direct.close();
+      await redis.down();
+      await proxy.close();
+    }
+  }, 90_000);
+
+  it('still exits at once, in one line naming DATABASE_URL, on a failure waiting cannot fix', async () => {
+    const redis = await PrivateRedis.start();
+    const api = startApi({
+      DATABASE_URL: 'postgres://nobody@127.0.0.1:5432/postgres',
+      DATABASE_SCHEMA: `nobody_${process.pid}`,
+      REDIS_URL: redis.url,
+      PORT: String(await freePort()),
+    });
+    try {
+      const code = await Promise.race([api.exited, sleep(30_000).then(() => 'still running')]);
+      expect(code).toBe(1);
+      expect(api.output.stderr).toBe(
+        'referral engine failed to start: DATABASE_URL: cannot use PostgreSQL at postgres://nobody@127.0.0.1:5432/postgres: role "nobody" does not exist\n',
+      );
+    } finally {
+      await stopApi(api.child, api.exited);
+      await redis.down();
+    }
+  }, 60_000);
+});
