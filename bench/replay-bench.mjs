@@ -2,6 +2,7 @@
 // For each size: generates a synthetic history, then in the same run (a child process each)
 //  - the bare loop: split the file into lines and JSON.parse each one (bench/parse-loop.cjs);
 //  - the replay: `referrals replay --json` through the CLI (bench/replay-runner.cjs);
+// (by default, on threads; and again on one thread, REPLAY_THREADS=1)
 // and prints both rates (wall clock and per CPU second), their ratio (target >= 0.5) and the
 // replay's peak RSS (target <= 256 MB).
 import { spawnSync } from 'node:child_process';
@@ -24,6 +25,10 @@ if (!existsSync(join(root, 'apps/cli/dist/main.js'))) {
   spawnSync('npm', ['run', 'build'], { cwd: root, stdio: 'inherit' });
 }
 
+const { replayThreadCount } = await import(
+  join(root, 'apps/cli/dist/replay/parallel/thread-count.js')
+);
+
 const sizes = (values.events ?? values.sizes).split(',').map(Number);
 const work = mkdtempSync(join(tmpdir(), 'referrals-bench-'));
 const rows = [];
@@ -44,43 +49,55 @@ try {
     if (loop.status !== 0) throw new Error(`parse loop exited ${loop.status}`);
     const bare = JSON.parse(loop.stdout);
 
-    const stats = join(work, `stats-${size}.json`);
-    const t1 = performance.now();
-    const child = spawnSync(
-      process.execPath,
-      [
-        join(root, 'bench/replay-runner.cjs'),
-        ...['replay', '--input', file, '--as-of', values['as-of'], '--json'],
-      ],
-      {
-        env: { ...process.env, BENCH_STATS: stats },
-        stdio: ['ignore', 'pipe', 'pipe'],
-        maxBuffer: 2 ** 31,
-      },
-    );
-    const seconds = (performance.now() - t1) / 1000;
-    const { code, maxRssKb, cpuSeconds } = JSON.parse(readFileSync(stats, 'utf8'));
-    if (code !== 0) throw new Error(`replay exited ${code}: ${child.stderr}`);
-    const result = JSON.parse(child.stdout);
-    const replayRate = generated.events / seconds;
     const bareRate = bare.events / bare.seconds;
-    rows.push({
-      events: generated.events,
-      'file MB': +(statSync(file).size / 2 ** 20).toFixed(1),
-      'generate s': +generatedIn.toFixed(1),
-      'replay s': +seconds.toFixed(2),
-      'replay events/s': Math.round(replayRate),
-      'parse loop events/s': Math.round(bareRate),
-      ratio: +(replayRate / bareRate).toFixed(2),
-      // Per CPU second: what each costs, however busy the machine was while it ran.
-      'replay events/CPU s': Math.round(generated.events / cpuSeconds),
-      'parse loop events/CPU s': Math.round(bare.events / bare.cpuSeconds),
-      'CPU ratio': +(bare.cpuSeconds / cpuSeconds).toFixed(2),
-      'replay peak RSS MB': Math.round(maxRssKb / 1024),
-      'parse loop peak RSS MB': Math.round(bare.maxRssKb / 1024),
-      referrals: result.referrals.length,
-      rewards: result.rewards.length,
-    });
+    // The CLI as it runs by default (threads on a machine with more than one core),
+    // then on this thread alone (REPLAY_THREADS=1), the memory-lean way.
+    const outputs = [];
+    for (const threads of ['default', '1']) {
+      const stats = join(work, `stats-${size}-${threads}.json`);
+      const t1 = performance.now();
+      const child = spawnSync(
+        process.execPath,
+        [
+          join(root, 'bench/replay-runner.cjs'),
+          ...['replay', '--input', file, '--as-of', values['as-of'], '--json'],
+        ],
+        {
+          env: {
+            ...process.env,
+            BENCH_STATS: stats,
+            ...(threads === '1' ? { REPLAY_THREADS: '1' } : {}),
+          },
+          stdio: ['ignore', 'pipe', 'pipe'],
+          maxBuffer: 2 ** 31,
+        },
+      );
+      const seconds = (performance.now() - t1) / 1000;
+      const { code, maxRssKb, cpuSeconds } = JSON.parse(readFileSync(stats, 'utf8'));
+      if (code !== 0) throw new Error(`replay exited ${code}: ${child.stderr}`);
+      outputs.push(child.stdout);
+      const result = JSON.parse(child.stdout);
+      const replayRate = generated.events / seconds;
+      rows.push({
+        events: generated.events,
+        threads: threads === '1' ? 1 : replayThreadCount(statSync(file).size, 3),
+        'file MB': +(statSync(file).size / 2 ** 20).toFixed(1),
+        'generate s': +generatedIn.toFixed(1),
+        'replay s': +seconds.toFixed(2),
+        'replay events/s': Math.round(replayRate),
+        'parse loop events/s': Math.round(bareRate),
+        ratio: +(replayRate / bareRate).toFixed(2),
+        // Per CPU second: what each costs, however busy the machine was while it ran.
+        'replay events/CPU s': Math.round(generated.events / cpuSeconds),
+        'parse loop events/CPU s': Math.round(bare.events / bare.cpuSeconds),
+        'CPU ratio': +(bare.cpuSeconds / cpuSeconds).toFixed(2),
+        'replay peak RSS MB': Math.round(maxRssKb / 1024),
+        'parse loop peak RSS MB': Math.round(bare.maxRssKb / 1024),
+        referrals: result.referrals.length,
+        rewards: result.rewards.length,
+      });
+    }
+    if (!outputs[0].equals(outputs[1])) throw new Error('the threaded and one-thread replays differ');
     if (!keep) rmSync(file);
   }
 } finally {

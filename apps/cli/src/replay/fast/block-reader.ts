@@ -1,7 +1,6 @@
 import { readSync } from 'node:fs';
 
 const BLOCK = 1 << 14; // 16 KiB
-const SLOTS = 1024; // 16 MiB of cached file at most
 
 /**
  * Reads lines back by offset through a small direct-mapped cache of file
@@ -10,17 +9,24 @@ const SLOTS = 1024; // 16 MiB of cached file at most
  * already read: one read call per block instead of one per line.
  */
 export class BlockReader {
-  private readonly blocks: (Buffer | undefined)[] = new Array(SLOTS);
-  private readonly tags = new Float64Array(SLOTS).fill(-1);
+  private readonly blocks: (Buffer | undefined)[];
+  private readonly tags: Float64Array;
   private scratch = Buffer.allocUnsafe(64 << 10);
 
-  constructor(private readonly fd: number) {}
+  /** `slots`: blocks kept (16 KiB each); 1,024 keep 16 MiB of the file. */
+  constructor(
+    private readonly fd: number,
+    private readonly slots = 1024,
+  ) {
+    this.blocks = new Array(slots);
+    this.tags = new Float64Array(slots).fill(-1);
+  }
 
   line(offset: number, bytes: number): string {
     const block = Math.floor(offset / BLOCK);
     const start = offset - block * BLOCK;
     if (start + bytes > BLOCK) return this.direct(offset, bytes);
-    const slot = block % SLOTS;
+    const slot = block % this.slots;
     let buffer = this.blocks[slot];
     if (this.tags[slot] !== block || buffer === undefined) {
       buffer ??= Buffer.allocUnsafe(BLOCK);

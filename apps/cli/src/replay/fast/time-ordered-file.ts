@@ -18,16 +18,17 @@ export function* timeOrderedEvents(
   yield* eventsAt(path, scanned.offset, scanned.length, order);
 }
 
-/** The events whose lines are at `offset[order[i]]`, in that order. */
+/** The events whose lines are at `offset[order[i]]`, in that order (`cachedBlocks`: see BlockReader). */
 export function* eventsAt(
   path: string,
   offset: Float64Array,
   length: Int32Array,
   order: Uint32Array,
+  cachedBlocks?: number,
 ): Generator<BillingEvent> {
   const fd = openSync(path, 'r');
   try {
-    const lines = new BlockReader(fd);
+    const lines = new BlockReader(fd, cachedBlocks);
     for (let i = 0; i < order.length; i++) {
       const index = order[i];
       yield JSON.parse(lines.line(offset[index], length[index])) as BillingEvent;

@@ -23,11 +23,7 @@ export async function replayInParallel(
 ): Promise<ReplayResult> {
   const pool = new ReplayThreads(threads, programs, scannedBytes(file));
   try {
-    const cuts = lineAlignedCuts(file.path, statSync(file.path).size, threads);
-    const ranges = await Promise.all(
-      cuts.slice(1).map((end, i) => pool.scan({ path: file.path, start: cuts[i], end })),
-    );
-    const scanned = mergeRanges(file.path, ranges, programs.programIds(), file.stats);
+    const scanned = await scanInSlices(pool, file, programs, threads);
     file.checked();
     const books = scanned.programIds.map((_, program) => {
       const order = timeOrder(scanned, asOf, program);
@@ -54,6 +50,20 @@ export async function replayInParallel(
   } finally {
     await pool.close();
   }
+}
+
+/** Pass one, a slice of the file per thread; the slices are let go once joined. */
+async function scanInSlices(
+  pool: ReplayThreads,
+  file: HistoryFile,
+  programs: ProgramRegistry,
+  threads: number,
+) {
+  const cuts = lineAlignedCuts(file.path, statSync(file.path).size, threads);
+  const ranges = await Promise.all(
+    cuts.slice(1).map((end, i) => pool.scan({ path: file.path, start: cuts[i], end })),
+  );
+  return mergeRanges(file.path, ranges, programs.programIds(), file.stats);
 }
 
 /** Sums the threads' progress reports into bytes checked. */

@@ -29,7 +29,13 @@ export class ReplayThreads {
     const setup: ThreadSetup = { programs: programs.all() };
     this.threads = Array.from(
       { length: count },
-      () => new Worker(threadScript(), { workerData: setup }),
+      () =>
+        new Worker(threadScript(), {
+          workerData: setup,
+          // A small young generation each: the events of a book die young, and
+          // four threads with the default one would hold ~200 MB of it.
+          resourceLimits: { maxYoungGenerationSizeMb: 8 },
+        }),
     );
     this.idle = [...this.threads];
   }
