@@ -11,6 +11,7 @@ export const END_OF_INSTANTS = Date.UTC(2100, 0, 1);
 
 // ISO-4217 codes as the runtime knows them, so the list is never written by hand.
 const ISO_4217 = new Set(Intl.supportedValuesOf('currency'));
+export const isCurrencyCode = (code: string): boolean => ISO_4217.has(code);
 
 // U+0000–U+001F and U+007F; a lone surrogate is a high one not followed by a low one, or a low one alone.
 // eslint-disable-next-line no-control-regex -- matching control characters is the point
@@ -97,6 +98,6 @@ export const minorUnits = z
 
 export const currency = z
   .string()
-  .refine((c) => ISO_4217.has(c), 'must be an ISO-4217 currency code in upper case, e.g. USD');
+  .refine(isCurrencyCode, 'must be an ISO-4217 currency code in upper case, e.g. USD');
 
 export const email = shortText(320).refine((e) => e.includes('@'), 'must be an email address');

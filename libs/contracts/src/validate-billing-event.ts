@@ -4,6 +4,7 @@ import {
   envelopeSchema,
   eventDataSchemas,
 } from './billing-event.schema';
+import { fastBillingEventCheck } from './fast-billing-event-check';
 import type { ProgramCatalogs } from './program-catalog';
 import { Problem, problemsFromZod } from './problems';
 
@@ -29,13 +30,19 @@ export function validateBillingEvent(
   catalogs: ProgramCatalogs,
   clock?: LiveClock,
 ): Validation<BillingEvent> {
-  // Fast path: one pass over the whole union. Only a failure needs the
-  // two-step check below, which names every problem precisely.
-  const whole = billingEventSchema.safeParse(input);
-  if (whole.success) {
-    const problems = catalogProblems(whole.data, catalogs);
-    problems.push(...futureProblems(whole.data.occurredAt, clock));
-    return problems.length === 0 ? { ok: true, value: whole.data } : { ok: false, problems };
+  // Fastest path: a hand-written walk that allocates nothing for a well-formed event (zod cost
+  // the replay a fifth of its CPU); it gives the very value zod would, or leaves it to zod.
+  // Then one zod pass over the whole union. Only a failure needs the two-step check below,
+  // which names every problem precisely.
+  let event = fastBillingEventCheck(input);
+  if (event === undefined) {
+    const whole = billingEventSchema.safeParse(input);
+    if (whole.success) event = whole.data;
+  }
+  if (event !== undefined) {
+    const problems = catalogProblems(event, catalogs);
+    if (clock) problems.push(...futureProblems(event.occurredAt, clock));
+    return problems.length === 0 ? { ok: true, value: event } : { ok: false, problems };
   }
   // `reportInput`: zod 4 leaves `input` off its issues otherwise, and problemsFromZod
   // tells a missing field from a wrong one by it.
