@@ -1,4 +1,5 @@
 import { ChildProcess, spawn } from 'node:child_process';
+import { AddressInfo, createServer, Socket } from 'node:net';
 import { join } from 'node:path';
 import { PgDatabase, quoteIdent, SqlEventStore } from '@referrals/event-store';
 import { accountStream } from '@referrals/ingestion';
@@ -172,6 +173,40 @@ describe('the API started while PostgreSQL is unreachable', () => {
     }
   }, 90_000);
 
+  it('answers on its port while a PostgreSQL that never answers holds its first attempt', async () => {
+    // Accepts connections and says nothing, as a host whose packets are dropped: pg waits out its connect timeout (10 s).
+    const held = new Set<Socket>();
+    const silent = createServer((socket) => held.add(socket));
+    await new Promise<void>((resolve) => silent.listen(0, '127.0.0.1', () => resolve()));
+    const redis = await PrivateRedis.start();
+    const port = await freePort();
+    const base = `http://127.0.0.1:${port}`;
+    const api = startApi({
+      DATABASE_URL: `postgres://postgres@127.0.0.1:${(silent.address() as AddressInfo).port}/postgres`,
+      DATABASE_SCHEMA: `silent_${process.pid}`,
+      REDIS_URL: redis.url,
+      PORT: String(port),
+    });
+    try {
+      await until('alive while the first attempt hangs', 15_000, async () =>
+        (await request(base, 'GET', '/health/live')).status === 200 ? true : undefined,
+      );
+      // Listening came from the grace period, not from a failed attempt.
+      expect(api.output.stderr).not.toContain('attempt 1 failed');
+      const ready = await request(base, 'GET', '/health/ready');
+      expect(ready.status).toBe(503);
+      expect(ready.body).toMatchObject({
+        type: 'urn:referrals:problem:not-ready',
+        store: 'opening',
+      });
+    } finally {
+      await stopApi(api.child, api.exited);
+      for (const socket of held) socket.destroy();
+      await new Promise((resolve) => silent.close(resolve));
+      await redis.down();
+    }
+  }, 60_000);
+
   it('still exits at once, in one line naming DATABASE_URL, on a failure waiting cannot fix', async () => {
     const redis = await PrivateRedis.start();
     const api = startApi({
@@ -181,7 +216,11 @@ describe('the API started while PostgreSQL is unreachable', () => {
       PORT: String(await freePort()),
     });
     try {
-      const code = await Promise.race([api.exited, sleep(30_000).then(() => 'still running')]);
+      let timer: NodeJS.Timeout | undefined;
+      const code = await Promise.race([
+        api.exited,
+        new Promise((resolve) => (timer = setTimeout(() => resolve('still running'), 30_000))),
+      ]).finally(() => clearTimeout(timer));
       expect(code).toBe(1);
       expect(api.output.stderr).toBe(
         'referral engine failed to start: DATABASE_URL: cannot use PostgreSQL at postgres://nobody@127.0.0.1:5432/postgres: role "nobody" does not exist\n',

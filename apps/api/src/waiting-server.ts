@@ -23,9 +23,9 @@ export class WaitingServer {
   private constructor(private readonly server: Server) {}
 
   static async listen(host: string, port: number): Promise<WaitingServer> {
-    let waiting: WaitingServer | undefined;
-    const server = createServer((request, response) => waiting?.answer(request, response));
-    waiting = new WaitingServer(server);
+    const server = createServer();
+    const waiting = new WaitingServer(server);
+    server.on('request', (request, response) => waiting.answer(request, response));
     await new Promise<void>((resolve, reject) => {
       server.once('error', (error) =>
         reject(portError(error as NodeJS.ErrnoException, host, port)),

@@ -57,7 +57,7 @@ describe('while the event store is unreachable', () => {
     expect(ready.status).toBe(503);
     expect(ready.headers.get('retry-after')).toBe('5');
     expect(ready.headers.get('content-type')).toBe('application/problem+json');
-    const report = await ready.json();
+    const report = (await ready.json()) as Record<string, unknown>;
     expect(report).toMatchObject({
       type: 'urn:referrals:problem:not-ready',
       title: 'Not ready',
