@@ -1,10 +1,11 @@
-// npm run bench:validate [-- --events 200000] [--input FILE] [--rounds 3]
+// npm run bench:validate [-- --events 200000] [--input FILE] [--rounds 3] [--contracts DIR]
 // The inbound check alone, on a synthetic history read into memory first (no I/O in the timings):
 //  - bare JSON.parse of each line (the ceiling);
 //  - JSON.parse + validateBillingEvent (what the replay and the API pay per event);
 //  - JSON.parse + billingEventSchema.safeParse (zod's one-pass check, the success path before the
 //    hand-written check took it over), for comparison in the same run.
-// Prints events/s of each, best of --rounds, and the share of lines the check accepted.
+// Prints events/s of each, best of --rounds, and how many lines the check accepted.
+// --contracts: another build of libs/contracts/dist (e.g. of an earlier commit) to compare with.
 import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
@@ -17,14 +18,16 @@ const { values } = parseArgs({
     events: { type: 'string', default: '200000' },
     input: { type: 'string' },
     rounds: { type: 'string', default: '3' },
+    contracts: { type: 'string' },
   },
 });
 const root = resolve(import.meta.dirname, '..');
-if (!existsSync(join(root, 'libs/contracts/dist/index.js'))) {
-  throw new Error('libs/contracts/dist is missing: run `npm run build` first');
+const contracts = resolve(values.contracts ?? join(root, 'libs/contracts/dist'));
+if (!existsSync(join(contracts, 'index.js'))) {
+  throw new Error(`${contracts}/index.js is missing: run \`npm run build\` first`);
 }
 const require = createRequire(import.meta.url);
-const { validateBillingEvent, billingEventSchema } = require(join(root, 'libs/contracts/dist'));
+const { validateBillingEvent, billingEventSchema } = require(contracts);
 const { ProgramRegistry } = require(join(root, 'libs/domain/dist'));
 const programs = ProgramRegistry.withBuiltins();
 

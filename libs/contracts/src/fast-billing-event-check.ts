@@ -120,13 +120,14 @@ function walk(object: Record<string, unknown>, fields: readonly Field[]): boolea
       present++;
     }
   }
-  // Every enumerable key must be own and one of the fields (strict objects), and between them
-  // they must be all the fields found above (no hidden one zod would read and copy).
+  // Every enumerable key must be one of the fields (strict objects), and between them they
+  // must be all the fields found above (no hidden one zod would read and copy). An inherited
+  // key (only Object.prototype's, as objects are plain) shows in `for…in` on the envelope and
+  // on `data` alike, and no field is in both (as a spec checks): it is refused on one of them.
   let seen = 0;
   let inOrder = true;
   let next = 0;
   for (const key in object) {
-    if (!Object.hasOwn(object, key)) return undefined;
     const at = indexOf(fields, key);
     if (at < 0) return undefined;
     if (at < next) inOrder = false;
