@@ -203,7 +203,7 @@ async function latencyAtFixedRate(db, apiPid) {
   };
 }
 
-const ms = (n) => `${n.toFixed(1)} ms`;
+const ms = (n, digits = 1) => `${n.toFixed(digits)} ms`;
 
 const db = new PgDatabase(DATABASE_URL);
 let api;
@@ -227,7 +227,7 @@ try {
       `  goal       p99 < ${GOAL_P99_MS} ms: ${verdict}`,
       `  autocannon p50 ${result.latency.p50} ms, p90 ${result.latency.p90} ms, p99 ${result.latency.p99} ms ` +
         `(its coordinated-omission correction weights slow responses by their length)`,
-      `  CPU per request: API process ${ms(latency.apiCpuMs)}, its ${latency.backends} PostgreSQL backends ${ms(latency.pgCpuMs)}`,
+      `  CPU per request: API process ${ms(latency.apiCpuMs, 2)}, its ${latency.backends} PostgreSQL backends ${ms(latency.pgCpuMs, 2)}`,
     ].join('\n'),
   );
 } finally {
