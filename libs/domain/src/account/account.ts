@@ -26,11 +26,17 @@ export interface AccountState {
   billingCycle?: { readonly endsAt: Instant; readonly knownAt: Instant };
   /** The latest (by `occurredAt`) of the account's `payment.succeeded` and `payment.failed`. */
   lastPaymentAttempt?: { readonly failed: boolean; readonly at: Instant };
-  /** Invoices by id: what was paid and what was refunded of each. */
-  readonly invoices: Map<string, InvoiceState>;
+  /**
+   * What each invoice's first `payment.succeeded` with an amount collected, by
+   * invoice id: one number an invoice, the replay keeps one per payment.
+   */
+  readonly paidInvoices: Map<string, number>;
+  /** Refunds by invoice id, added up in whatever order they arrive; made at the first refund. */
+  refundedInvoices?: Map<string, number>;
   /** Invoices paid with an amount and refunded by less than it: CONTRACT §2's successful payments. */
   successfulPayments: number;
-  readonly paymentFingerprints: Set<string>;
+  /** The cards it paid with (an account has a few: a list costs less than a Set). */
+  readonly paymentFingerprints: string[];
 }
 
 export interface FirstActivation {
@@ -41,25 +47,22 @@ export interface FirstActivation {
   readonly beforeSignup: boolean;
 }
 
-export interface InvoiceState {
-  /** What the invoice's first `payment.succeeded` with an amount collected; 0 while none did. */
-  paidAmount: number;
-  /** Refunds of the invoice add up, in whatever order they arrive. */
-  refundedAmount: number;
-}
-
-export type AccountView = Readonly<Omit<AccountState, 'invoices' | 'paymentFingerprints'>> & {
-  readonly invoices: ReadonlyMap<string, Readonly<InvoiceState>>;
-  readonly paymentFingerprints: ReadonlySet<string>;
+export type AccountView = Readonly<
+  Omit<AccountState, 'paidInvoices' | 'refundedInvoices' | 'paymentFingerprints'>
+> & {
+  readonly paidInvoices: ReadonlyMap<string, number>;
+  readonly refundedInvoices?: ReadonlyMap<string, number>;
+  readonly paymentFingerprints: readonly string[];
 };
 
 export const newAccount = (accountId: string): AccountState => ({
   accountId,
   partner: false,
   active: false,
-  invoices: new Map(),
+  paidInvoices: new Map(),
+  refundedInvoices: undefined,
   successfulPayments: 0,
-  paymentFingerprints: new Set(),
+  paymentFingerprints: [],
 });
 
 /** Folds one billing fact into the account. */
@@ -103,8 +106,9 @@ export function applyBillingFact(
       return;
     case 'payment.succeeded':
       // A zero-amount invoice is no payment, so nobody "paid with" its card (CONTRACT §2).
-      if (event.data.paymentMethodFingerprint && event.data.amount > 0) {
-        account.paymentFingerprints.add(event.data.paymentMethodFingerprint);
+      const card = event.data.paymentMethodFingerprint;
+      if (card && event.data.amount > 0 && !account.paymentFingerprints.includes(card)) {
+        account.paymentFingerprints.push(card);
       }
       notePaymentAttempt(account, false, at);
       noteBillingCycle(account, event.data.currentPeriodEnd, at);
@@ -153,32 +157,28 @@ function notePaymentAttempt(account: AccountState, failed: boolean, at: Instant)
  */
 function recordPayment(account: AccountState, invoiceId: string, amount: number, at: Instant) {
   if (amount === 0) return;
-  const invoice = invoiceOf(account, invoiceId);
   account.firstPaymentAt ??= at;
-  if (invoice.paidAmount > 0) return;
-  invoice.paidAmount = amount;
-  if (counts(invoice)) account.successfulPayments += 1;
+  if (account.paidInvoices.has(invoiceId)) return;
+  account.paidInvoices.set(invoiceId, amount);
+  if (amount > refundedOf(account, invoiceId)) account.successfulPayments += 1;
 }
 
 /** Refunds add up; the invoice stops counting once they reach what it collected. */
 function recordRefund(account: AccountState, invoiceId: string, amount: number) {
-  const invoice = invoiceOf(account, invoiceId);
-  const wasCounted = counts(invoice);
-  invoice.refundedAmount += amount;
-  if (wasCounted && !counts(invoice)) account.successfulPayments -= 1;
+  const wasCounted = counts(account, invoiceId);
+  const refunds = (account.refundedInvoices ??= new Map());
+  refunds.set(invoiceId, refundedOf(account, invoiceId) + amount);
+  if (wasCounted && !counts(account, invoiceId)) account.successfulPayments -= 1;
 }
 
-function invoiceOf(account: AccountState, invoiceId: string): InvoiceState {
-  let invoice = account.invoices.get(invoiceId);
-  if (!invoice) {
-    invoice = { paidAmount: 0, refundedAmount: 0 };
-    account.invoices.set(invoiceId, invoice);
-  }
-  return invoice;
-}
+const refundedOf = (account: AccountState, invoiceId: string) =>
+  account.refundedInvoices?.get(invoiceId) ?? 0;
 
-const counts = (invoice: InvoiceState) =>
-  invoice.paidAmount > 0 && invoice.refundedAmount < invoice.paidAmount;
+/** Paid with an amount, and refunded by less than it. */
+function counts(account: AccountState, invoiceId: string) {
+  const paid = account.paidInvoices.get(invoiceId) ?? 0;
+  return paid > 0 && refundedOf(account, invoiceId) < paid;
+}
 
 /** CONTRACT §3 (Smith.ai): still a paying client, i.e. not in dunning and with a successful payment left. */
 export const isPayingClient = (account: AccountView): boolean =>

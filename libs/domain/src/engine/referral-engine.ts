@@ -57,7 +57,7 @@ export class ReferralEngine {
     if (event.type === 'referral_code.assigned') this.assignCode(book, account, event.data.code);
     // What a self-referral check reads of the account (CONTRACT §2), to tell whether the fact changed it.
     const { email, organizationId } = account;
-    const cards = account.paymentFingerprints.size;
+    const cards = account.paymentFingerprints.length;
     applyBillingFact(account, event, now);
     if (event.type !== 'account.signed_up') {
       decisions.push(...this.observe(book, entry, event, now));
@@ -66,7 +66,7 @@ export class ReferralEngine {
       if (
         account.email !== email ||
         account.organizationId !== organizationId ||
-        account.paymentFingerprints.size !== cards
+        account.paymentFingerprints.length !== cards
       ) {
         decisions.push(...this.observeAsReferrer(book, entry, event, now));
       }

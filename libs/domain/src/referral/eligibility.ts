@@ -20,7 +20,7 @@ export function isSelfReferral(referrer: AccountView, referee: AccountView): boo
     return true;
   }
   for (const fingerprint of referee.paymentFingerprints) {
-    if (referrer.paymentFingerprints.has(fingerprint)) return true;
+    if (referrer.paymentFingerprints.includes(fingerprint)) return true;
   }
   return false;
 }

@@ -33,8 +33,9 @@ export function accountAfter(
 export function plus(program: string, account: AccountView, f: Fact): AccountState {
   const copy: AccountState = {
     ...account,
-    invoices: new Map([...account.invoices].map(([id, inv]) => [id, { ...inv }])),
-    paymentFingerprints: new Set(account.paymentFingerprints),
+    paidInvoices: new Map(account.paidInvoices),
+    refundedInvoices: account.refundedInvoices && new Map(account.refundedInvoices),
+    paymentFingerprints: [...account.paymentFingerprints],
   };
   applyBillingFact(copy, toBillingEvent(f, program, 0));
   return copy;
