@@ -1,10 +1,12 @@
-// npm run bench:ingest -- [--events 100000] [--rate 1000] [--seconds 10] [--cpu-prof DIR]
+// npm run bench:ingest -- [--events 100000] [--rate 1000] [--seconds 10] [--runs 1] [--cpu-prof DIR]
 // Ingestion on PostgreSQL (127.0.0.1:5432, or DATABASE_URL) in a throw-away schema:
 //   1. events/s through POST /v1/events in 1,000-event batches,
 //   2. events/s straight through the PostgreSQL adapter, 1,000-event batches and single events,
 //   3. single-event POST latency percentiles at a fixed request rate (autocannon), against
 //      the goal (p99 < 20 ms), and the CPU each request costs the API process and its
-//      PostgreSQL backends (less sensitive than latency to a busy machine).
+//      PostgreSQL backends (less sensitive than latency to a busy machine); beside it the same
+//      load on GET /health/live (no body, no store), which shows what the host adds at that moment.
+// --runs N repeats step 3 N times on the same API and prints the spread.
 // --cpu-prof DIR: the API runs with node's --cpu-prof and writes its profile into DIR.
 import { spawn, spawnSync } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
@@ -18,6 +20,7 @@ const { values } = parseArgs({
     events: { type: 'string', default: '100000' },
     rate: { type: 'string', default: '1000' },
     seconds: { type: 'string', default: '10' },
+    runs: { type: 'string', default: '1' },
     'cpu-prof': { type: 'string' },
   },
 });
@@ -155,27 +158,27 @@ const percentile = (sorted, p) =>
     : sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)];
 
 /**
- * Single-event POSTs at a fixed rate. autocannon paces each connection to its
+ * Requests at a fixed rate (single-event POSTs, or the floor: GET /health/live). autocannon paces each connection to its
  * share of the rate per second, sending back to back until the share is used,
  * so each second opens with all connections busy. Percentiles come from every
  * response's own time; autocannon's histogram is also shown, but it "corrects"
  * each response of L ms with L - 1 synthetic samples (it takes the expected
  * interval between requests as 1 ms), which weights slow responses by their length.
  */
-async function latencyAtFixedRate(db, apiPid) {
+async function latencyAtFixedRate(db, apiPid, route) {
   const backends = await apiBackends(db);
   const cpuBefore = { api: cpuSeconds(apiPid), pg: backends.map(cpuSeconds) };
   const times = [];
   const result = await new Promise((resolveRun, reject) => {
     const instance = autocannon(
       {
-        url: `http://127.0.0.1:${PORT}/v1/events`,
-        method: 'POST',
+        url: `http://127.0.0.1:${PORT}${route.path}`,
+        method: route.method,
         connections: 50,
         overallRate: Number(values.rate),
         duration: Number(values.seconds),
         headers: { 'content-type': 'application/json', authorization: `Bearer ${KEY}` },
-        requests: [{ setupRequest: (req) => ({ ...req, body: JSON.stringify(event()) }) }],
+        requests: [{ setupRequest: (req) => ({ ...req, body: route.body?.() }) }],
       },
       (error, result) => (error ? reject(error) : resolveRun(result)),
     );
@@ -204,6 +207,28 @@ async function latencyAtFixedRate(db, apiPid) {
 }
 
 const ms = (n, digits = 1) => `${n.toFixed(digits)} ms`;
+const POST_EVENT = { path: '/v1/events', method: 'POST', body: () => JSON.stringify(event()) };
+const FLOOR = { path: '/health/live', method: 'GET' };
+const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor((xs.length - 1) / 2)];
+
+function printRun(post, floor, run) {
+  const { result } = post;
+  const verdict = post.p99 < GOAL_P99_MS ? 'met' : 'MISSED';
+  console.log(
+    [
+      `single-event POST at ${values.rate} req/s for ${values.seconds} s, 50 connections${run}` +
+        ` (${result.requests.total} requests, non-2xx ${result.non2xx}, errors ${result.errors}):`,
+      `  latency    p50 ${ms(post.p50)}   p95 ${ms(post.p95)}   p99 ${ms(post.p99)}   max ${ms(post.max)}`,
+      `  goal       p99 < ${GOAL_P99_MS} ms: ${verdict}`,
+      `  floor      GET /health/live, same load: p50 ${ms(floor.p50)}   p95 ${ms(floor.p95)}   p99 ${ms(floor.p99)}` +
+        ` (what the host adds now, whatever the route)`,
+      `  autocannon p50 ${result.latency.p50} ms, p90 ${result.latency.p90} ms, p99 ${result.latency.p99} ms ` +
+        `(its coordinated-omission correction weights slow responses by their length)`,
+      `  CPU per request: API process ${ms(post.apiCpuMs, 2)}, its ${post.backends} PostgreSQL backends ${ms(post.pgCpuMs, 2)}` +
+        ` (GET /health/live: API ${ms(floor.apiCpuMs, 2)})`,
+    ].join('\n'),
+  );
+}
 
 const db = new PgDatabase(DATABASE_URL);
 let api;
@@ -211,25 +236,32 @@ try {
   const adapter = await viaAdapter(db);
   api = await startApi();
   const http = await viaHttpBatches();
-  const latency = await latencyAtFixedRate(db, api.pid);
+  const runs = [];
+  for (let i = 0; i < Number(values.runs); i++) {
+    const post = await latencyAtFixedRate(db, api.pid, POST_EVENT);
+    const floor = await latencyAtFixedRate(db, api.pid, FLOOR);
+    runs.push({ post, floor });
+  }
   console.table({
     'POST /v1/events, 1,000-event batches': { 'events/s': http },
     'PostgreSQL adapter, 1,000-event batches': { 'events/s': adapter.batched },
     'PostgreSQL adapter, single events': { 'events/s': adapter.single },
   });
-  const { result } = latency;
-  const verdict = latency.p99 < GOAL_P99_MS ? 'met' : 'MISSED';
-  console.log(
-    [
-      `single-event POST at ${values.rate} req/s for ${values.seconds} s, 50 connections ` +
-        `(${result.requests.total} requests, non-2xx ${result.non2xx}, errors ${result.errors}):`,
-      `  latency    p50 ${ms(latency.p50)}   p95 ${ms(latency.p95)}   p99 ${ms(latency.p99)}   max ${ms(latency.max)}`,
-      `  goal       p99 < ${GOAL_P99_MS} ms: ${verdict}`,
-      `  autocannon p50 ${result.latency.p50} ms, p90 ${result.latency.p90} ms, p99 ${result.latency.p99} ms ` +
-        `(its coordinated-omission correction weights slow responses by their length)`,
-      `  CPU per request: API process ${ms(latency.apiCpuMs, 2)}, its ${latency.backends} PostgreSQL backends ${ms(latency.pgCpuMs, 2)}`,
-    ].join('\n'),
+  runs.forEach(({ post, floor }, i) =>
+    printRun(post, floor, runs.length > 1 ? `, run ${i + 1} of ${runs.length}` : ''),
   );
+  if (runs.length > 1) {
+    const spread = (pick, digits = 1) => {
+      const xs = runs.map(pick);
+      return `${ms(Math.min(...xs), digits)} to ${ms(Math.max(...xs), digits)}, median ${ms(median(xs), digits)}`;
+    };
+    console.log(
+      [
+        `over ${runs.length} runs: p99 ${spread((r) => r.post.p99)}; p50 ${spread((r) => r.post.p50)}`,
+        `  floor p99 ${spread((r) => r.floor.p99)}; API CPU per request ${spread((r) => r.post.apiCpuMs, 2)}`,
+      ].join('\n'),
+    );
+  }
 } finally {
   api?.kill();
   await db.query(`DROP SCHEMA IF EXISTS ${quoteIdent(schema)} CASCADE`);
