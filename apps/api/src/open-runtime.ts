@@ -1,5 +1,11 @@
-import { isStoreUnavailable } from '@referrals/event-store';
-import { AppConfig, createRuntime, reason, Runtime, whenAvailable } from '@referrals/runtime';
+import {
+  AppConfig,
+  createRuntime,
+  reason,
+  Runtime,
+  startUpCanWait,
+  whenAvailable,
+} from '@referrals/runtime';
 import { describeStore } from './start-up-errors';
 import { WaitingServer } from './waiting-server';
 
@@ -50,7 +56,7 @@ export async function openRuntime(
     runtime = await whenAvailable(
       describeStore(config),
       () => createRuntime(config),
-      isStoreUnavailable,
+      startUpCanWait,
       {
         say,
         signal: giveUp.signal,

@@ -1,9 +1,9 @@
-import { isStoreUnavailable } from '@referrals/event-store';
 import {
   ConfigError,
   connectRedis,
   createRuntime,
   loadConfig,
+  startUpCanWait,
   whenAvailable,
 } from '@referrals/runtime';
 import { startWorker } from './start-worker';
@@ -27,7 +27,7 @@ async function main() {
   const runtime = await whenAvailable(
     'the event store',
     () => createRuntime(config),
-    isStoreUnavailable,
+    startUpCanWait,
     { say },
   );
   const worker = await startWorker(config, runtime, {

@@ -5,3 +5,4 @@ export * from './redis';
 export * from './public-urls';
 export * from './migrations';
 export * from './when-available';
+export * from './start-up-failures';

@@ -131,6 +131,9 @@ export async function runChaos(options: ChaosOptions): Promise<ChaosOutcome> {
         async () => {
           proxy.cut();
           fault(`PostgreSQL cut for ${(options.pgOutageMs ?? 10_000) / 1000}s`);
+          // Started again while PostgreSQL is away: the API must wait for it, not exit.
+          api.kill();
+          fault('SIGKILL api (restarts while PostgreSQL is cut)');
           setTimeout(
             () => (proxy.restore(), fault('PostgreSQL back')),
             options.pgOutageMs ?? 10_000,
