@@ -1,4 +1,4 @@
-import { createHash } from 'node:crypto';
+import { createHash, hash } from 'node:crypto';
 import type { ReferralEvent } from '@referrals/domain';
 
 /**
@@ -17,8 +17,13 @@ export const referralStream = (referralId: string) => `${REFERRAL_STREAM_PREFIX}
 export const codeStream = (program: string, code: string) =>
   `${CODE_STREAM_PREFIX}${program}:${code}`;
 
-const digest = (...parts: string[]) =>
-  createHash('sha256').update(parts.join('\u0000')).digest('hex').slice(0, 32);
+// crypto.hash (Node 20.12+) digests in one call, without a Hash object per id: every event pays it.
+const sha256Hex = (text: string) =>
+  typeof hash === 'function'
+    ? hash('sha256', text, 'hex')
+    : createHash('sha256').update(text).digest('hex');
+
+const digest = (...parts: string[]) => sha256Hex(parts.join('\u0000')).slice(0, 32);
 
 /** The upstream `(program, id)` is the idempotency key: the same pair always maps to the same event id. */
 export const billingEventId = (program: string, id: string) => `billing-${digest(program, id)}`;
