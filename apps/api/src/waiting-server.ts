@@ -1,4 +1,5 @@
 import { createServer, IncomingMessage, Server, ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import type { ProblemDocument } from '@referrals/contracts';
 import {
   PROBLEM_CONTENT_TYPE,
@@ -35,6 +36,11 @@ export class WaitingServer {
     return waiting;
   }
 
+  /** The port it listens on (the one asked for, or the one given for 0). */
+  get port(): number {
+    return (this.server.address() as AddressInfo).port;
+  }
+
   /** The latest failure to open the store, for `/health/ready`. */
   storeFailed(reason: string): void {
     this.storeState = reason;
@@ -49,8 +55,13 @@ export class WaitingServer {
   }
 
   private answer(request: IncomingMessage, response: ServerResponse): void {
-    // A body is not read: drain it so the socket stays usable, and end the connection after the answer.
+    // A body is drained, not read, and answered once it has all arrived: a client still
+    // sending when the answer ends the connection would see a reset, not the 503.
     request.resume();
+    request.once('end', () => this.respond(request, response));
+  }
+
+  private respond(request: IncomingMessage, response: ServerResponse): void {
     const path = (request.url ?? '/').split('?')[0];
     if (path === '/health/live' && (request.method === 'GET' || request.method === 'HEAD')) {
       send(response, 200, 'application/json', { status: 'ok' });
