@@ -78,7 +78,10 @@ export class ReadModelWriter {
     });
   }
 
-  // One statement per batch: the rows travel as one JSON array.
+  // One statement per batch: the rows travel as one JSON array. Rows go in in key order (byte
+  // order, as every writer of these tables takes them): an insert waits for another open
+  // transaction that inserted the same key, so two writers taking the same new rows in different
+  // orders would wait for each other (the lifecycle projection inserts rewards too).
   private async upsertReferrals(tx: SqlClient, referrals: readonly ReferralView[]) {
     await tx.query(
       `INSERT INTO ${this.s}.referral_view
@@ -86,6 +89,7 @@ export class ReadModelWriter {
        SELECT v->>'program', v->>'refereeAccountId', v->>'referrerAccountId', v->>'status',
               (v->>'signedUpAt')::timestamptz, v
        FROM jsonb_array_elements($1::jsonb) AS v
+       ORDER BY v->>'program' COLLATE "C", v->>'refereeAccountId' COLLATE "C"
        ON CONFLICT (program, referee_account_id) DO UPDATE
          SET referrer_account_id = EXCLUDED.referrer_account_id, status = EXCLUDED.status,
              signed_up_at = EXCLUDED.signed_up_at, view = EXCLUDED.view`,
@@ -101,6 +105,7 @@ export class ReadModelWriter {
        SELECT v->>'rewardId', v->>'program', v->>'beneficiaryAccountId', v->>'kind', v->>'unit',
               (v->>'amount')::bigint, v->>'status', (v->>'earnedAt')::timestamptz, v
        FROM jsonb_array_elements($1::jsonb) AS v
+       ORDER BY v->>'rewardId' COLLATE "C"
        ON CONFLICT (reward_id) DO NOTHING`,
       [JSON.stringify(rewards)],
     );

@@ -28,7 +28,7 @@ export async function lockRewardViews(
   if (rewardIds.length === 0) return [];
   const rows = await tx.query<{ view: RewardView | string }>(
     `SELECT view FROM ${s}.reward_view WHERE reward_id = ANY($1::text[])
-     ORDER BY reward_id FOR UPDATE`,
+     ORDER BY reward_id COLLATE "C" FOR UPDATE`,
     [rewardIds],
   );
   return rows.map((row) => parseView(row.view));

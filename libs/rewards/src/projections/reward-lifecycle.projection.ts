@@ -64,7 +64,7 @@ export class RewardLifecycleProjection implements EventProjection {
     await recordLedgerEntries(tx, this.s, entries);
   }
 
-  /** The rows of every reward the events name, locked in id order (no deadlock between batches). */
+  /** The rows of every reward the events name, locked in id order (byte order, as every writer). */
   private async lockRows(tx: SqlClient, events: readonly RecordedEvent[]) {
     const ids = [
       ...new Set(
@@ -79,7 +79,7 @@ export class RewardLifecycleProjection implements EventProjection {
       expired_at: string | null;
     }>(
       `SELECT view, batch_id, expired_at::text AS expired_at FROM ${this.s}.reward_view
-       WHERE reward_id = ANY($1::text[]) ORDER BY reward_id FOR UPDATE`,
+       WHERE reward_id = ANY($1::text[]) ORDER BY reward_id COLLATE "C" FOR UPDATE`,
       [ids],
     );
     return new Map<string, Row>(
@@ -90,6 +90,11 @@ export class RewardLifecycleProjection implements EventProjection {
     );
   }
 
+  /**
+   * In reward id order, as the process manager's view writer inserts them: a reward earned a
+   * moment ago is new to both, and an insert waits for the other's open insert of the same key,
+   * so inserting in event order against its referee order was a deadlock.
+   */
   private async saveRows(tx: SqlClient, rows: readonly Row[]): Promise<void> {
     if (rows.length === 0) return;
     await tx.query(
@@ -101,6 +106,7 @@ export class RewardLifecycleProjection implements EventProjection {
               r->'view'->>'status', (r->'view'->>'earnedAt')::timestamptz, r->'view',
               r->>'batchId', (r->>'expiredAt')::timestamptz
        FROM jsonb_array_elements($1::jsonb) AS r
+       ORDER BY r->'view'->>'rewardId' COLLATE "C"
        ON CONFLICT (reward_id) DO UPDATE SET amount = EXCLUDED.amount, status = EXCLUDED.status,
          view = EXCLUDED.view, batch_id = EXCLUDED.batch_id, expired_at = EXCLUDED.expired_at`,
       [JSON.stringify(rows)],
