@@ -1,4 +1,3 @@
-import { execFileSync } from 'node:child_process';
 import {
   appendFileSync,
   createReadStream,
@@ -10,6 +9,7 @@ import {
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { ProgramRegistry } from '@referrals/domain';
+import { writeGeneratedHistory } from '../../testing/generated-history';
 import { runCli } from '../../testing/run-cli';
 import { readHistory } from '../read-history';
 import { replay } from '../replay';
@@ -20,7 +20,6 @@ import { replay } from '../replay';
  * a Set of ids, an external merge sort of JSON runs. On a synthetic history
  * of the benchmark's kind (three programs, ~1.5 % duplicates, late arrivals).
  */
-const root = join(__dirname, '..', '..', '..', '..', '..');
 const programs = ProgramRegistry.withBuiltins();
 
 async function reference(file: string, asOf: string): Promise<string> {
@@ -41,12 +40,7 @@ describe('the two-pass replay prints what the reference replay prints', () => {
   beforeAll(() => {
     folder = mkdtempSync(join(tmpdir(), 'same-output-'));
     history = join(folder, 'history.ndjson');
-    execFileSync(process.execPath, [
-      '--input-type=module',
-      '-e',
-      `import { generateHistory } from ${JSON.stringify(join(root, 'bench', 'generate-history.mjs'))};
-       await generateHistory(${JSON.stringify(history)}, 30000);`,
-    ]);
+    writeGeneratedHistory(history, 30000);
   });
   afterAll(() => rmSync(folder, { recursive: true, force: true }));
 

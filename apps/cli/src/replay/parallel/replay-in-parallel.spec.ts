@@ -1,7 +1,7 @@
-import { execFileSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { writeGeneratedHistory } from '../../testing/generated-history';
 import { runCli } from '../../testing/run-cli';
 
 /**
@@ -9,8 +9,6 @@ import { runCli } from '../../testing/run-cli';
  * program replays on a thread of its own) prints, byte for byte, what the
  * one-thread replay prints, and stops on the same first bad line.
  */
-const root = join(__dirname, '..', '..', '..', '..', '..');
-
 async function replayOn(threads: number, args: string[]) {
   const before = process.env.REPLAY_THREADS;
   process.env.REPLAY_THREADS = String(threads);
@@ -29,12 +27,7 @@ describe('the replay on several threads', () => {
   beforeAll(() => {
     folder = mkdtempSync(join(tmpdir(), 'parallel-replay-'));
     history = join(folder, 'history.ndjson');
-    execFileSync(process.execPath, [
-      '--input-type=module',
-      '-e',
-      `import { generateHistory } from ${JSON.stringify(join(root, 'bench', 'generate-history.mjs'))};
-       await generateHistory(${JSON.stringify(history)}, 20000);`,
-    ]);
+    writeGeneratedHistory(history, 20000);
     lines = readFileSync(history, 'utf8').split('\n').filter(Boolean);
   });
   afterAll(() => rmSync(folder, { recursive: true, force: true }));
