@@ -1,4 +1,5 @@
 import { quoteIdent, SqlDatabase } from '@referrals/event-store';
+import { createIndexIfMissing } from '@referrals/projections';
 
 /**
  * The rewards ledger: an entry per movement, never an update. The unique
@@ -20,8 +21,13 @@ export async function createLedgerSchema(db: SqlDatabase, schema: string): Promi
     recorded_at timestamptz NOT NULL DEFAULT now(),
     UNIQUE (reward_id, entry)
   )`);
-  await db.query(`CREATE INDEX IF NOT EXISTS reward_ledger_by_account
-    ON ${s}.reward_ledger (program, account_id)`);
+  // Looked up first: CREATE INDEX IF NOT EXISTS locks the table in use (see schema-steps.ts).
+  await createIndexIfMissing(
+    db,
+    schema,
+    'reward_ledger_by_account',
+    'reward_ledger (program, account_id)',
+  );
   // The webhook outbox: one row per message upstream is owed (a projection of the reward
   // streams), with its dispatch state. Redis only carries the send; a row not yet delivered is
   // queued again by the sweep, so a Redis that lost everything loses no webhook.
@@ -35,6 +41,10 @@ export async function createLedgerSchema(db: SqlDatabase, schema: string): Promi
     delivered_at timestamptz,
     outcome text
   )`);
-  await db.query(`CREATE INDEX IF NOT EXISTS webhook_outbox_undelivered
-    ON ${s}.webhook_outbox (position) WHERE delivered_at IS NULL`);
+  await createIndexIfMissing(
+    db,
+    schema,
+    'webhook_outbox_undelivered',
+    'webhook_outbox (position) WHERE delivered_at IS NULL',
+  );
 }
