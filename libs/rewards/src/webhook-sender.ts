@@ -7,20 +7,39 @@ export interface WebhookEndpoint {
   readonly secret: string;
 }
 
-/** What upstream billing systems are told: a reward to apply, or bonus minutes that lapsed. */
+/**
+ * What upstream billing systems are told: a reward to apply, bonus minutes
+ * that lapsed, or a correction of a reward they were told was paid (voided:
+ * take it back; adjusted: it is now worth another amount).
+ */
+export type DeliveryType = 'reward.paid' | 'reward.expired' | 'reward.voided' | 'reward.adjusted';
+
 export interface Delivery {
   readonly deliveryId: string;
   readonly program: string;
-  readonly type: 'reward.paid' | 'reward.expired';
+  readonly type: DeliveryType;
   readonly data: Readonly<Record<string, unknown>>;
 }
 
-/** The delivery that tells upstream of a reward paid or expired; the same reward always gets the same id. */
-export const rewardNotice = (type: Delivery['type'], view: RewardView): Delivery => ({
-  deliveryId: `${type}-${view.rewardId}`,
+/**
+ * The delivery that tells upstream of a reward: its view, with what the
+ * message adds (`details`). The same reward always gets the same id for a
+ * type that happens once in its life; `occurrence` (the event's position in
+ * the reward's stream) names one of several, such as adjustments.
+ */
+export const rewardNotice = (
+  type: DeliveryType,
+  view: RewardView,
+  details: Readonly<Record<string, unknown>> = {},
+  occurrence?: bigint,
+): Delivery => ({
+  deliveryId:
+    occurrence === undefined
+      ? `${type}-${view.rewardId}`
+      : `${type}-${view.rewardId}-${occurrence}`,
   program: view.program,
   type,
-  data: { ...view },
+  data: { ...view, ...details },
 });
 
 /**
