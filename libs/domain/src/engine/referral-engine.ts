@@ -49,7 +49,8 @@ export class ReferralEngine {
   /** Applies one billing fact at its own time, after the checks due before it. */
   apply(event: BillingEvent): Decision[] {
     const now = parseInstant(event.occurredAt);
-    const decisions = this.fireChecks(now, false);
+    const decisions: Decision[] = [];
+    this.fireChecks(now, false, decisions);
     const book = this.book(event.program);
     const entry = book.entry(event.accountId);
     const { account } = entry;
@@ -60,7 +61,8 @@ export class ReferralEngine {
     const cards = account.paymentFingerprints.length;
     applyBillingFact(account, event, now);
     if (event.type !== 'account.signed_up') {
-      decisions.push(...this.observe(book, entry, event, now));
+      const observed = this.observe(book, entry, event, now);
+      if (observed) decisions.push(observed);
       // A later fact of a referrer can reveal a self-referral of its referees only
       // if it changed what the check reads (its email, organization or cards).
       if (
@@ -68,20 +70,23 @@ export class ReferralEngine {
         account.organizationId !== organizationId ||
         account.paymentFingerprints.length !== cards
       ) {
-        decisions.push(...this.observeAsReferrer(book, entry, event, now));
+        this.observeAsReferrer(book, entry, event, now, decisions);
       }
     } else if (firstSignup) {
       // The account's own referral first; then, as a referrer that signed up after
       // its referees, its details may reveal a self-referral of theirs.
-      decisions.push(...this.openReferral(book, entry, event, now));
-      decisions.push(...this.observeAsReferrer(book, entry, event, now));
+      const opened = this.openReferral(book, entry, event, now);
+      if (opened) decisions.push(opened);
+      this.observeAsReferrer(book, entry, event, now, decisions);
     } // a later signup is ignored whole (CONTRACT §2)
     return decisions;
   }
 
   /** The clock reached `now`: fires every check due at or before it. */
   advanceTo(now: Instant): Decision[] {
-    return this.fireChecks(now, true);
+    const decisions: Decision[] = [];
+    this.fireChecks(now, true, decisions);
+    return decisions;
   }
 
   /** The earliest check not yet fired. */
@@ -152,9 +157,9 @@ export class ReferralEngine {
     referee: AccountEntry,
     event: BillingEventOf<'account.signed_up'>,
     now: Instant,
-  ): Decision[] {
+  ): Decision | undefined {
     const referrerId = this.referrerOf(book, referee.account, event);
-    if (referrerId === undefined) return [];
+    if (referrerId === undefined) return undefined;
     const referrer = book.entry(referrerId);
     const decision = this.decide(book, referee, {
       type: 'OpenReferral',
@@ -166,13 +171,13 @@ export class ReferralEngine {
       },
       metadata: { now },
     });
-    if (!decision) return [];
+    if (!decision) return undefined;
     referee.referrer = referrer;
     (referrer.referees ??= []).push(referee);
     if (!decision.events.some((e) => e.type === 'ReferralMarkedIneligible')) {
       referrer.eligibleReferrals += 1;
     }
-    return [decision];
+    return decision;
   }
 
   /** Attribution resolved upstream wins; else a code another account holds right now. */
@@ -194,14 +199,13 @@ export class ReferralEngine {
     entry: AccountEntry,
     fact: BillingEvent,
     now: Instant,
-  ): Decision[] {
-    if (!entry.referral.exists) return [];
-    const decision = this.decide(book, entry, {
+  ): Decision | undefined {
+    if (!entry.referral.exists) return undefined;
+    return this.decide(book, entry, {
       type: 'ObserveBillingFact',
       data: { fact, referrer: (entry.referrer as AccountEntry).account, referee: entry.account },
       metadata: { now },
     });
-    return decision ? [decision] : [];
   }
 
   /** A fact of a referrer, shown to its pending referrals: it can reveal a self-referral. */
@@ -210,8 +214,8 @@ export class ReferralEngine {
     entry: AccountEntry,
     fact: BillingEvent,
     now: Instant,
-  ): Decision[] {
-    const decisions: Decision[] = [];
+    decisions: Decision[],
+  ): void {
     for (const referee of entry.referees ?? []) {
       if (referee === entry) continue;
       const referral = referee.referral as ExistingReferral;
@@ -223,11 +227,10 @@ export class ReferralEngine {
       });
       if (decision) decisions.push(decision);
     }
-    return decisions;
   }
 
-  private fireChecks(now: Instant, inclusive: boolean): Decision[] {
-    const decisions: Decision[] = [];
+  /** Fires the checks due before `now` (at or before, if `inclusive`), in due order, into `decisions`. */
+  private fireChecks(now: Instant, inclusive: boolean, decisions: Decision[]): void {
     for (let due = this.checks.peek(); due; due = this.checks.peek()) {
       if (inclusive ? due.dueAt > now : due.dueAt >= now) break;
       this.checks.pop();
@@ -244,7 +247,6 @@ export class ReferralEngine {
       });
       if (decision) decisions.push(decision);
     }
-    return decisions;
   }
 
   /** Runs the decider, folds its events into the referral, and remembers what they schedule and earn. */
