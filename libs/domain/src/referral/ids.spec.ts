@@ -1,5 +1,7 @@
+import { createHash } from 'node:crypto';
 import { activated, Fact, inProgram, paid, signedUp } from '../testing/billing-facts';
 import { engineScenario } from '../testing/engine-scenario';
+import { rewardIdOf, timerIdOf } from './ids';
 
 /** CONTRACT §4: `rewardId` is stable, the same history always yields the same ids. */
 
@@ -57,5 +59,17 @@ describe('what a reward id depends on', () => {
 
   it('ids are safe as job ids and URL segments', () => {
     for (const s of idsOf(history)) expect(s.split('=')[1]).toMatch(/^[A-Za-z0-9_-]+$/);
+  });
+});
+
+describe('ids stay what they were', () => {
+  it('digests a reward and a timer id as before (sha256 of the parts joined by NUL)', () => {
+    const sha = (text: string) => createHash('sha256').update(text).digest('hex').slice(0, 32);
+    expect(rewardIdOf('callrail:bob', 'four_invoices', 'referrer')).toBe(
+      `rw_${sha('reward\u0000callrail:bob\u0000four_invoices\u0000referrer\u0000')}`,
+    );
+    expect(timerIdOf('smithai:bob', 'third_month')).toBe(
+      `tm_${sha('timer\u0000smithai:bob\u0000third_month')}`,
+    );
   });
 });

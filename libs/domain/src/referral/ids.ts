@@ -1,12 +1,17 @@
-import { createHash } from 'node:crypto';
+import { createHash, hash } from 'node:crypto';
 
 /**
  * Deterministic ids: the same history always yields the same ids, so a replay,
  * a second worker and a retried job all name a decision alike. Hex only, so the
  * ids are safe as BullMQ job ids and URL segments.
  */
-const digest = (...parts: string[]) =>
-  createHash('sha256').update(parts.join('\u0000')).digest('hex').slice(0, 32);
+// crypto.hash (Node 20.12+) digests in one call, without a Hash object per id.
+const sha256Hex = (text: string) =>
+  typeof hash === 'function'
+    ? hash('sha256', text, 'hex')
+    : createHash('sha256').update(text).digest('hex');
+
+const digest = (...parts: string[]) => sha256Hex(parts.join('\u0000')).slice(0, 32);
 
 /** A program id cannot contain `:`, so this is unambiguous for any account id. */
 export const referralIdOf = (program: string, refereeAccountId: string) =>

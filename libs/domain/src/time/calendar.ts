@@ -75,6 +75,20 @@ const DAY = 86_400_000;
  * less the public holidays of `calendar` (`weekdays` has none) on their observed dates.
  */
 export function businessDayOfMonth(at: Instant, n: number, calendar = 'weekdays'): Instant {
+  const date = new Date(at);
+  // Every reward of a month asks for the same day: work it out once.
+  const key = `${calendar}|${n}|${date.getUTCFullYear()}-${date.getUTCMonth()}`;
+  let day = businessDays.get(key);
+  if (day === undefined) {
+    day = countBusinessDays(at, n, calendar);
+    businessDays.set(key, day);
+  }
+  return day;
+}
+
+const businessDays = new Map<string, Instant>();
+
+function countBusinessDays(at: Instant, n: number, calendar: string): Instant {
   let day = startOfMonth(new UTCDate(at)).getTime();
   for (let counted = 0; ; day += DAY) {
     if (isBusinessDay(day, calendar)) counted += 1;
