@@ -1,5 +1,7 @@
 import { UTCDate } from '@date-fns/utc';
-import { addMonths, startOfMonth } from 'date-fns';
+// One module each, not date-fns' index: every replay thread would load all of it.
+import { addMonths } from 'date-fns/addMonths';
+import { startOfMonth } from 'date-fns/startOfMonth';
 import { isBusinessDay } from './business-calendar';
 
 /** Calendar arithmetic of the programs, always in UTC, on epoch milliseconds. */
