@@ -1,7 +1,6 @@
 import { parentPort, workerData } from 'node:worker_threads';
-import { ProgramRegistry, ReferralEngine } from '@referrals/domain';
-import { scanRange } from '../fast/scan-range';
-import { eventsAt } from '../fast/time-ordered-file';
+import { ProgramRegistry } from '@referrals/domain';
+import { runReplayJob, runScanJob } from './jobs';
 import type { Job, ThreadMessage, ThreadSetup } from './messages';
 
 /**
@@ -17,7 +16,7 @@ port.on('message', (job: Job) => {
   try {
     if (job.kind === 'scan') {
       let reported = 0;
-      const range = scanRange(job.path, job.start, job.end, programs, (bytes) => {
+      const range = runScanJob(job, programs, (bytes) => {
         send({ kind: 'progress', bytes: bytes - reported });
         reported = bytes;
       });
@@ -34,16 +33,7 @@ port.on('message', (job: Job) => {
         arrays.map((a) => a.buffer as ArrayBuffer),
       );
     } else {
-      const engine = new ReferralEngine(programs);
-      const order = Uint32Array.from({ length: job.offset.length }, (_, i) => i);
-      // 4 MiB of the file cached per thread: a book's lines are mostly in file order.
-      for (const event of eventsAt(job.path, job.offset, job.length, order, 256))
-        engine.apply(event);
-      engine.advanceTo(job.asOf);
-      send({
-        kind: 'replayed',
-        result: { referrals: engine.referralViews(), rewards: engine.rewardViews() },
-      });
+      send({ kind: 'replayed', result: runReplayJob(job, programs) });
     }
   } catch (error) {
     send({ kind: 'failed', message: (error as Error).message, stack: (error as Error).stack });

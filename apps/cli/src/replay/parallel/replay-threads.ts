@@ -13,13 +13,14 @@ import type {
 } from './messages';
 
 /**
- * A few threads for one replay, each running one job at a time. A thread that
- * fails rejects its job; `close` ends them all.
+ * A few threads for one replay. Each runs its jobs one at a time, in the
+ * order they are given to it; a thread that fails rejects its job; `close`
+ * ends them all.
  */
 export class ReplayThreads {
   private readonly threads: Worker[];
-  private readonly idle: Worker[];
-  private readonly waiting: (() => void)[] = [];
+  /** The job each thread runs last: the next one for it starts after it. */
+  private readonly tails: Promise<unknown>[];
 
   constructor(
     count: number,
@@ -37,50 +38,57 @@ export class ReplayThreads {
           resourceLimits: { maxYoungGenerationSizeMb: 8 },
         }),
     );
-    this.idle = [...this.threads];
+    this.tails = this.threads.map(() => Promise.resolve());
   }
 
-  scan(job: Omit<ScanJob, 'kind'>): Promise<ScannedRange> {
-    return this.run({ kind: 'scan', ...job }, []) as Promise<ScannedRange>;
+  get size(): number {
+    return this.threads.length;
   }
 
-  replay(job: Omit<ReplayJob, 'kind'>): Promise<ReplayedProgram> {
+  scan(thread: number, job: Omit<ScanJob, 'kind'>): Promise<ScannedRange> {
+    return this.run(thread, { kind: 'scan', ...job }, []) as Promise<ScannedRange>;
+  }
+
+  replay(thread: number, job: Omit<ReplayJob, 'kind'>): Promise<ReplayedProgram> {
     const transfer = [job.offset.buffer, job.length.buffer] as ArrayBuffer[];
-    return this.run({ kind: 'replay', ...job }, transfer) as Promise<ReplayedProgram>;
+    return this.run(thread, { kind: 'replay', ...job }, transfer) as Promise<ReplayedProgram>;
   }
 
   async close(): Promise<void> {
     await Promise.all(this.threads.map((thread) => thread.terminate()));
   }
 
-  /** Runs the job on the next idle thread (waiting for one if none is). */
-  private async run(job: Job, transfer: ArrayBuffer[]): Promise<ScannedRange | ReplayedProgram> {
-    while (this.idle.length === 0) await new Promise<void>((wake) => this.waiting.push(wake));
-    const thread = this.idle.pop()!;
-    try {
-      return await new Promise((resolve, reject) => {
-        const onMessage = (message: ThreadMessage) => {
-          if (message.kind === 'progress') return this.onProgress(message.bytes);
-          stop();
-          if (message.kind === 'scanned') resolve(message.range);
-          else if (message.kind === 'replayed') resolve(message.result);
-          else reject(Object.assign(new Error(message.message), { stack: message.stack }));
-        };
-        const onError = (error: Error) => {
-          stop();
-          reject(error);
-        };
-        const onExit = (code: number) => onError(new Error(`replay thread exited (${code})`));
-        const stop = () => {
-          thread.off('message', onMessage).off('error', onError).off('exit', onExit);
-        };
-        thread.on('message', onMessage).on('error', onError).on('exit', onExit);
-        thread.postMessage(job, transfer);
-      });
-    } finally {
-      this.idle.push(thread);
-      this.waiting.shift()?.();
-    }
+  /** Runs the job on `thread` once the jobs given to it before are done. */
+  private run(
+    index: number,
+    job: Job,
+    transfer: ArrayBuffer[],
+  ): Promise<ScannedRange | ReplayedProgram> {
+    const thread = this.threads[index];
+    const result = this.tails[index].then(
+      () =>
+        new Promise<ScannedRange | ReplayedProgram>((resolve, reject) => {
+          const onMessage = (message: ThreadMessage) => {
+            if (message.kind === 'progress') return this.onProgress(message.bytes);
+            stop();
+            if (message.kind === 'scanned') resolve(message.range);
+            else if (message.kind === 'replayed') resolve(message.result);
+            else reject(Object.assign(new Error(message.message), { stack: message.stack }));
+          };
+          const onError = (error: Error) => {
+            stop();
+            reject(error);
+          };
+          const onExit = (code: number) => onError(new Error(`replay thread exited (${code})`));
+          const stop = () => {
+            thread.off('message', onMessage).off('error', onError).off('exit', onExit);
+          };
+          thread.on('message', onMessage).on('error', onError).on('exit', onExit);
+          thread.postMessage(job, transfer);
+        }),
+    );
+    this.tails[index] = result.catch(() => undefined);
+    return result;
   }
 }
 
