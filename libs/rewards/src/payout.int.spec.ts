@@ -146,6 +146,7 @@ describe('paying rewards exactly once (PostgreSQL + Redis)', () => {
     const outcomes = await Promise.all([...ids, ...ids].map((id) => payout.pay(id)));
     expect(outcomes.filter((o) => o === 'paid')).toHaveLength(60);
     expect(outcomes.filter((o) => o === 'already_done')).toHaveLength(60);
+    await projected(stores, schema); // a payout waits for the ledger only so long
     const [row] = await stores.sql.query<{ n: string }>(
       `SELECT count(*)::text AS n FROM ${quoteIdent(schema)}.reward_ledger WHERE reward_id = ANY($1::text[])`,
       [ids],
@@ -201,6 +202,7 @@ describe('paying rewards exactly once (PostgreSQL + Redis)', () => {
     });
     const payout = payoutOver(stores.store, { clock: () => new Date('2026-02-01T00:00:00Z') });
     await payout.pay(id);
+    await projected(stores, schema);
     expect(await payout.expireDue(new Date('2026-02-10T12:29:59Z'))).toEqual([]);
     expect(await payout.expireDue(new Date('2026-02-10T12:30:00Z'))).toContain(id);
     expect(await payout.expireDue(new Date('2026-03-01T00:00:00Z'))).not.toContain(id);
@@ -224,7 +226,68 @@ describe('paying rewards exactly once (PostgreSQL + Redis)', () => {
         data: { ...facts, referralId: `callrail:${id}`, triggerId: 'four_invoices' },
       },
     ]);
-    expect(await payoutOver().pay(id)).toBe('paid');
+    // However busy the machine, this payout waits for the fold (a job would be tried again).
+    expect(await payoutOver(stores.store, { projectionWaitMs: 30_000 }).pay(id)).toBe('paid');
+    expect(await ledgerOf(id)).toEqual([{ entry: 'credit', amount: '5000' }]);
+  });
+
+  /** What the promise settles to within 3 s, or that it was still waiting. */
+  const within3s = <T>(promise: Promise<T>) =>
+    Promise.race([
+      promise,
+      new Promise<'still waiting'>((resolve) => setTimeout(() => resolve('still waiting'), 3_000)),
+    ]);
+
+  /** The lifecycle projection behind a backlog: its catch-ups wait until `drained()`. */
+  const behindABacklog = () => {
+    const runner = new ProjectionRunner(
+      stores.sql,
+      schema,
+      stores.store,
+      new RewardLifecycleProjection(schema),
+    );
+    let drained!: () => void;
+    const backlog = new Promise<void>((resolve) => (drained = resolve));
+    const lifecycle = new Proxy(runner, {
+      get(target, key, receiver) {
+        if (key !== 'catchUp') return Reflect.get(target, key, receiver);
+        return () => backlog.then(() => target.catchUp());
+      },
+    });
+    return { lifecycle, drained };
+  };
+
+  it('pays without waiting out a projection behind a backlog: a job is one short step', async () => {
+    const id = `rw_${randomUUID()}`;
+    await views.write({ referrals: [], rewards: [reward(id)] });
+    const { lifecycle, drained } = behindABacklog();
+    const payout = new RewardPayout(stores.sql, schema, stores.store, lifecycle);
+    const paying = payout.pay(id);
+    expect(await within3s(paying)).toBe('paid');
+    drained();
+    await paying;
+    expect(await ledgerOf(id)).toEqual([{ entry: 'credit', amount: '5000' }]);
+  });
+
+  it('answers not yet known, without waiting out the backlog, for a reward earned but not yet folded', async () => {
+    const id = `rw_${randomUUID()}`;
+    const { status: _status, ...facts } = reward(id);
+    await stores.store.appendToStream(`referral:callrail:${id}`, [
+      {
+        eventId: `earned-${id}`,
+        type: 'RewardEarned',
+        data: { ...facts, referralId: `callrail:${id}`, triggerId: 'four_invoices' },
+      },
+    ]);
+    const { lifecycle, drained } = behindABacklog();
+    const payout = new RewardPayout(stores.sql, schema, stores.store, lifecycle);
+    const paying = payout.pay(id);
+    expect(await within3s(paying)).toBe('not_yet_known');
+    drained();
+    await paying;
+    // The job tried again once the projection has folded it: paid, once.
+    await projected(stores, schema);
+    expect(await payout.pay(id)).toBe('paid');
     expect(await ledgerOf(id)).toEqual([{ entry: 'credit', amount: '5000' }]);
   });
 

@@ -27,6 +27,15 @@ export interface RewardPayoutOptions {
   /** How long a payout waits for others to share its append (group commit). */
   readonly batchDelayMs?: number;
   readonly maxBatchSize?: number;
+  /**
+   * How long a payout waits for the lifecycle projection, before deciding (a reward earned a
+   * moment ago) and after appending (so the ledger shows it at once); default 1 s. A payout is
+   * a queue job, and a catch-up behind a backlog drains all of it: every job of the worker would
+   * wait that long, and a job still running when Redis has lost its lock (restarted empty, the
+   * sweep queueing the reward again) runs twice. Past the wait the worker's projection pass
+   * folds the rest; a reward not yet folded answers `not_yet_known`, and its job is tried again.
+   */
+  readonly projectionWaitMs?: number;
 }
 
 /** Who the payout worker's events name as having acted. */
@@ -50,6 +59,7 @@ export class RewardPayout {
   private readonly clock: () => Date;
   private readonly batcher: DataLoader<string, Payout>;
   private readonly rewards: RewardStreams;
+  private readonly projectionWaitMs: number;
 
   constructor(
     private readonly db: SqlDatabase,
@@ -61,6 +71,7 @@ export class RewardPayout {
     this.s = quoteIdent(schema);
     this.clock = options.clock ?? (() => new Date());
     this.rewards = new RewardStreams(store);
+    this.projectionWaitMs = options.projectionWaitMs ?? 1_000;
     const delay = options.batchDelayMs ?? 2;
     this.batcher = new DataLoader((ids) => this.payMany(ids), {
       cache: false,
@@ -84,7 +95,7 @@ export class RewardPayout {
     let facts = await this.earnedFacts(unique);
     if (facts.size < unique.length) {
       // Earned a moment ago: fold the referral streams' RewardEarned into the views first.
-      await this.lifecycle.catchUp();
+      await atMost(this.lifecycle.catchUp(), this.projectionWaitMs);
       facts = await this.earnedFacts(unique);
     }
     const at = this.clock().toISOString();
@@ -103,7 +114,7 @@ export class RewardPayout {
     if (won.size > 0) {
       failpoint('payout.after-append');
       // Best effort: the worker's projection pass folds whatever this one does not see yet.
-      await this.lifecycle.catchUp();
+      await atMost(this.lifecycle.catchUp(), this.projectionWaitMs);
     }
     const outcomes = new Map<string, PayoutOutcome>();
     for (const { reward, events } of decided) {
@@ -234,5 +245,21 @@ export class RewardPayout {
     }
     if (expired.length > 0) await this.lifecycle.catchUpTo(position, 1_000);
     return expired;
+  }
+}
+
+/**
+ * Waits for `work` at most `ms`. A failure within the wait is the caller's; past it, the
+ * caller goes on and how the work ends is no longer its business (a catch-up is shared,
+ * and the next one does what this one did not).
+ */
+async function atMost(work: Promise<void>, ms: number): Promise<void> {
+  work.catch(() => undefined);
+  let timer: NodeJS.Timeout | undefined;
+  const waited = new Promise<void>((resolve) => (timer = setTimeout(resolve, ms)));
+  try {
+    await Promise.race([work, waited]);
+  } finally {
+    clearTimeout(timer);
   }
 }
