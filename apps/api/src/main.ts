@@ -5,7 +5,14 @@ import { NestFactory } from '@nestjs/core';
 import { FastifyAdapter, NestFastifyApplication } from '@nestjs/platform-fastify';
 import type { Queue } from 'bullmq';
 import { Logger } from 'nestjs-pino';
-import { AppConfig, ConfigError, connectRedis, loadConfig, Runtime } from '@referrals/runtime';
+import {
+  AppConfig,
+  closeRedis,
+  ConfigError,
+  loadConfig,
+  openRedis,
+  Runtime,
+} from '@referrals/runtime';
 import { QUEUE_NAMES, QueuesModule, WorkerControl, WorkerModule } from '@referrals/worker';
 import { AppModule } from './app.module';
 import { ApiKeys } from './auth/api-keys';
@@ -14,10 +21,10 @@ import { OperatorsModule } from './operators/operators.module';
 import { registerQueueBoard } from './operators/queue-board';
 import { configureHttpEdge, edgeFastifyOptions } from './http/edge/http-edge';
 import { openRuntime } from './open-runtime';
-import { assertPortFree, portError, storeError } from './start-up-errors';
+import { assertPortFree, portError, redactUrl, storeError } from './start-up-errors';
 import type { WaitingServer } from './waiting-server';
 
-/** Start-up lines of the API that come before its logger exists (waiting for the store). */
+/** Start-up lines of the API, said before its logger exists (waiting for the store, for Redis). */
 const say = (line: string) => process.stderr.write(`api: ${line}\n`);
 
 export interface RunningEngine {
@@ -39,16 +46,25 @@ export async function startEngine(
   runtime?: Runtime,
   clock: () => number = Date.now,
 ): Promise<RunningEngine> {
-  // Without Redis there are no queues: say so at once, before opening anything.
   // The worker logs through Nest's Logger, which is pino here (useLogger below).
   // A taken port is known in a millisecond: say so before seconds of opening stores.
   await assertPortFree(config.HOST, config.PORT);
-  const redis = await connectRedis(config.REDIS_URL);
+  // Redis connects in the background, one line per failed attempt: the engine starts without it
+  // and runs as it does when Redis goes away later (events stored, readiness 503 naming Redis,
+  // queue work waiting), and is ready once Redis answers.
+  const awaited = openRedis(
+    config.REDIS_URL,
+    `Redis at ${redactUrl(config.REDIS_URL)} (REDIS_URL)`,
+    say,
+  );
+  const redis = awaited.client;
   let parts: Runtime;
   let waiting: WaitingServer | undefined;
   try {
     // A store that cannot be reached yet is waited for (the port answers meanwhile), not a reason to exit.
-    ({ runtime: parts, waiting } = runtime ? { runtime } : await openRuntime(config, say));
+    ({ runtime: parts, waiting } = runtime
+      ? { runtime }
+      : await openRuntime(config, say, awaited.state));
   } catch (error) {
     redis.disconnect();
     throw storeError(config, error as Error);
@@ -73,12 +89,17 @@ export async function startEngine(
     // The edge parses bodies itself (configureHttpEdge); it keeps `rawBody` too.
     { bufferLogs: true, rawBody: true, bodyParser: false },
   );
-  app.useLogger(app.get(Logger));
-  await registerQueueBoard(
-    app.getHttpAdapter().getInstance(),
-    QUEUE_NAMES.map((name) => app.get<Queue>(getQueueToken(name), { strict: false })),
-    adminKeys,
-  );
+  const logger = app.get(Logger);
+  app.useLogger(logger);
+  const queues = QUEUE_NAMES.map((name) => app.get<Queue>(getQueueToken(name), { strict: false }));
+  for (const queue of queues) {
+    // A queue with no listener prints a stack trace per failed connection: while Redis is away,
+    // the lines of openRedis and readiness say it once; anything else a queue reports is logged.
+    queue.on('error', (error) => {
+      if (redis.status === 'ready') logger.warn(`queue ${queue.name}: ${error.message}`, 'queues');
+    });
+  }
+  await registerQueueBoard(app.getHttpAdapter().getInstance(), queues, adminKeys);
   configureHttpEdge(app, config.BODY_LIMIT_BYTES);
   try {
     // Initialised first (the worker's start included), so the port changes hands in milliseconds:
@@ -102,7 +123,7 @@ export async function startEngine(
     url,
     async close() {
       await app.close(); // stops the worker, its processors and the queues
-      await redis.quit();
+      await closeRedis(redis);
       if (!runtime) await parts.close();
     },
   };

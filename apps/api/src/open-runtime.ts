@@ -24,7 +24,8 @@ export interface OpenedRuntime {
  * store cannot be reached, the API tries again with backoff, one line per
  * attempt, instead of exiting. If the store has not opened within a second,
  * or fails with an outage, a WaitingServer takes the port meanwhile (alive,
- * not ready, 503 to the rest), so probes and clients get answers and the
+ * not ready naming the store's failure and Redis's state (`redisState`), 503
+ * to the rest), so probes and clients get answers and the
  * API turns ready by itself once the store is back. A failure that waiting
  * cannot fix (a role that does not exist) is thrown, as before.
  * With PORT=0 (tests) nobody could ask, so nothing answers meanwhile.
@@ -32,13 +33,14 @@ export interface OpenedRuntime {
 export async function openRuntime(
   config: AppConfig,
   say: (line: string) => void,
+  redisState?: () => string,
 ): Promise<OpenedRuntime> {
   let standIn: Promise<WaitingServer> | undefined;
   const giveUp = new AbortController();
   const answerMeanwhile = (): Promise<WaitingServer> | undefined => {
     if (config.PORT === 0) return undefined;
     if (!standIn) {
-      standIn = WaitingServer.listen(config.HOST, config.PORT);
+      standIn = WaitingServer.listen(config.HOST, config.PORT, redisState);
       standIn.then(
         () =>
           say(

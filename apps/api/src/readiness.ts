@@ -50,10 +50,15 @@ export class Readiness {
   }
 
   async report(): Promise<ReadinessReport> {
+    // A client not connected (Redis away, or not yet up at start) would hold the ping and the
+    // board's read in its queue for the whole two seconds: say so at once instead.
+    const connected = this.redis.status === 'ready';
     const [store, redis, programs] = await Promise.all([
       outcome(this.runtime.ready()),
-      outcome(this.redis.ping()),
-      within(this.board.read(this.runtime.programs.all().map((p) => p.id))).catch(() => []),
+      connected ? outcome(this.redis.ping()) : `not connected (${this.redis.status})`,
+      connected
+        ? within(this.board.read(this.runtime.programs.all().map((p) => p.id))).catch(() => [])
+        : [],
     ]);
     const deciding = programs.every((p) => p.state === 'leading');
     const status = store !== 'ok' || redis !== 'ok' ? 'unavailable' : deciding ? 'ok' : 'degraded';

@@ -34,6 +34,27 @@ describe('WaitingServer (the port while the store is awaited)', () => {
     });
   });
 
+  it('names Redis too when it is not up either, as it stands at each request', async () => {
+    await waiting.close();
+    let redis = 'connect ECONNREFUSED 127.0.0.1:6379';
+    waiting = await WaitingServer.listen('127.0.0.1', 0, () => redis);
+    base = `http://127.0.0.1:${waiting.port}`;
+    waiting.storeFailed('connect ECONNREFUSED 127.0.0.1:5432');
+    expect(await (await fetch(`${base}/health/ready`)).json()).toMatchObject({
+      detail:
+        'event store: connect ECONNREFUSED 127.0.0.1:5432; redis: connect ECONNREFUSED 127.0.0.1:6379',
+      store: 'connect ECONNREFUSED 127.0.0.1:5432',
+      redis: 'connect ECONNREFUSED 127.0.0.1:6379',
+    });
+    redis = 'ok';
+    const ready = await fetch(`${base}/health/ready`);
+    expect(ready.status).toBe(503);
+    expect(await ready.json()).toMatchObject({
+      detail: 'event store: connect ECONNREFUSED 127.0.0.1:5432',
+      redis: 'ok',
+    });
+  });
+
   it('answers every other request, a posted body included, 503 store-unavailable with Retry-After', async () => {
     for (const [method, path, body] of [
       ['POST', '/v1/events', JSON.stringify({ id: 'e1', padding: 'x'.repeat(200_000) })],

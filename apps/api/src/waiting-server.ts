@@ -12,20 +12,29 @@ import { portError } from './start-up-errors';
 
 /**
  * What listens on the API's port while the event store cannot be opened at
- * start-up: it is alive (`/health/live` 200), not ready (`/health/ready` 503),
- * and every other request is a 503 with Retry-After, so nothing is
- * acknowledged that was not stored. Once the store opens, the engine closes
- * it and listens on the same port; a restart is never needed.
+ * start-up: it is alive (`/health/live` 200), not ready (`/health/ready` 503,
+ * naming the store's failure and Redis's state), and every other request is a
+ * 503 with Retry-After, so nothing is acknowledged that was not stored. Once
+ * the store opens, the engine closes it and listens on the same port; a
+ * restart is never needed.
  */
 export class WaitingServer {
   /** Why the store cannot be opened yet, as the readiness answer says it. */
   private storeState = 'opening';
 
-  private constructor(private readonly server: Server) {}
+  private constructor(
+    private readonly server: Server,
+    private readonly redisState: () => string,
+  ) {}
 
-  static async listen(host: string, port: number): Promise<WaitingServer> {
+  /** `redisState`: Redis as the readiness answer says it (`ok`, or why not), asked on each request. */
+  static async listen(
+    host: string,
+    port: number,
+    redisState: () => string = () => 'ok',
+  ): Promise<WaitingServer> {
     const server = createServer();
-    const waiting = new WaitingServer(server);
+    const waiting = new WaitingServer(server, redisState);
     server.on('request', (request, response) => waiting.answer(request, response));
     await new Promise<void>((resolve, reject) => {
       server.once('error', (error) =>
@@ -71,7 +80,7 @@ export class WaitingServer {
       path === '/health/ready'
         ? problemDocument(
             503,
-            notReadyProblem({ store: this.storeState, redis: 'ok', programs: [] }),
+            notReadyProblem({ store: this.storeState, redis: this.redisState(), programs: [] }),
           )
         : storeUnavailableProblem();
     send(response, 503, PROBLEM_CONTENT_TYPE, problem, RETRY_AFTER_HEADERS);

@@ -1,4 +1,5 @@
 import IORedis from 'ioredis';
+import { reason, retryDelayMs, waitingLine } from './when-available';
 
 /** Fails fast, in one line, when no Redis answers: the payout queue cannot run without one. */
 export async function connectRedis(url: string): Promise<IORedis> {
@@ -22,6 +23,55 @@ export async function connectRedis(url: string): Promise<IORedis> {
   }
   redis.off('error', remember);
   // From here on, reconnect as usual after a drop.
-  redis.options.retryStrategy = (times: number) => Math.min(times * 200, 5_000);
+  redis.options.retryStrategy = reconnectDelayMs;
   return redis;
+}
+
+/** After a drop, once connected: reconnect every 200 ms more, at most 5 s, silently (as connectRedis's client). */
+const reconnectDelayMs = (times: number) => Math.min(times * 200, 5_000);
+
+/** A Redis client connecting in the background, and what to say of it until it answers. */
+export interface AwaitedRedis {
+  readonly client: IORedis;
+  /** `ok` once Redis answered; before, why not (the last failure), or `connecting`. */
+  state(): string;
+}
+
+/**
+ * The API's Redis: the client at once, connected in the background, so that
+ * the API starts while Redis is down and runs as it does when Redis goes away
+ * later (events stored, since the store is the truth; readiness 503 naming
+ * Redis; queue work waiting). Until Redis first answers it tries again with
+ * the start-up loop's pauses (retryDelayMs), one line per failed attempt as
+ * whenAvailable says them, and a line once it answers; after that, a drop is
+ * reconnected as connectRedis's client does. Commands issued meanwhile wait
+ * in the client's queue; none fails for want of a connection.
+ */
+export function openRedis(url: string, what: string, say: (line: string) => void): AwaitedRedis {
+  // A plain function: BullMQ copies these options into the clients it duplicates (its workers' blocking ones).
+  const client = new IORedis(url, { maxRetriesPerRequest: null, retryStrategy: retryDelayMs });
+  let failure: string | undefined;
+  let failedAttempts = 0;
+  // Said from this client's own events, so the duplicates say nothing.
+  const remember = (error: Error) => (failure = reason(error));
+  const sayAttempt = (delay: number) =>
+    say(waitingLine(what, ++failedAttempts, failure ?? 'connection closed', delay));
+  client.on('error', remember);
+  client.on('reconnecting', sayAttempt);
+  client.once('ready', () => {
+    client.off('error', remember);
+    client.off('reconnecting', sayAttempt);
+    client.options.retryStrategy = reconnectDelayMs;
+    if (failedAttempts > 0) say(`${what} answers, after ${failedAttempts} failed attempts`);
+  });
+  return {
+    client,
+    state: () => (client.status === 'ready' ? 'ok' : (failure ?? 'connecting')),
+  };
+}
+
+/** Ends a client: QUIT once connected (replies flushed); a client still connecting is cut, as QUIT would wait for Redis. */
+export async function closeRedis(client: IORedis): Promise<void> {
+  if (client.status === 'ready') await client.quit();
+  else client.disconnect();
 }

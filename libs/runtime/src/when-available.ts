@@ -33,21 +33,35 @@ export async function whenAvailable<T>(
     } catch (error) {
       if (!passing(error)) throw error;
       const delay = delayOf(attempt);
-      options.say(
-        `waiting for ${what}: attempt ${attempt} failed: ${reason(error)}; next in ${delay} ms`,
-      );
+      options.say(waitingLine(what, attempt, reason(error), delay));
       options.onOutage?.(error, attempt);
       await pause(delay, options.signal);
     }
   }
 }
 
+/** The line said for a failed attempt; Redis connecting in the background (openRedis) says the same. */
+export function waitingLine(
+  what: string,
+  attempt: number,
+  failure: string,
+  delayMs: number,
+): string {
+  return `waiting for ${what}: attempt ${attempt} failed: ${failure}; next in ${delayMs} ms`;
+}
+
 /** An error's own words, whatever kind of error it is (AggregateError's message is often empty). */
 export function reason(error: unknown): string {
   if (error instanceof AggregateError && !error.message)
     return error.errors.map(reason).join('; ') || 'AggregateError';
-  if (error instanceof Error)
-    return error.message || (error as NodeJS.ErrnoException).code || error.name;
+  // Duck-typed too: an error from another realm (a vm context, as under jest) is no `instanceof Error`.
+  if (
+    error instanceof Error ||
+    (typeof error === 'object' && error !== null && 'message' in error)
+  ) {
+    const { message, code, name } = error as NodeJS.ErrnoException;
+    return message || code || name;
+  }
   return String(error);
 }
 

@@ -1,0 +1,204 @@
+import { ChildProcess, spawn } from 'node:child_process';
+import { join } from 'node:path';
+import { PgDatabase, quoteIdent, SqlEventStore } from '@referrals/event-store';
+import { accountStream } from '@referrals/ingestion';
+import { freePort, PrivateRedis } from '../support/private-redis';
+
+const ROOT = join(__dirname, '..', '..');
+const API = join(ROOT, 'apps', 'api', 'dist', 'main.js');
+const WORKER = join(ROOT, 'apps', 'worker', 'dist', 'main.js');
+const ADMIN_KEY = 'start-test-admin-key';
+const PROBLEM = 'application/problem+json';
+/** From Redis up to ready: the longest pause between attempts (5 s) and a program's lease taken. */
+const READY_WITHIN_MS = 20_000;
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+const signup = (id: string, accountId: string) => ({
+  id,
+  type: 'account.signed_up',
+  program: 'callrail',
+  accountId,
+  occurredAt: new Date(Date.now() - 60_000).toISOString(),
+  data: {},
+});
+
+/** A built process as deployed (API and worker apart), its output kept for the assertions. */
+function start(main: string, env: Record<string, string>) {
+  const child: ChildProcess = spawn(process.execPath, [main], {
+    env: {
+      ...process.env,
+      NODE_OPTIONS: '',
+      EVENT_STORE: 'postgres',
+      DATABASE_URL: 'postgres://postgres@127.0.0.1:5432/postgres',
+      HOST: '127.0.0.1',
+      ADMIN_API_KEY: ADMIN_KEY,
+      RUN_WORKER: 'false',
+      LOG_LEVEL: 'warn',
+      LOG_FORMAT: 'json',
+      ...env,
+    },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  const output = { stdout: '', stderr: '' };
+  child.stdout?.on('data', (chunk: Buffer) => (output.stdout += chunk.toString()));
+  child.stderr?.on('data', (chunk: Buffer) => (output.stderr += chunk.toString()));
+  const exited = new Promise<number | null>((resolve) =>
+    child.once('exit', (code) => resolve(code)),
+  );
+  return { child, output, exited };
+}
+
+async function stop({ child, exited }: ReturnType<typeof start>) {
+  if (child.exitCode !== null || child.signalCode !== null) return;
+  const kill = setTimeout(() => child.kill('SIGKILL'), 5_000);
+  child.kill('SIGTERM');
+  await exited;
+  clearTimeout(kill);
+}
+
+async function request(base: string, method: string, path: string, body?: unknown) {
+  const response = await fetch(`${base}${path}`, {
+    method,
+    headers: {
+      authorization: `Bearer ${ADMIN_KEY}`,
+      ...(body !== undefined && { 'content-type': 'application/json' }),
+    },
+    body: body === undefined ? undefined : JSON.stringify(body),
+  });
+  const text = await response.text();
+  return {
+    status: response.status,
+    type: response.headers.get('content-type') ?? '',
+    retryAfter: response.headers.get('retry-after'),
+    // eslint-disable-next-line @typescript-eslint/no-explicit-any -- checked field by field
+    body: (text ? JSON.parse(text) : undefined) as any,
+  };
+}
+
+async function until<T>(what: string, withinMs: number, probe: () => Promise<T | undefined>) {
+  const end = Date.now() + withinMs;
+  for (;;) {
+    const value = await probe().catch(() => undefined);
+    if (value !== undefined) return value;
+    if (Date.now() > end) throw new Error(`${what}: not within ${withinMs} ms`);
+    await sleep(100);
+  }
+}
+
+const waitingLines = (stderr: string, prefix: string) =>
+  stderr.split('\n').filter((line) => line.startsWith(prefix));
+
+/**
+ * Operators start things in any order: the API and the worker started while
+ * Redis is down both stay up, trying again with one line per attempt. The
+ * API serves as it does when Redis goes away while it runs: events are stored
+ * in PostgreSQL (the store is the truth; Redis holds queues and leases) and
+ * acknowledged, readiness is 503 naming Redis. Once a Redis starts, the API
+ * turns ready by itself, with no restart, and the worker decides every
+ * event stored meanwhile and after.
+ */
+describe('the API (and the worker) started while Redis is down', () => {
+  it('serves, stores events, is not ready naming Redis, and turns ready by itself once Redis starts', async () => {
+    const redisPort = await freePort();
+    const redisUrl = `redis://127.0.0.1:${redisPort}`;
+    const schema = `noredis_${process.pid}_${Math.random().toString(36).slice(2, 8)}`;
+    const port = await freePort();
+    const base = `http://127.0.0.1:${port}`;
+    const direct = new PgDatabase('postgres://postgres@127.0.0.1:5432/postgres', {
+      onError: () => undefined,
+    });
+    const env = { DATABASE_SCHEMA: schema, REDIS_URL: redisUrl, QUEUE_PREFIX: schema };
+    const api = start(API, { ...env, PORT: String(port) });
+    const worker = start(WORKER, env);
+    let redis: PrivateRedis | undefined;
+    try {
+      const live = await until('alive while Redis is down', 15_000, async () => {
+        const answer = await request(base, 'GET', '/health/live');
+        return answer.status === 200 ? answer : undefined;
+      });
+      expect(live.body).toEqual({ status: 'ok' });
+
+      const ready = await request(base, 'GET', '/health/ready');
+      expect(ready.status).toBe(503);
+      expect(ready.type).toBe(PROBLEM);
+      expect(Number(ready.retryAfter)).toBeGreaterThan(0);
+      expect(ready.body).toMatchObject({
+        type: 'urn:referrals:problem:not-ready',
+        status: 503,
+        store: 'ok',
+        detail: expect.stringMatching(/^redis: /),
+      });
+      expect(ready.body.redis).not.toBe('ok');
+
+      // As when Redis goes away while the API runs: stored in PostgreSQL and acknowledged.
+      const during = await request(base, 'POST', '/v1/events', signup('e-down', 'acct-down'));
+      expect(during.status).toBe(202);
+      expect(during.body).toEqual({ stored: 1, duplicates: 0 });
+
+      // Still up a while later, trying again with one line per attempt that names what failed.
+      await sleep(3_000);
+      expect(api.child.exitCode).toBeNull();
+      expect(worker.child.exitCode).toBeNull();
+      const attempts = waitingLines(
+        api.output.stderr,
+        `api: waiting for Redis at ${redisUrl} (REDIS_URL): attempt `,
+      );
+      expect(attempts.length).toBeGreaterThanOrEqual(3);
+      expect(
+        attempts.every((line) => / failed: .*ECONNREFUSED.*; next in \d+ ms$/.test(line)),
+      ).toBe(true);
+      // One line per attempt and nothing else (no stack trace per failed connection).
+      expect(api.output.stderr.split('\n').filter(Boolean).length).toBe(attempts.length);
+      expect(
+        waitingLines(worker.output.stderr, 'worker: waiting for Redis').length,
+      ).toBeGreaterThan(0);
+      expect((await request(base, 'GET', '/health/ready')).status).toBe(503);
+
+      redis = await PrivateRedis.start(redisPort);
+      const upAt = Date.now();
+      const readyNow = await until('ready once Redis is up', READY_WITHIN_MS, async () => {
+        const answer = await request(base, 'GET', '/health/ready');
+        return answer.status === 200 && answer.body.status === 'ok' ? answer : undefined;
+      });
+      process.stdout.write(`ready ${Date.now() - upAt} ms after Redis came up\n`);
+      expect(readyNow.body).toMatchObject({ store: 'ok', redis: 'ok' });
+      expect(api.output.stderr).toMatch(
+        new RegExp(
+          `^api: Redis at ${redisUrl} \\(REDIS_URL\\) answers, after \\d+ failed attempts$`,
+          'm',
+        ),
+      );
+      expect(api.child.exitCode).toBeNull();
+
+      const after = await request(base, 'POST', '/v1/events', signup('e-up', 'acct-up'));
+      expect(after.status).toBe(202);
+      expect(after.body).toEqual({ stored: 1, duplicates: 0 });
+      const store = new SqlEventStore(direct, schema);
+      const downs = await store.readStream(accountStream('callrail', 'acct-down'));
+      const ups = await store.readStream(accountStream('callrail', 'acct-up'));
+      expect(downs.map((e) => e.type)).toEqual(['account.signed_up']);
+      expect(ups.map((e) => e.type)).toEqual(['account.signed_up']);
+      const [down, up] = [downs[0], ups[0]];
+
+      // End to end: the worker, up with Redis, leads the program and applies both events.
+      const applied = await until('both events applied', READY_WITHIN_MS, async () => {
+        const answer = await request(base, 'GET', '/health/ready');
+        const callrail = (answer.body.programs as { program: string; appliedUpTo?: string }[]).find(
+          (p) => p.program === 'callrail',
+        );
+        return callrail?.appliedUpTo !== undefined &&
+          BigInt(callrail.appliedUpTo) >= up.globalPosition
+          ? callrail
+          : undefined;
+      });
+      expect(applied).toMatchObject({ state: 'leading' });
+      expect(down.globalPosition).toBeLessThan(up.globalPosition);
+    } finally {
+      await stop(api);
+      await stop(worker);
+      await direct.query(`DROP SCHEMA IF EXISTS ${quoteIdent(schema)} CASCADE`);
+      await direct.close();
+      await redis?.down();
+    }
+  }, 90_000);
+});
