@@ -1,4 +1,4 @@
-// npm run bench:ingest -- [--events 100000] [--rate 1000] [--seconds 10] [--runs 1] [--cpu-prof DIR]
+// npm run bench:ingest -- [--events 100000] [--rate 1000] [--seconds 10] [--runs 1] [--connections 50] [--cpu-prof DIR]
 // Ingestion on PostgreSQL (127.0.0.1:5432, or DATABASE_URL) in a throw-away schema:
 //   1. events/s through POST /v1/events in 1,000-event batches,
 //   2. events/s straight through the PostgreSQL adapter, 1,000-event batches and single events,
@@ -21,6 +21,7 @@ const { values } = parseArgs({
     rate: { type: 'string', default: '1000' },
     seconds: { type: 'string', default: '10' },
     runs: { type: 'string', default: '1' },
+    connections: { type: 'string', default: '50' },
     'cpu-prof': { type: 'string' },
   },
 });
@@ -174,7 +175,7 @@ async function latencyAtFixedRate(db, apiPid, route) {
       {
         url: `http://127.0.0.1:${PORT}${route.path}`,
         method: route.method,
-        connections: 50,
+        connections: Number(values.connections),
         overallRate: Number(values.rate),
         duration: Number(values.seconds),
         headers: { 'content-type': 'application/json', authorization: `Bearer ${KEY}` },
@@ -216,7 +217,7 @@ function printRun(post, floor, run) {
   const verdict = post.p99 < GOAL_P99_MS ? 'met' : 'MISSED';
   console.log(
     [
-      `single-event POST at ${values.rate} req/s for ${values.seconds} s, 50 connections${run}` +
+      `single-event POST at ${values.rate} req/s for ${values.seconds} s, ${values.connections} connections${run}` +
         ` (${result.requests.total} requests, non-2xx ${result.non2xx}, errors ${result.errors}):`,
       `  latency    p50 ${ms(post.p50)}   p95 ${ms(post.p95)}   p99 ${ms(post.p99)}   max ${ms(post.max)}`,
       `  goal       p99 < ${GOAL_P99_MS} ms: ${verdict}`,
