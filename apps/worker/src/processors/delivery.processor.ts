@@ -8,13 +8,13 @@ import {
   WebhookOutbox,
   WebhookSender,
 } from '@referrals/rewards';
-import { WORKER_SETTINGS, WorkerSettings, WORKER_METRICS } from '../worker.tokens';
+import { WORKER_LOCKS, WORKER_SETTINGS, WorkerSettings, WORKER_METRICS } from '../worker.tokens';
 
 /**
  * Sends signed webhooks to upstream and marks their outbox rows delivered; a
  * failure is retried with backoff, then kept as a dead letter.
  */
-@Processor(DELIVERY_QUEUE, { concurrency: 20, metrics: WORKER_METRICS })
+@Processor(DELIVERY_QUEUE, { concurrency: 20, metrics: WORKER_METRICS, ...WORKER_LOCKS })
 export class DeliveryProcessor extends WorkerHost {
   private readonly handle: (job: Job<Delivery>) => Promise<void>;
 

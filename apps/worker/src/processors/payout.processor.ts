@@ -9,6 +9,7 @@ import {
   WORKER_SETTINGS,
   WorkerSettings,
   WORKER_METRICS,
+  WORKER_LOCKS,
 } from '../worker.tokens';
 
 /**
@@ -17,7 +18,7 @@ import {
  * stream, appended at its expected version, not the queue, makes each reward
  * paid once. The projections then fold the payment (ledger, outbox).
  */
-@Processor(PAYOUT_QUEUE, { metrics: WORKER_METRICS })
+@Processor(PAYOUT_QUEUE, { metrics: WORKER_METRICS, ...WORKER_LOCKS })
 export class PayoutProcessor extends WorkerHost implements OnApplicationBootstrap {
   private readonly handle: (job: Job<PayoutJob>) => Promise<string>;
 
