@@ -110,3 +110,27 @@ describe.each(engines)('SQL append on %s', (_name, open) => {
     ).rejects.toMatchObject({ streamId: s, expected: 'stream_exists', actual: -1n });
   });
 });
+
+describe('SQL append on PostgreSQL, durability', () => {
+  const schema = `append_durable_${process.pid}_${Math.random().toString(36).slice(2, 8)}`;
+  const db = new PgDatabase(URL);
+  const store = new SqlEventStore(db, schema);
+  const other = new PgDatabase(URL);
+  afterAll(async () => {
+    await db.query(`DROP SCHEMA IF EXISTS ${quoteIdent(schema)} CASCADE`);
+    await Promise.all([db.close(), other.close()]);
+  });
+
+  it('answers an append only once its events are committed: another connection sees them then', async () => {
+    const appends = Array.from({ length: 20 }, (_, i) =>
+      store.appendToStream(`durable-${i % 3}`, [ev(`durable-${i}`)]).then(async () => {
+        const [row] = await other.query<{ n: string }>(
+          `SELECT count(*)::text AS n FROM ${quoteIdent(schema)}.events WHERE event_id = $1`,
+          [`durable-${i}`],
+        );
+        return row.n;
+      }),
+    );
+    expect(await Promise.all(appends)).toEqual(Array(20).fill('1'));
+  });
+});
