@@ -13,9 +13,14 @@ import { migrate } from './migrations';
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 const STEPS = [createReadModelSchema, createLedgerSchema];
 
-/** Resolves once a backend runs a statement on this schema that waits for a lock. */
-async function untilWaiting(db: SqlDatabase, s: string, what: string): Promise<void> {
-  for (;;) {
+/** Resolves once a backend runs a statement on this schema that waits for a lock (or `done` says stop). */
+async function untilWaiting(
+  db: SqlDatabase,
+  s: string,
+  what: string,
+  done: () => boolean,
+): Promise<void> {
+  while (!done()) {
     const [{ waiting }] = await db.query<{ waiting: number }>(
       `SELECT count(*)::int AS waiting FROM pg_stat_activity
        WHERE wait_event_type = 'Lock' AND query LIKE $1 AND query LIKE $2`,
@@ -100,9 +105,10 @@ describe('schema steps at start-up (PostgreSQL)', () => {
     while (!pause) await sleep(5);
     await pause.paused;
 
-    const starting = migrate(stores.sql, schema, STEPS);
+    let started = false;
+    const starting = migrate(stores.sql, schema, STEPS).finally(() => (started = true));
     // Unfixed, the steps stop at ADD COLUMN behind the projection; fixed, they finish at once.
-    await Promise.race([starting, untilWaiting(stores.sql, s, 'ALTER TABLE')]);
+    await untilWaiting(stores.sql, s, 'ALTER TABLE', () => started);
     pause.release();
 
     const settled = await Promise.allSettled([folding, starting]);
