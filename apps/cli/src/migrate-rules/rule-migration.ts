@@ -114,11 +114,12 @@ export async function applyMigration(
   at: Date,
 ): Promise<void> {
   const rewards = new RewardStreams(runtime.store);
+  let last = -1n;
   for (const c of plan.corrections) {
     if (c.action === 'new') continue;
     const { rewardId } = c;
     try {
-      const { events } =
+      const { events, position } =
         c.action === 'void'
           ? await rewards.handle(rewardId, {
               type: 'Void',
@@ -135,14 +136,19 @@ export async function applyMigration(
               },
             });
       c.outcome = events.length > 0 ? 'appended' : 'nothing_to_do';
+      if (position !== undefined && position > last) last = position;
     } catch (error) {
       if (!(error instanceof RewardCommandRejected)) throw error;
       c.outcome = `refused: ${error.reason}`;
     }
   }
-  await runtime.lifecycle.catchUp();
-  await runtime.outbox.catchUp();
+  // Folded before the command returns (ledger, views, the webhooks owed): up to the last append,
+  // which a plain catch-up may not see yet while other transactions on the database are open.
+  await runtime.lifecycle.catchUpTo(last, PROJECTION_WAIT_MS);
+  await runtime.outbox.catchUpTo(last, PROJECTION_WAIT_MS);
 }
+
+const PROJECTION_WAIT_MS = 30_000;
 
 /** The reward's facts: its stream's when it has any, else its `RewardEarned` as projected. */
 async function earnedFacts(
