@@ -9,9 +9,12 @@ import {
   AppConfig,
   closeRedis,
   ConfigError,
+  cutRedisIfDown,
   loadConfig,
   openRedis,
   Runtime,
+  shutDown,
+  ShutdownStep,
 } from '@referrals/runtime';
 import { QUEUE_NAMES, QueuesModule, WorkerControl, WorkerModule } from '@referrals/worker';
 import { AppModule } from './app.module';
@@ -33,6 +36,8 @@ export interface RunningEngine {
   /** The worker beside the API (RUN_WORKER), for whoever needs to wait on it. */
   readonly worker?: WorkerControl;
   readonly url: string;
+  /** What close() closes, in order: for a process that runs them within a deadline (shutDown). */
+  readonly stopping: readonly ShutdownStep[];
   close(): Promise<void>;
 }
 
@@ -116,15 +121,26 @@ export async function startEngine(
   }
   const url = (await app.getUrl()).replace('[::1]', 'localhost');
   parts.urls.listeningAt(url);
+  const stopping: ShutdownStep[] = [
+    // First, so that nothing below waits for a Redis that does not answer (see cutRedisIfDown).
+    { name: 'Redis, if it does not answer', run: () => cutRedisIfDown(redis) },
+    {
+      name: config.RUN_WORKER
+        ? 'the HTTP server and the worker (process managers, projections, queue processors)'
+        : 'the HTTP server and the queues',
+      run: () => app.close(),
+    },
+    { name: 'Redis', run: () => closeRedis(redis) },
+    ...(runtime ? [] : [{ name: 'the event store', run: () => parts.close() }]),
+  ];
   return {
     app,
     runtime: parts,
     worker: config.RUN_WORKER ? app.get(WorkerControl) : undefined,
     url,
+    stopping,
     async close() {
-      await app.close(); // stops the worker, its processors and the queues
-      await closeRedis(redis);
-      if (!runtime) await parts.close();
+      for (const step of stopping) await step.run();
     },
   };
 }
@@ -141,7 +157,9 @@ if (require.main === module) {
   }
   startEngine(config)
     .then((engine) => {
-      const stop = () => void engine.close().then(() => process.exit(0));
+      // Within a deadline: a step that does not end (Redis gone mid-close) is said, and the process exits 1.
+      const stop = () =>
+        void shutDown(engine.stopping, { say }).then((code) => process.exit(code));
       process.once('SIGINT', stop);
       process.once('SIGTERM', stop);
       process.stdout.write(

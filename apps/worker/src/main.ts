@@ -1,8 +1,11 @@
 import {
+  closeRedis,
   ConfigError,
   connectRedis,
   createRuntime,
   loadConfig,
+  shutDown,
+  ShutdownStep,
   startUpCanWait,
   whenAvailable,
 } from '@referrals/runtime';
@@ -16,6 +19,12 @@ const say = (line: string) => process.stderr.write(`worker: ${line}\n`);
  */
 async function main() {
   const config = loadConfig();
+  // What SIGTERM closes, in order, filled as each part opens: a worker still waiting for Redis or
+  // the store stops at once, a running one within a deadline (a step that does not end is said, exit 1).
+  const opened: ShutdownStep[] = [];
+  const stop = () => void shutDown([...opened], { say }).then((code) => process.exit(code));
+  process.once('SIGINT', stop);
+  process.once('SIGTERM', stop);
   // A worker started during an outage waits for it to end instead of exiting.
   // Without Redis there are no queues: wait for it before opening the store.
   const redis = await whenAvailable(
@@ -24,25 +33,20 @@ async function main() {
     () => true,
     { say },
   );
+  opened.push({ name: 'Redis', run: () => closeRedis(redis) });
   const runtime = await whenAvailable(
     'the event store',
     () => createRuntime(config),
     startUpCanWait,
     { say },
   );
+  opened.push({ name: 'the event store', run: () => runtime.close() });
   const worker = await startWorker(config, runtime, {
     redis,
     onError: (error) => say((error as Error).stack ?? String(error)),
   });
+  opened.unshift(...worker.stopping); // the worker first, the clients it uses after
   process.stdout.write(`referral worker running (store: ${config.EVENT_STORE})\n`);
-  const stop = async () => {
-    await worker.stop();
-    await redis.quit();
-    await runtime.close();
-    process.exit(0);
-  };
-  process.once('SIGINT', () => void stop());
-  process.once('SIGTERM', () => void stop());
 }
 
 main().catch((error: Error) => {

@@ -2,13 +2,22 @@ import 'reflect-metadata';
 import { Module } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import type { Redis } from 'ioredis';
-import { AppConfig, connectRedis, Runtime } from '@referrals/runtime';
+import {
+  AppConfig,
+  closeRedis,
+  connectRedis,
+  cutRedisIfDown,
+  Runtime,
+  ShutdownStep,
+} from '@referrals/runtime';
 import { QueuesModule } from './queues.module';
 import { WorkerControl } from './worker-control';
 import { WorkerModule, WorkerOptions } from './worker.module';
 
 export interface RunningWorker {
   readonly control: WorkerControl;
+  /** What stop() closes, in order: for a process that runs them within a deadline (shutDown). */
+  readonly stopping: readonly ShutdownStep[];
   stop(): Promise<void>;
 }
 
@@ -29,11 +38,20 @@ export async function startWorker(
   const context = await NestFactory.createApplicationContext(WorkerRootModule, {
     logger: options.logger ?? ['error', 'warn'],
   });
+  const stopping: ShutdownStep[] = [
+    // First, so that nothing below waits for a Redis that does not answer (see cutRedisIfDown).
+    { name: 'Redis, if it does not answer', run: () => cutRedisIfDown(redis) },
+    {
+      name: 'the worker (process managers, projections, queue processors)',
+      run: () => context.close(),
+    },
+    ...(options.redis ? [] : [{ name: 'Redis', run: () => closeRedis(redis) }]),
+  ];
   return {
     control: context.get(WorkerControl),
+    stopping,
     async stop() {
-      await context.close();
-      if (!options.redis) await redis.quit();
+      for (const step of stopping) await step.run();
     },
   };
 }

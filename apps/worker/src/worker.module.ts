@@ -13,6 +13,7 @@ import {
 import { AppConfig, Runtime, webhookRetries } from '@referrals/runtime';
 import { DeliveryProcessor } from './processors/delivery.processor';
 import { PayoutProcessor } from './processors/payout.processor';
+import { ProcessorsShutdown } from './processors/processors-shutdown';
 import { TimerProcessor } from './processors/timer.processor';
 import { ProcessManagerHost } from './process-manager.host';
 import { RewardProjections } from './reward-projections';
@@ -80,6 +81,7 @@ export class WorkerModule {
         PayoutProcessor,
         TimerProcessor,
         DeliveryProcessor,
+        ProcessorsShutdown,
         WorkerControl,
       ],
       exports: [WorkerControl],

@@ -6,3 +6,4 @@ export * from './public-urls';
 export * from './migrations';
 export * from './when-available';
 export * from './start-up-failures';
+export * from './shutdown';

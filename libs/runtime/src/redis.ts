@@ -75,3 +75,40 @@ export async function closeRedis(client: IORedis): Promise<void> {
   if (client.status === 'ready') await client.quit();
   else client.disconnect();
 }
+
+/**
+ * At shutdown, before anything else closes: a client not connected now is
+ * cut and ended, and every command waiting on it fails at once ("Connection
+ * is closed."), so that whatever waits on it (a lease's release, a job a
+ * sweep adds, BullMQ's workers) ends instead of waiting for a Redis that may
+ * never answer (maxRetriesPerRequest is null: commands wait for a
+ * reconnection). Nothing acknowledged is lost: Redis holds only work derived
+ * from the events, found again from them at the next start.
+ */
+export function cutRedisIfDown(client: IORedis): void {
+  if (client.status === 'ready' || client.status === 'end') return;
+  const between = client.status === 'reconnecting';
+  client.disconnect();
+  const internals = client as unknown as ClientInternals;
+  // Between two attempts ioredis has no socket to close, so it would neither end nor fail the
+  // commands it holds (redis/ioredis#2169): do what its close handler does once a socket closes.
+  if (between && (client.status as string) !== 'end') {
+    internals.setStatus?.('end');
+    internals.flushQueue?.(new Error(CONNECTION_CLOSED));
+  }
+  // Commands in flight when the connection dropped wait for a reconnection in a queue of their
+  // own that nothing else settles (redis/ioredis#2197).
+  const stranded = internals.prevCommandQueue;
+  for (let item = stranded?.shift(); item; item = stranded?.shift())
+    item.command.reject(new Error(CONNECTION_CLOSED));
+}
+
+/** ioredis's message for a command on a closed client. */
+const CONNECTION_CLOSED = 'Connection is closed.';
+
+/** What cutRedisIfDown uses of ioredis beyond its typings (absent ones are skipped). */
+interface ClientInternals {
+  setStatus?(status: string): void;
+  flushQueue?(error: Error): void;
+  prevCommandQueue?: { shift(): { command: { reject(error: Error): void } } | undefined } | null;
+}
