@@ -54,6 +54,11 @@ export class PrivateRedis {
     throw new Error(`redis-server did not come up on port ${this.port}`);
   }
 
+  /** Stops the server answering (SIGSTOP), its connections open: commands sent meanwhile stay in flight. */
+  freeze(): void {
+    this.process?.kill('SIGSTOP');
+  }
+
   /** Kills the server (its data goes with it). */
   async down(): Promise<void> {
     const child = this.process;

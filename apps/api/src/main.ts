@@ -158,8 +158,7 @@ if (require.main === module) {
   startEngine(config)
     .then((engine) => {
       // Within a deadline: a step that does not end (Redis gone mid-close) is said, and the process exits 1.
-      const stop = () =>
-        void shutDown(engine.stopping, { say }).then((code) => process.exit(code));
+      const stop = () => void shutDown(engine.stopping, { say }).then((code) => process.exit(code));
       process.once('SIGINT', stop);
       process.once('SIGTERM', stop);
       process.stdout.write(

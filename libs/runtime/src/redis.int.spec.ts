@@ -1,5 +1,6 @@
+import { createServer, Socket } from 'node:net';
 import { freePort, PrivateRedis } from '../../../test/support/private-redis';
-import { closeRedis, openRedis } from './redis';
+import { closeRedis, cutRedisIfDown, openRedis } from './redis';
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
@@ -58,5 +59,88 @@ describe('openRedis (the API connecting to a Redis that is not up yet)', () => {
     const said = lines.length;
     await sleep(1_000); // past the next attempt's pause (750 ms)
     expect(lines).toHaveLength(said);
+  });
+});
+
+describe('cutRedisIfDown (stopping while Redis is down)', () => {
+  it('ends a client that lost its Redis: commands waiting for a reconnection fail at once, and it tries no more', async () => {
+    const redis = await PrivateRedis.start();
+    const lines: string[] = [];
+    const awaited = openRedis(redis.url, 'Redis', (line) => lines.push(line));
+    try {
+      expect(await awaited.client.ping()).toBe('PONG');
+      // In flight as Redis goes: sent to a server that no longer answers, which then dies.
+      redis.freeze();
+      const inFlight = awaited.client.get('a-key');
+      await sleep(50);
+      await redis.down();
+      for (let i = 0; i < 50 && awaited.client.status !== 'reconnecting'; i++) await sleep(20);
+      expect(awaited.client.status).toBe('reconnecting');
+      // Queued for a reconnection that would never come (maxRetriesPerRequest is null).
+      const queued = awaited.client.get('another-key');
+      const started = Date.now();
+      cutRedisIfDown(awaited.client);
+      await expect(queued).rejects.toThrow('Connection is closed.');
+      await expect(inFlight).rejects.toThrow('Connection is closed.');
+      await expect(awaited.client.ping()).rejects.toThrow('Connection is closed.');
+      expect(Date.now() - started).toBeLessThan(100);
+      expect(awaited.client.status).toBe('end');
+      // The cut client is closed by closeRedis at once too (no QUIT waiting for Redis).
+      await closeRedis(awaited.client);
+    } finally {
+      awaited.client.disconnect();
+      await redis.down();
+    }
+  });
+
+  it('fails a command in flight at the drop once a reconnection reached a server that does not answer (a proxy with no Redis behind)', async () => {
+    const redis = await PrivateRedis.start();
+    const awaited = openRedis(redis.url, 'Redis', () => undefined);
+    const mute = createServer((socket) => sockets.push(socket));
+    const sockets: Socket[] = [];
+    try {
+      expect(await awaited.client.ping()).toBe('PONG');
+      redis.freeze();
+      const inFlight = awaited.client.get('a-key');
+      await sleep(50);
+      await redis.down();
+      // Accepts and never answers: ioredis connects, starts a new command queue, and waits.
+      await new Promise<void>((resolve) => mute.listen(redis.port, '127.0.0.1', resolve));
+      for (let i = 0; i < 100 && awaited.client.status !== 'connect'; i++) await sleep(20);
+      expect(awaited.client.status).toBe('connect');
+      const started = Date.now();
+      cutRedisIfDown(awaited.client);
+      await expect(inFlight).rejects.toThrow('Connection is closed.');
+      expect(Date.now() - started).toBeLessThan(100);
+    } finally {
+      awaited.client.disconnect();
+      for (const socket of sockets) socket.destroy();
+      await new Promise((resolve) => mute.close(resolve));
+      await redis.down();
+    }
+  });
+
+  it('ends a client that never connected, failing what waits on it', async () => {
+    const awaited = openRedis(`redis://127.0.0.1:${await freePort()}`, 'Redis', () => undefined);
+    const queued = awaited.client.get('a-key');
+    await sleep(400); // past the first failed attempt: waiting for the next one
+    cutRedisIfDown(awaited.client);
+    await expect(queued).rejects.toThrow('Connection is closed.');
+    expect(awaited.client.status).toBe('end');
+  });
+
+  it('leaves a connected client alone (closeRedis then quits it, replies flushed)', async () => {
+    const redis = await PrivateRedis.start();
+    const awaited = openRedis(redis.url, 'Redis', () => undefined);
+    try {
+      expect(await awaited.client.ping()).toBe('PONG');
+      cutRedisIfDown(awaited.client);
+      expect(awaited.client.status).toBe('ready');
+      expect(await awaited.client.ping()).toBe('PONG');
+      await closeRedis(awaited.client);
+    } finally {
+      awaited.client.disconnect();
+      await redis.down();
+    }
   });
 });

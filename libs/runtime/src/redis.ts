@@ -96,8 +96,9 @@ export function cutRedisIfDown(client: IORedis): void {
     internals.setStatus?.('end');
     internals.flushQueue?.(new Error(CONNECTION_CLOSED));
   }
-  // Commands in flight when the connection dropped wait for a reconnection in a queue of their
-  // own that nothing else settles (redis/ioredis#2197).
+  // Commands in flight when the connection dropped are kept for a resend once ready; after a
+  // reconnection that reached a socket but no Redis (a proxy with nothing behind), they are in a
+  // queue of their own that nothing else settles (redis/ioredis#2197).
   const stranded = internals.prevCommandQueue;
   for (let item = stranded?.shift(); item; item = stranded?.shift())
     item.command.reject(new Error(CONNECTION_CLOSED));
