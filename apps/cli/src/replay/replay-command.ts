@@ -1,4 +1,3 @@
-import { ReferralEngine } from '@referrals/domain';
 import { statSync } from 'node:fs';
 import { readHistoryFile, summaryLine } from '../history/read-ordered';
 import { parseAsOf } from '../options/as-of';
@@ -7,11 +6,9 @@ import type { Terminal } from '../output/terminal';
 import type { Output } from '../output/output';
 import { loadPrograms } from '../program-files';
 import { referralsCsv, renderReplayTables, rewardsCsv } from './render-replay';
-import { scanHistory } from './fast/scan-history';
-import { timeOrderedEvents } from './fast/time-ordered-file';
+import { replayByProgram } from './by-program';
 import { replayInParallel } from './parallel/replay-in-parallel';
 import { replayThreadCount } from './parallel/thread-count';
-import { replayResult } from './replay';
 
 export interface ReplayOptions {
   input?: string;
@@ -32,12 +29,7 @@ export async function replayCommand(
   const read = await readHistoryFile({ input: options.input, terminal }, (file) => {
     const threads = replayThreadCount(statSync(file.path).size, programs.programIds().length);
     if (threads > 1) return replayInParallel(file, programs, asOf, threads);
-    const scanned = scanHistory(file.path, programs, file.stats, file.progress);
-    file.checked();
-    const engine = new ReferralEngine(programs);
-    for (const event of timeOrderedEvents(file.path, scanned, asOf)) engine.apply(event);
-    engine.advanceTo(asOf);
-    return replayResult(engine, asOf);
+    return replayByProgram(file, programs, asOf);
   });
   const result = read.value;
   process.stderr.write(

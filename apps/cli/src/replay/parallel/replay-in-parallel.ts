@@ -1,11 +1,10 @@
 import { statSync } from 'node:fs';
 import type { Instant, ProgramRegistry } from '@referrals/domain';
 import type { HistoryFile } from '../../history/read-ordered';
-import { mergeRanges, ScannedHistory } from '../fast/merge-ranges';
+import { mergeRanges } from '../fast/merge-ranges';
 import { lineAlignedCuts } from '../fast/scan-range';
-import { timeOrder } from '../fast/time-ordered-file';
 import { ReplayResult, sortedResult } from '../replay';
-import { runReplayJob, runScanJob } from './jobs';
+import { Book, booksOf, runReplayJob, runScanJob } from './jobs';
 import type { ReplayedProgram } from './messages';
 import { ReplayThreads } from './replay-threads';
 
@@ -60,22 +59,6 @@ async function scanInSlices(
   const ranges = [...(await Promise.all(onThreads)), here];
   return mergeRanges(file.path, ranges, programs.programIds(), file.stats);
 }
-
-/** Each program's lines up to `asOf`, in time order. */
-function booksOf(scanned: ScannedHistory, asOf: Instant) {
-  return scanned.programIds.map((_, program) => {
-    const order = timeOrder(scanned, asOf, program);
-    const offset = new Float64Array(order.length);
-    const length = new Int32Array(order.length);
-    for (let i = 0; i < order.length; i++) {
-      offset[i] = scanned.offset[order[i]];
-      length[i] = scanned.length[order[i]];
-    }
-    return { offset, length };
-  });
-}
-
-type Book = ReturnType<typeof booksOf>[number];
 
 /**
  * Pass two: the books shared out among the threads, biggest first, each to
