@@ -1,6 +1,7 @@
 import { ChildProcess, spawn } from 'node:child_process';
 import { join } from 'node:path';
 import { PgDatabase, quoteIdent } from '@referrals/event-store';
+import { SHUTDOWN_DEADLINE_MS } from '@referrals/runtime';
 import { freePort, PrivateRedis } from '../support/private-redis';
 
 const ROOT = join(__dirname, '..', '..');
@@ -150,6 +151,29 @@ describe('SIGTERM while Redis is down', () => {
     });
     await sleep(1_000); // between reconnection attempts, with the worker's rounds waiting on Redis
     expectCleanStop(await terminate(api), api, 'api, Redis gone');
+  }, 60_000);
+
+  it('a Redis that hangs with its connections open: exits 1 at the deadline, naming what did not close', async () => {
+    redis = await PrivateRedis.start();
+    const port = await freePort();
+    const base = `http://127.0.0.1:${port}`;
+    const api = launch(API, { PORT: String(port), RUN_WORKER: 'true', REDIS_URL: redis.url });
+    await until('API ready', 30_000, async () => (await ready(base)).status === 200);
+    // Connected as far as the client knows, answering nothing: only the deadline ends this.
+    redis.freeze();
+    const stopped = await terminate(api);
+    process.stdout.write(
+      `api, Redis frozen: exit ${stopped.code} ${stopped.tookMs} ms after SIGTERM\n`,
+    );
+    expect(stopped).toMatchObject({ code: 1, signal: null });
+    expect(stopped.tookMs).toBeGreaterThanOrEqual(SHUTDOWN_DEADLINE_MS);
+    expect(stopped.tookMs).toBeLessThan(SHUTDOWN_DEADLINE_MS + STOPS_WITHIN_MS);
+    expect(api.output.stderr).toMatch(
+      new RegExp(
+        `^api: stopping: .+ did not finish within ${SHUTDOWN_DEADLINE_MS} ms; (not run: .+; )?exiting anyway$`,
+        'm',
+      ),
+    );
   }, 60_000);
 
   it('the worker alone, Redis gone while it ran: exits 0 at once', async () => {
