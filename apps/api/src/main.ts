@@ -155,12 +155,21 @@ if (require.main === module) {
     process.stderr.write(problems.map((p) => `configuration: ${p}\n`).join(''));
     process.exit(2);
   }
+  let started: RunningEngine | undefined;
+  // Within a deadline: a step that does not end (Redis gone mid-close) is said, and the process
+  // exits 1. A stop while still waiting for the store has nothing to close: nothing was accepted.
+  const stop = () => {
+    if (!started) {
+      say('stopped while starting');
+      process.exit(0);
+    }
+    void shutDown(started.stopping, { say }).then((code) => process.exit(code));
+  };
+  process.once('SIGINT', stop);
+  process.once('SIGTERM', stop);
   startEngine(config)
     .then((engine) => {
-      // Within a deadline: a step that does not end (Redis gone mid-close) is said, and the process exits 1.
-      const stop = () => void shutDown(engine.stopping, { say }).then((code) => process.exit(code));
-      process.once('SIGINT', stop);
-      process.once('SIGTERM', stop);
+      started = engine;
       process.stdout.write(
         `referral engine listening on ${engine.url} (store: ${config.EVENT_STORE})\n`,
       );
