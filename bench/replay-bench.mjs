@@ -97,7 +97,8 @@ try {
         rewards: result.rewards.length,
       });
     }
-    if (!outputs[0].equals(outputs[1])) throw new Error('the threaded and one-thread replays differ');
+    if (!outputs[0].equals(outputs[1]))
+      throw new Error('the threaded and one-thread replays differ');
     if (!keep) rmSync(file);
   }
 } finally {

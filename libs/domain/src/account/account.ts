@@ -105,11 +105,7 @@ export function applyBillingFact(
       account.active = false;
       return;
     case 'payment.succeeded':
-      // A zero-amount invoice is no payment, so nobody "paid with" its card (CONTRACT §2).
-      const card = event.data.paymentMethodFingerprint;
-      if (card && event.data.amount > 0 && !account.paymentFingerprints.includes(card)) {
-        account.paymentFingerprints.push(card);
-      }
+      notePaymentMethod(account, event.data.paymentMethodFingerprint, event.data.amount);
       notePaymentAttempt(account, false, at);
       noteBillingCycle(account, event.data.currentPeriodEnd, at);
       recordPayment(account, event.data.invoiceId, event.data.amount, at);
@@ -144,6 +140,13 @@ function noteBillingCycle(account: AccountState, periodEnd: string | undefined, 
   if (periodEnd === undefined) return;
   if (account.billingCycle && account.billingCycle.knownAt > at) return;
   account.billingCycle = { endsAt: parseInstant(periodEnd), knownAt: at };
+}
+
+/** A zero-amount invoice is no payment, so nobody "paid with" its card (CONTRACT §2). */
+function notePaymentMethod(account: AccountState, card: string | undefined, amount: number) {
+  if (card && amount > 0 && !account.paymentFingerprints.includes(card)) {
+    account.paymentFingerprints.push(card);
+  }
 }
 
 function notePaymentAttempt(account: AccountState, failed: boolean, at: Instant) {
