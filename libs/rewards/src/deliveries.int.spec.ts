@@ -120,6 +120,50 @@ describe('signed webhook deliveries (real Redis, real HTTP receiver)', () => {
     await hook.close();
   });
 
+  it('sends again a delivery that failed by stalling (its worker died mid-send), not one its receiver refused', async () => {
+    const hook = await receiver([500]);
+    const prefix = `deliveries-${randomUUID()}`;
+    const endpoints = { callrail: { url: hook.url, secret: 'whsec_test' } };
+    const queue = new Queue(DELIVERY_QUEUE, { connection: redis, prefix });
+    const deliveries = new Deliveries(queue, endpoints, { attempts: 1 });
+    // A worker takes the delivery and dies with it: nothing renews its lock any more.
+    const dying = new Worker(DELIVERY_QUEUE, () => new Promise(() => {}), {
+      connection: redis,
+      prefix,
+      lockDuration: 300,
+      // Its own stalled check holds the queue's check for this long: short, so the next one runs soon.
+      stalledInterval: 100,
+    });
+    await deliveries.enqueue([delivery]);
+    await until(async () => (await queue.getJobState(delivery.deliveryId)) === 'active');
+    await dying.close(true);
+    // The next worker finds it stalled once more than allowed: failed, by BullMQ's own check.
+    const next = new Worker(DELIVERY_QUEUE, deliveryJobHandler(new WebhookSender(endpoints)), {
+      connection: redis,
+      prefix,
+      lockDuration: 300,
+      stalledInterval: 100,
+      maxStalledCount: 0,
+    });
+    try {
+      await until(async () => (await queue.getJobState(delivery.deliveryId)) === 'failed');
+      expect((await queue.getJob(delivery.deliveryId))?.failedReason).toMatch(/stalled/);
+      expect(hook.received).toHaveLength(0);
+
+      expect(await deliveries.retryIfStalled(delivery.deliveryId)).toBe(true);
+      // The receiver answers 500 the first time: with one attempt, a dead letter by its answer.
+      await until(async () => (await deliveries.dead()).length === 1 && hook.received.length === 1);
+      expect(hook.received).toHaveLength(1);
+      expect(await deliveries.retryIfStalled(delivery.deliveryId)).toBe(false);
+      expect(await deliveries.retryIfStalled('nothing-like-it')).toBe(false);
+    } finally {
+      await next.close();
+      await queue.obliterate({ force: true });
+      await queue.close();
+      await hook.close();
+    }
+  });
+
   it('refuses a stale signature (a replayed request)', () => {
     expect(verifySignature('t=100,v1=00', 's', '{}', 100 + 301)).toBe(false);
   });

@@ -3,6 +3,9 @@ import type { Delivery, WebhookEndpoint } from './webhook-sender';
 
 export const DELIVERY_QUEUE = 'deliveries';
 
+/** BullMQ's reason for a job that stalled more than `maxStalledCount` times. */
+const STALLED = /stalled more than allowable limit/;
+
 export interface DeliveryRetries {
   /** Tries before a delivery becomes a dead letter (default 8). */
   readonly attempts?: number;
@@ -68,6 +71,19 @@ export class Deliveries {
       attempts: job.attemptsMade,
       error: job.failedReason,
     }));
+  }
+
+  /**
+   * Sends a delivery again that failed by stalling (its worker was killed or
+   * hung past its lock, `maxStalledCount` times), not by the receiver's
+   * answers: no receiver ever said no to it, so no admin needs to decide.
+   * False when it is not such a failed delivery.
+   */
+  async retryIfStalled(deliveryId: string): Promise<boolean> {
+    const job = await this.queue.getJob(deliveryId);
+    if (!job || !STALLED.test(job.failedReason ?? '') || !(await job.isFailed())) return false;
+    await job.retry('failed');
+    return true;
   }
 
   /** Sends a dead delivery again; false when there is no such failed delivery. */

@@ -34,7 +34,11 @@ export class WebhookOutbox {
     return wanted.length;
   }
 
-  /** The sweep: queued deliveries Redis has no job for go again; jobs done mark their rows. */
+  /**
+   * The sweep: queued deliveries Redis has no job for go again, and so do
+   * those that failed by stalling (workers killed mid-send); jobs done mark
+   * their rows. A delivery its receiver kept refusing stays a dead letter.
+   */
   async redrive(limit = 10_000): Promise<number> {
     const rows = await this.pendingRows('enqueued_at IS NOT NULL', limit);
     const states = await Promise.all(
@@ -42,9 +46,13 @@ export class WebhookOutbox {
     );
     const lost = rows.filter((_, i) => states[i] === 'unknown');
     const done = rows.filter((_, i) => states[i] === 'completed');
+    const failed = rows.filter((_, i) => states[i] === 'failed');
     await this.deliveries.enqueue(lost);
+    const stalled = await Promise.all(
+      failed.map((d) => this.deliveries.retryIfStalled(d.deliveryId)),
+    );
     await this.mark(done, 'delivered_at', 'delivered');
-    return lost.length;
+    return lost.length + stalled.filter(Boolean).length;
   }
 
   async markDelivered(deliveryId: string): Promise<void> {
