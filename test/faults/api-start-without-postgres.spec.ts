@@ -1,12 +1,10 @@
-import { ChildProcess, spawn } from 'node:child_process';
 import { AddressInfo, createServer, Socket } from 'node:net';
-import { join } from 'node:path';
 import { PgDatabase, quoteIdent, SqlEventStore } from '@referrals/event-store';
 import { accountStream } from '@referrals/ingestion';
+import { adminRequest, BUILT_API, startBuilt, stopBuilt, until } from '../support/built-process';
 import { PgProxy } from '../support/pg-proxy';
 import { freePort, PrivateRedis } from '../support/private-redis';
 
-const API = join(__dirname, '..', '..', 'apps', 'api', 'dist', 'main.js');
 const ADMIN_KEY = 'start-test-admin-key';
 const PROBLEM = 'application/problem+json';
 /** From PostgreSQL back to ready: the longest pause between attempts (5 s), the migrations, the engine's start. */
@@ -23,66 +21,11 @@ const signup = (id: string, accountId: string) => ({
 });
 
 /** The built API as deployed (RUN_WORKER=false), its output kept for the assertions. */
-function startApi(env: Record<string, string>) {
-  const child: ChildProcess = spawn(process.execPath, [API], {
-    env: {
-      ...process.env,
-      NODE_OPTIONS: '',
-      EVENT_STORE: 'postgres',
-      HOST: '127.0.0.1',
-      ADMIN_API_KEY: ADMIN_KEY,
-      RUN_WORKER: 'false',
-      LOG_LEVEL: 'warn',
-      LOG_FORMAT: 'json',
-      ...env,
-    },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  const output = { stdout: '', stderr: '' };
-  child.stdout?.on('data', (chunk: Buffer) => (output.stdout += chunk.toString()));
-  child.stderr?.on('data', (chunk: Buffer) => (output.stderr += chunk.toString()));
-  const exited = new Promise<number | null>((resolve) =>
-    child.once('exit', (code) => resolve(code)),
-  );
-  return { child, output, exited };
-}
+const startApi = (env: Record<string, string>) =>
+  startBuilt(BUILT_API, { ADMIN_API_KEY: ADMIN_KEY, ...env });
 
-async function stopApi(child: ChildProcess, exited: Promise<unknown>) {
-  if (child.exitCode !== null || child.signalCode !== null) return;
-  const kill = setTimeout(() => child.kill('SIGKILL'), 5_000);
-  child.kill('SIGTERM');
-  await exited;
-  clearTimeout(kill);
-}
-
-async function request(base: string, method: string, path: string, body?: unknown) {
-  const response = await fetch(`${base}${path}`, {
-    method,
-    headers: {
-      authorization: `Bearer ${ADMIN_KEY}`,
-      ...(body !== undefined && { 'content-type': 'application/json' }),
-    },
-    body: body === undefined ? undefined : JSON.stringify(body),
-  });
-  const text = await response.text();
-  return {
-    status: response.status,
-    type: response.headers.get('content-type') ?? '',
-    retryAfter: response.headers.get('retry-after'),
-    // eslint-disable-next-line @typescript-eslint/no-explicit-any -- checked field by field
-    body: (text ? JSON.parse(text) : undefined) as any,
-  };
-}
-
-async function until<T>(what: string, withinMs: number, probe: () => Promise<T | undefined>) {
-  const end = Date.now() + withinMs;
-  for (;;) {
-    const value = await probe().catch(() => undefined);
-    if (value !== undefined) return value;
-    if (Date.now() > end) throw new Error(`${what}: not within ${withinMs} ms`);
-    await sleep(100);
-  }
-}
+const request = (base: string, method: string, path: string, body?: unknown) =>
+  adminRequest(base, ADMIN_KEY, method, path, body);
 
 /**
  * Operators start things in any order: an API started while PostgreSQL
@@ -165,7 +108,7 @@ describe('the API started while PostgreSQL is unreachable', () => {
       // What was refused while the store was away was never stored.
       expect(await store.readStream(accountStream('callrail', 'acct-cut'))).toHaveLength(0);
     } finally {
-      await stopApi(api.child, api.exited);
+      await stopBuilt(api);
       await direct.query(`DROP SCHEMA IF EXISTS ${quoteIdent(schema)} CASCADE`);
       await direct.close();
       await redis.down();
@@ -200,7 +143,7 @@ describe('the API started while PostgreSQL is unreachable', () => {
         store: 'opening',
       });
     } finally {
-      await stopApi(api.child, api.exited);
+      await stopBuilt(api);
       for (const socket of held) socket.destroy();
       await new Promise((resolve) => silent.close(resolve));
       await redis.down();
@@ -226,7 +169,7 @@ describe('the API started while PostgreSQL is unreachable', () => {
         'referral engine failed to start: DATABASE_URL: cannot use PostgreSQL at postgres://nobody@127.0.0.1:5432/postgres: role "nobody" does not exist\n',
       );
     } finally {
-      await stopApi(api.child, api.exited);
+      await stopBuilt(api);
       await redis.down();
     }
   }, 60_000);

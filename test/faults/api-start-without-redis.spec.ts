@@ -1,12 +1,15 @@
-import { ChildProcess, spawn } from 'node:child_process';
-import { join } from 'node:path';
 import { PgDatabase, quoteIdent, SqlEventStore } from '@referrals/event-store';
 import { accountStream } from '@referrals/ingestion';
+import {
+  adminRequest,
+  BUILT_API as API,
+  BUILT_WORKER as WORKER,
+  startBuilt,
+  stopBuilt,
+  until,
+} from '../support/built-process';
 import { freePort, PrivateRedis } from '../support/private-redis';
 
-const ROOT = join(__dirname, '..', '..');
-const API = join(ROOT, 'apps', 'api', 'dist', 'main.js');
-const WORKER = join(ROOT, 'apps', 'worker', 'dist', 'main.js');
 const ADMIN_KEY = 'start-test-admin-key';
 const PROBLEM = 'application/problem+json';
 /** From Redis up to ready: the longest pause between attempts (5 s) and a program's lease taken. */
@@ -23,67 +26,15 @@ const signup = (id: string, accountId: string) => ({
 });
 
 /** A built process as deployed (API and worker apart), its output kept for the assertions. */
-function start(main: string, env: Record<string, string>) {
-  const child: ChildProcess = spawn(process.execPath, [main], {
-    env: {
-      ...process.env,
-      NODE_OPTIONS: '',
-      EVENT_STORE: 'postgres',
-      DATABASE_URL: 'postgres://postgres@127.0.0.1:5432/postgres',
-      HOST: '127.0.0.1',
-      ADMIN_API_KEY: ADMIN_KEY,
-      RUN_WORKER: 'false',
-      LOG_LEVEL: 'warn',
-      LOG_FORMAT: 'json',
-      ...env,
-    },
-    stdio: ['ignore', 'pipe', 'pipe'],
+const start = (main: string, env: Record<string, string>) =>
+  startBuilt(main, {
+    DATABASE_URL: 'postgres://postgres@127.0.0.1:5432/postgres',
+    ADMIN_API_KEY: ADMIN_KEY,
+    ...env,
   });
-  const output = { stdout: '', stderr: '' };
-  child.stdout?.on('data', (chunk: Buffer) => (output.stdout += chunk.toString()));
-  child.stderr?.on('data', (chunk: Buffer) => (output.stderr += chunk.toString()));
-  const exited = new Promise<number | null>((resolve) =>
-    child.once('exit', (code) => resolve(code)),
-  );
-  return { child, output, exited };
-}
 
-async function stop({ child, exited }: ReturnType<typeof start>) {
-  if (child.exitCode !== null || child.signalCode !== null) return;
-  const kill = setTimeout(() => child.kill('SIGKILL'), 5_000);
-  child.kill('SIGTERM');
-  await exited;
-  clearTimeout(kill);
-}
-
-async function request(base: string, method: string, path: string, body?: unknown) {
-  const response = await fetch(`${base}${path}`, {
-    method,
-    headers: {
-      authorization: `Bearer ${ADMIN_KEY}`,
-      ...(body !== undefined && { 'content-type': 'application/json' }),
-    },
-    body: body === undefined ? undefined : JSON.stringify(body),
-  });
-  const text = await response.text();
-  return {
-    status: response.status,
-    type: response.headers.get('content-type') ?? '',
-    retryAfter: response.headers.get('retry-after'),
-    // eslint-disable-next-line @typescript-eslint/no-explicit-any -- checked field by field
-    body: (text ? JSON.parse(text) : undefined) as any,
-  };
-}
-
-async function until<T>(what: string, withinMs: number, probe: () => Promise<T | undefined>) {
-  const end = Date.now() + withinMs;
-  for (;;) {
-    const value = await probe().catch(() => undefined);
-    if (value !== undefined) return value;
-    if (Date.now() > end) throw new Error(`${what}: not within ${withinMs} ms`);
-    await sleep(100);
-  }
-}
+const request = (base: string, method: string, path: string, body?: unknown) =>
+  adminRequest(base, ADMIN_KEY, method, path, body);
 
 const waitingLines = (stderr: string, prefix: string) =>
   stderr.split('\n').filter((line) => line.startsWith(prefix));
@@ -194,8 +145,8 @@ describe('the API (and the worker) started while Redis is down', () => {
       expect(applied).toMatchObject({ state: 'leading' });
       expect(down.globalPosition).toBeLessThan(up.globalPosition);
     } finally {
-      await stop(api);
-      await stop(worker);
+      await stopBuilt(api);
+      await stopBuilt(worker);
       await direct.query(`DROP SCHEMA IF EXISTS ${quoteIdent(schema)} CASCADE`);
       await direct.close();
       await redis?.down();

@@ -1,0 +1,94 @@
+import { ChildProcess, spawn } from 'node:child_process';
+import { join } from 'node:path';
+
+const ROOT = join(__dirname, '..', '..');
+/** The built API and worker, as deployed (`npm test` builds first). */
+export const BUILT_API = join(ROOT, 'apps', 'api', 'dist', 'main.js');
+export const BUILT_WORKER = join(ROOT, 'apps', 'worker', 'dist', 'main.js');
+
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+export interface BuiltProcess {
+  readonly child: ChildProcess;
+  /** What it wrote so far. */
+  readonly output: { stdout: string; stderr: string };
+  /** Its exit code (null when a signal ended it). */
+  readonly exited: Promise<number | null>;
+}
+
+/**
+ * A built process of the engine on PostgreSQL, JSON logs at warn, on
+ * 127.0.0.1; `env` adds to or overrides that (its key, its Redis, its port).
+ */
+export function startBuilt(main: string, env: Record<string, string>): BuiltProcess {
+  const child = spawn(process.execPath, [main], {
+    env: {
+      ...process.env,
+      NODE_OPTIONS: '',
+      EVENT_STORE: 'postgres',
+      HOST: '127.0.0.1',
+      RUN_WORKER: 'false',
+      LOG_LEVEL: 'warn',
+      LOG_FORMAT: 'json',
+      ...env,
+    },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  const output = { stdout: '', stderr: '' };
+  child.stdout?.on('data', (chunk: Buffer) => (output.stdout += chunk.toString()));
+  child.stderr?.on('data', (chunk: Buffer) => (output.stderr += chunk.toString()));
+  const exited = new Promise<number | null>((resolve) =>
+    child.once('exit', (code) => resolve(code)),
+  );
+  return { child, output, exited };
+}
+
+/** SIGTERM, and SIGKILL if it has not ended 5 s later. */
+export async function stopBuilt({ child, exited }: BuiltProcess): Promise<void> {
+  if (child.exitCode !== null || child.signalCode !== null) return;
+  const kill = setTimeout(() => child.kill('SIGKILL'), 5_000);
+  child.kill('SIGTERM');
+  await exited;
+  clearTimeout(kill);
+}
+
+/** One request with the admin key; the answer's status, type, Retry-After and parsed body. */
+export async function adminRequest(
+  base: string,
+  adminKey: string,
+  method: string,
+  path: string,
+  body?: unknown,
+) {
+  const response = await fetch(`${base}${path}`, {
+    method,
+    headers: {
+      authorization: `Bearer ${adminKey}`,
+      ...(body !== undefined && { 'content-type': 'application/json' }),
+    },
+    body: body === undefined ? undefined : JSON.stringify(body),
+  });
+  const text = await response.text();
+  return {
+    status: response.status,
+    type: response.headers.get('content-type') ?? '',
+    retryAfter: response.headers.get('retry-after'),
+    // eslint-disable-next-line @typescript-eslint/no-explicit-any -- checked field by field
+    body: (text ? JSON.parse(text) : undefined) as any,
+  };
+}
+
+/** Probes every 100 ms until it gives a value (a throw counts as none); fails after `withinMs`. */
+export async function until<T>(
+  what: string,
+  withinMs: number,
+  probe: () => Promise<T | undefined>,
+): Promise<T> {
+  const end = Date.now() + withinMs;
+  for (;;) {
+    const value = await probe().catch(() => undefined);
+    if (value !== undefined) return value;
+    if (Date.now() > end) throw new Error(`${what}: not within ${withinMs} ms`);
+    await sleep(100);
+  }
+}
