@@ -4,42 +4,57 @@ import type { Instant } from '@referrals/domain';
 import { BlockReader } from './block-reader';
 import type { ScannedHistory } from './merge-ranges';
 
+/** Lines of accepted events in the order to read them: where each starts and its length. */
+export interface Book {
+  readonly offset: Float64Array;
+  readonly length: Int32Array;
+}
+
 /**
  * Pass two: the accepted events up to `asOf`, in `occurredAt` order (ties:
  * arrival order), each line read again from the file and parsed. Only the
- * order (four bytes an event) is sorted; no event is held or spilled.
+ * order is sorted; no event is held or spilled.
  */
-export function* timeOrderedEvents(
+export function timeOrderedEvents(
   path: string,
   scanned: ScannedHistory,
   asOf: Instant,
 ): Generator<BillingEvent> {
-  const order = timeOrder(scanned, asOf);
-  yield* eventsAt(path, scanned.offset, scanned.length, order);
+  return eventsOf(path, bookOf(scanned, asOf));
 }
 
-/** The events whose lines are at `offset[order[i]]`, in that order (`cachedBlocks`: see BlockReader). */
-export function* eventsAt(
+/** The events of a book, in its order, each line read again and parsed (`cachedBlocks`: see BlockReader). */
+export function* eventsOf(
   path: string,
-  offset: Float64Array,
-  length: Int32Array,
-  order: Uint32Array,
+  book: Book,
   cachedBlocks?: number,
 ): Generator<BillingEvent> {
   const fd = openSync(path, 'r');
   try {
     const lines = new BlockReader(fd, cachedBlocks);
-    for (let i = 0; i < order.length; i++) {
-      const index = order[i];
-      yield JSON.parse(lines.line(offset[index], length[index])) as BillingEvent;
+    const { offset, length } = book;
+    for (let i = 0; i < offset.length; i++) {
+      yield JSON.parse(lines.line(offset[i], length[i])) as BillingEvent;
     }
   } finally {
     closeSync(fd);
   }
 }
 
+/** The lines of the events up to `asOf` (of one program, if given), by time then arrival. */
+export function bookOf(scanned: ScannedHistory, asOf: Instant, program?: number): Book {
+  const order = timeOrder(scanned, asOf, program);
+  const offset = new Float64Array(order.length);
+  const length = new Int32Array(order.length);
+  for (let i = 0; i < order.length; i++) {
+    offset[i] = scanned.offset[order[i]];
+    length[i] = scanned.length[order[i]];
+  }
+  return { offset, length };
+}
+
 /** Indexes of the events up to `asOf` (of one program, if given), by time then arrival. */
-export function timeOrder(scanned: ScannedHistory, asOf: Instant, program?: number): Uint32Array {
+function timeOrder(scanned: ScannedHistory, asOf: Instant, program?: number): Uint32Array {
   const { at, count } = scanned;
   let kept = 0;
   const order = new Uint32Array(count);

@@ -1,5 +1,6 @@
 import type { Program, ReferralView, RewardView } from '@referrals/domain';
 import type { ScannedRange } from '../fast/scan-range';
+import type { Book } from '../fast/time-ordered-file';
 
 /** What a replay thread is started with: the programs, as the main thread loaded them. */
 export interface ThreadSetup {
@@ -15,11 +16,9 @@ export interface ScanJob {
 }
 
 /** Pass two for one program: its lines, already in time order, through an engine. */
-export interface ReplayJob {
+export interface ReplayJob extends Book {
   readonly kind: 'replay';
   readonly path: string;
-  readonly offset: Float64Array;
-  readonly length: Int32Array;
   readonly asOf: number;
 }
 
