@@ -161,7 +161,7 @@ describe('the API started while PostgreSQL is unreachable', () => {
     try {
       let timer: NodeJS.Timeout | undefined;
       const code = await Promise.race([
-        api.exited,
+        api.exited.then((end) => end.code),
         new Promise((resolve) => (timer = setTimeout(() => resolve('still running'), 30_000))),
       ]).finally(() => clearTimeout(timer));
       expect(code).toBe(1);

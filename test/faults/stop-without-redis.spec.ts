@@ -1,12 +1,8 @@
-import { ChildProcess, spawn } from 'node:child_process';
-import { join } from 'node:path';
 import { PgDatabase, quoteIdent } from '@referrals/event-store';
 import { SHUTDOWN_DEADLINE_MS } from '@referrals/runtime';
+import { BUILT_API as API, BUILT_WORKER as WORKER, startBuilt } from '../support/built-process';
 import { freePort, PrivateRedis } from '../support/private-redis';
 
-const ROOT = join(__dirname, '..', '..');
-const API = join(ROOT, 'apps', 'api', 'dist', 'main.js');
-const WORKER = join(ROOT, 'apps', 'worker', 'dist', 'main.js');
 const ADMIN_KEY = 'stop-test-admin-key';
 /**
  * A clean stop with Redis down takes ~100 ms here; the bound leaves room for a
@@ -17,29 +13,12 @@ const STOPS_WITHIN_MS = 3_000;
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 /** A built process as deployed, its output kept for the assertions. */
-function start(main: string, env: Record<string, string>) {
-  const child: ChildProcess = spawn(process.execPath, [main], {
-    env: {
-      ...process.env,
-      NODE_OPTIONS: '',
-      EVENT_STORE: 'postgres',
-      DATABASE_URL: 'postgres://postgres@127.0.0.1:5432/postgres',
-      HOST: '127.0.0.1',
-      ADMIN_API_KEY: ADMIN_KEY,
-      LOG_LEVEL: 'warn',
-      LOG_FORMAT: 'json',
-      ...env,
-    },
-    stdio: ['ignore', 'pipe', 'pipe'],
+const start = (main: string, env: Record<string, string>) =>
+  startBuilt(main, {
+    DATABASE_URL: 'postgres://postgres@127.0.0.1:5432/postgres',
+    ADMIN_API_KEY: ADMIN_KEY,
+    ...env,
   });
-  const output = { stdout: '', stderr: '' };
-  child.stdout?.on('data', (chunk: Buffer) => (output.stdout += chunk.toString()));
-  child.stderr?.on('data', (chunk: Buffer) => (output.stderr += chunk.toString()));
-  const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) =>
-    child.once('exit', (code, signal) => resolve({ code, signal })),
-  );
-  return { child, output, exited };
-}
 type Started = ReturnType<typeof start>;
 
 /** SIGTERM, then how the process ended and how long it took (SIGKILL past 15 s, reported as such). */

@@ -12,8 +12,8 @@ export interface BuiltProcess {
   readonly child: ChildProcess;
   /** What it wrote so far. */
   readonly output: { stdout: string; stderr: string };
-  /** Its exit code (null when a signal ended it). */
-  readonly exited: Promise<number | null>;
+  /** How it ended: its exit code, or the signal that ended it. */
+  readonly exited: Promise<{ code: number | null; signal: NodeJS.Signals | null }>;
 }
 
 /**
@@ -37,8 +37,8 @@ export function startBuilt(main: string, env: Record<string, string>): BuiltProc
   const output = { stdout: '', stderr: '' };
   child.stdout?.on('data', (chunk: Buffer) => (output.stdout += chunk.toString()));
   child.stderr?.on('data', (chunk: Buffer) => (output.stderr += chunk.toString()));
-  const exited = new Promise<number | null>((resolve) =>
-    child.once('exit', (code) => resolve(code)),
+  const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) =>
+    child.once('exit', (code, signal) => resolve({ code, signal })),
   );
   return { child, output, exited };
 }
