@@ -4,6 +4,7 @@ import { BadLineError, ReadStats } from '../read-history';
 import { BlockReader } from './block-reader';
 import type { ScannedRange } from './scan-range';
 import { SeenEvents } from './seen-events';
+import { AcceptedClaim, accountsTakingPart } from './taking-part';
 
 /**
  * The accepted events of a history, in arrival order, each as a few numbers:
@@ -18,6 +19,10 @@ export interface ScannedHistory {
   /** Index into `programIds`. */
   readonly program: Uint8Array;
   readonly programIds: readonly string[];
+  /** Whose fact each is, as a hash of `(program, accountId)`. */
+  readonly account: Int32Array;
+  /** The accounts whose facts can change a referral (see accountsTakingPart). */
+  readonly takingPart: ReadonlySet<number>;
 }
 
 /**
@@ -38,6 +43,8 @@ export function mergeRanges(
   const offset = new Float64Array(total);
   const length = new Int32Array(total);
   const program = new Uint8Array(total);
+  const account = new Int32Array(total);
+  const acceptedClaims: AcceptedClaim[] = [];
   const fd = openSync(path, 'r');
   try {
     const lines = new BlockReader(fd);
@@ -75,11 +82,17 @@ export function mergeRanges(
               { path: 'data.code', rule: codeConflictRule(claim.code) },
             ]);
           }
+          acceptedClaims.push({
+            program: range.program[i],
+            code: claim.code,
+            accountId: claim.accountId,
+          });
         }
         at[kept] = range.at[i];
         offset[kept] = range.offset[i];
         length[kept] = range.length[i];
         program[kept] = range.program[i];
+        account[kept] = range.account[i];
         kept++;
       }
       stats.lines = lineBase + range.lines;
@@ -94,6 +107,12 @@ export function mergeRanges(
       length: length.subarray(0, kept),
       program: program.subarray(0, kept),
       programIds,
+      account: account.subarray(0, kept),
+      takingPart: accountsTakingPart(
+        programIds,
+        ranges.flatMap((range) => range.links),
+        acceptedClaims,
+      ),
     };
   } finally {
     closeSync(fd);

@@ -13,6 +13,14 @@ export interface RangeClaim {
   readonly accountId: string;
 }
 
+/** A signup that names a referrer (by id or code): its accounts take part in a referral. */
+export interface RangeReferralLink {
+  readonly program: number;
+  readonly refereeId: string;
+  readonly referrerAccountId?: string;
+  readonly referralCode?: string;
+}
+
 /**
  * What pass one keeps of the lines of one byte range of a history file, in
  * arrival order: every line checked as the API checks it, and of each valid
@@ -32,7 +40,10 @@ export interface ScannedRange {
   /** Two independent 32-bit hashes of `(program, id)`. */
   readonly hashHi: Int32Array;
   readonly hashLo: Int32Array;
+  /** A 32-bit hash of `(program, accountId)`: which account's fact it is (see takingPart). */
+  readonly account: Int32Array;
   readonly claims: RangeClaim[];
+  readonly links: RangeReferralLink[];
   /** The range's first bad line (its number within the range), after which nothing was read. */
   readonly badLine?: { readonly line: number; readonly problems: readonly Problem[] };
 }
@@ -56,7 +67,9 @@ export function scanRange(
   const program = new GrowableInt32(expected);
   const hashHi = new GrowableInt32(expected);
   const hashLo = new GrowableInt32(expected);
+  const account = new GrowableInt32(expected);
   const claims: RangeClaim[] = [];
+  const links: RangeReferralLink[] = [];
   let lines = 0;
   let badLine: ScannedRange['badLine'];
   const fd = openSync(path, 'r');
@@ -80,6 +93,17 @@ export function scanRange(
       const event = result.value;
       if (event.type === 'referral_code.assigned') {
         claims.push({ index: at.length, line, code: event.data.code, accountId: event.accountId });
+      } else if (event.type === 'account.signed_up') {
+        const { referrerAccountId, referralCode } = event.data;
+        if (referrerAccountId !== undefined || referralCode !== undefined) {
+          const programAt = programIndex.get(event.program) as number;
+          links.push({
+            program: programAt,
+            refereeId: event.accountId,
+            referrerAccountId,
+            referralCode,
+          });
+        }
       }
       at.push(parseInstant(event.occurredAt));
       offset.push(lineStart);
@@ -87,6 +111,7 @@ export function scanRange(
       program.push(programIndex.get(event.program) as number);
       hashHi.push(murmur(event.program, event.id, HASH_SEED_HI));
       hashLo.push(murmur(event.program, event.id, HASH_SEED_LO));
+      account.push(murmur(event.program, event.accountId, ACCOUNT_SEED));
       return true;
     });
   } finally {
@@ -102,13 +127,16 @@ export function scanRange(
     program: Uint8Array.from(program.array.subarray(0, count)),
     hashHi: hashHi.array.slice(0, count),
     hashLo: hashLo.array.slice(0, count),
+    account: account.array.slice(0, count),
     claims,
+    links,
     badLine,
   };
 }
 
 export const HASH_SEED_HI = 0x9747b28c;
 export const HASH_SEED_LO = 0x5bd1e995;
+export const ACCOUNT_SEED = 0x2545f491;
 
 /**
  * Calls `visit` with the text, file offset and byte length (newline left out)

@@ -41,9 +41,18 @@ export function* eventsOf(
   }
 }
 
-/** The lines of the events up to `asOf` (of one program, if given), by time then arrival. */
-export function bookOf(scanned: ScannedHistory, asOf: Instant, program?: number): Book {
-  const order = timeOrder(scanned, asOf, program);
+/**
+ * The lines of the events up to `asOf` (of one program, if given), by time then
+ * arrival; with `takingPartOnly`, only those of accounts that take part in a
+ * referral (see accountsTakingPart), all a replay needs.
+ */
+export function bookOf(
+  scanned: ScannedHistory,
+  asOf: Instant,
+  program?: number,
+  takingPartOnly = false,
+): Book {
+  const order = timeOrder(scanned, asOf, program, takingPartOnly);
   const offset = new Float64Array(order.length);
   const length = new Int32Array(order.length);
   for (let i = 0; i < order.length; i++) {
@@ -53,13 +62,22 @@ export function bookOf(scanned: ScannedHistory, asOf: Instant, program?: number)
   return { offset, length };
 }
 
-/** Indexes of the events up to `asOf` (of one program, if given), by time then arrival. */
-function timeOrder(scanned: ScannedHistory, asOf: Instant, program?: number): Uint32Array {
-  const { at, count } = scanned;
+/** Indexes of the events bookOf reads, in its order. */
+function timeOrder(
+  scanned: ScannedHistory,
+  asOf: Instant,
+  program: number | undefined,
+  takingPartOnly: boolean,
+): Uint32Array {
+  const { at, count, account, takingPart } = scanned;
   let kept = 0;
   const order = new Uint32Array(count);
   for (let i = 0; i < count; i++) {
-    if (at[i] <= asOf && (program === undefined || scanned.program[i] === program)) {
+    if (
+      at[i] <= asOf &&
+      (program === undefined || scanned.program[i] === program) &&
+      (!takingPartOnly || takingPart.has(account[i]))
+    ) {
       order[kept++] = i;
     }
   }

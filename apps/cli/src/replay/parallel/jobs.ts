@@ -25,6 +25,9 @@ export function runReplayJob(
 
 export type { Book } from '../fast/time-ordered-file';
 
-/** Each program's book (a program's book is independent of the others). */
-export const booksOf = (scanned: ScannedHistory, asOf: Instant): Book[] =>
-  scanned.programIds.map((_, program) => bookOf(scanned, asOf, program));
+/**
+ * Each program's book (a program's book is independent of the others), of the
+ * accounts taking part in a referral unless `everyAccount` (which decides the same).
+ */
+export const booksOf = (scanned: ScannedHistory, asOf: Instant, everyAccount = false): Book[] =>
+  scanned.programIds.map((_, program) => bookOf(scanned, asOf, program, !everyAccount));
