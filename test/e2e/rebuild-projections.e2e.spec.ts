@@ -93,6 +93,58 @@ describe('referrals rebuild-projections', () => {
       await harness.stop();
     }
   }, 90_000);
+
+  it('shows the payments a decision saw, when another payment shares its instant', async () => {
+    const settings = onPostgres();
+    const harness = await startTestEngine(settings);
+    const saved = { ...process.env };
+    try {
+      const { engine } = harness;
+      // x-corp's fourth invoice rewards the referral; a fifth is paid at that very instant, after it.
+      const fourth = readEvents(HISTORY).find((e) => e.id === 'ca-0009')!;
+      const fifth = {
+        ...fourth,
+        id: 'ca-0009-b',
+        data: { ...fourth.data, invoiceId: 'inv-x-5' },
+      } as typeof fourth;
+      const history = inTimeOrder([...readEvents(HISTORY), fifth]);
+      expect((await api(engine, 'POST', '/v1/events', history)).status).toBe(202);
+      await untilIdle(engine);
+      const path = '/v1/programs/callrail/accounts/agency-a/referrals';
+      const live = (await api(engine, 'GET', path)).body;
+      const xCorp = live.referrals.find(
+        (r: { refereeAccountId: string }) => r.refereeAccountId === 'x-corp',
+      );
+      expect(xCorp).toMatchObject({ status: 'rewarded', successfulPayments: 4 });
+
+      await engine.runtime.db.query(`DELETE FROM "${settings.DATABASE_SCHEMA}".referral_view`);
+      Object.assign(process.env, settings);
+      await rebuildProjections();
+      expect((await api(engine, 'GET', path)).body).toEqual(live);
+
+      // Because the deciding event says what it saw (and only that event).
+      const decisions = await engine.runtime.store.readAll({ streamPrefixes: ['referral:'] });
+      const counts = decisions
+        .filter((d) => d.streamId.endsWith(':x-corp'))
+        .map((d) => (d.data as { refereePaymentsAtDecision?: number }).refereePaymentsAtDecision)
+        .filter((n) => n !== undefined);
+      expect(counts).toEqual([4]);
+
+      // Decisions stored before events carried it stay readable: the rebuild counts the payments
+      // up to the decision's time, as it always did (here that takes in the fifth, of the same instant).
+      await engine.runtime.db.query(
+        `UPDATE "${settings.DATABASE_SCHEMA}".events SET data = data - 'refereePaymentsAtDecision'`,
+      );
+      await rebuildProjections();
+      const fellBack = (await api(engine, 'GET', path)).body.referrals.find(
+        (r: { refereeAccountId: string }) => r.refereeAccountId === 'x-corp',
+      );
+      expect(fellBack).toEqual({ ...xCorp, successfulPayments: 5 });
+    } finally {
+      process.env = saved;
+      await harness.stop();
+    }
+  }, 90_000);
 });
 
 /** The invoice countdown is the program's count less the payments: a changed count moves it, nothing else. */

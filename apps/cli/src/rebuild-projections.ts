@@ -54,9 +54,11 @@ export async function rebuildProjections(
     // Each referee's facts in time order, as the process manager applied them.
     const accounts = new Map<string, AccountState>();
     const frozen = new Map<string, number>();
+    // A decision stored before its event carried the payments it saw: count them up to its time.
     const decidedAt = new Map<string, number>();
     for (const r of referrals.values())
-      if (r.decidedAt) decidedAt.set(`${r.program}:${r.refereeAccountId}`, Date.parse(r.decidedAt));
+      if (r.decidedAt && r.paymentsAtDecision === undefined)
+        decidedAt.set(`${r.program}:${r.refereeAccountId}`, Date.parse(r.decidedAt));
     let events = 0;
     const history = storeHistory(runtime.store, {
       upTo: last,
@@ -68,7 +70,8 @@ export async function rebuildProjections(
       const key = `${event.program}:${event.accountId}`;
       const account = accounts.get(key) ?? newAccount(event.accountId);
       accounts.set(key, account);
-      // Payments shown once the referral left pending: those up to its decision (CONTRACT §2).
+      // Payments shown once the referral left pending: those up to its decision (CONTRACT §2),
+      // for the decisions whose event does not say (see `decidedAt`).
       if (!frozen.has(key) && at > (decidedAt.get(key) ?? Infinity))
         frozen.set(key, account.successfulPayments);
       applyBillingFact(account, event);
@@ -82,7 +85,9 @@ export async function rebuildProjections(
       const key = `${referral.program}:${referral.refereeAccountId}`;
       const account = accounts.get(key) ?? newAccount(referral.refereeAccountId);
       const payments =
-        frozen.get(key) ?? (decidedAt.has(key) ? account.successfulPayments : undefined);
+        referral.paymentsAtDecision ??
+        frozen.get(key) ??
+        (decidedAt.has(key) ? account.successfulPayments : undefined);
       views.push(toReferralView(program, referral, account, payments));
     }
     // Reward views come back from the lifecycle projection, folded from the start.

@@ -5,7 +5,7 @@ import type { ProgramRegistry } from '../programs/program-registry';
 import { referralIdOf } from '../referral/ids';
 import type { ReferralCommand } from '../referral/referral.commands';
 import type { EarnedReward, ReferralEvent } from '../referral/referral.events';
-import type { ExistingReferral } from '../referral/referral.state';
+import { ExistingReferral, isDecided, ReferralState } from '../referral/referral.state';
 import { formatInstant, Instant, parseInstant } from '../time/calendar';
 import { ReferralView, RewardView, toEarnedRewardView, toReferralView } from '../views/views';
 import { AccountEntry, ProgramBook } from './program-book';
@@ -256,12 +256,14 @@ export class ReferralEngine {
     command: ReferralCommand,
   ): Decision | undefined {
     const state = referee.referral;
-    const events = book.decider.decide(command, state);
-    if (events.length === 0) return undefined;
+    const decided = book.decider.decide(command, state);
+    if (decided.length === 0) return undefined;
+    const payments = referee.account.successfulPayments;
+    const events = withPaymentsAtDecision(book, state, decided, payments);
     const next = events.reduce(book.decider.evolve, state);
     referee.referral = next;
     if (next.exists && next.status !== 'pending' && referee.paymentsAtDecision === undefined) {
-      referee.paymentsAtDecision = referee.account.successfulPayments;
+      referee.paymentsAtDecision = payments;
     }
     const refereeId = referee.account.accountId;
     for (const event of events) {
@@ -283,4 +285,28 @@ export class ReferralEngine {
       events,
     };
   }
+}
+
+/**
+ * The event that takes the referral out of `pending` carries the referee's
+ * successful payments at that moment: what its view shows from then on, and
+ * what a rebuild of the views reads back instead of working it out again.
+ */
+function withPaymentsAtDecision(
+  book: ProgramBook,
+  state: ReferralState,
+  events: readonly ReferralEvent[],
+  payments: number,
+): ReferralEvent[] {
+  let current = state;
+  return events.map((event) => {
+    const before = current;
+    current = book.decider.evolve(current, event);
+    if (isDecided(before) || !isDecided(current)) return event;
+    // Only an event that can decide gets here (never CheckScheduled nor TriggerEnded), and each takes the field.
+    return {
+      ...event,
+      data: { ...event.data, refereePaymentsAtDecision: payments },
+    } as ReferralEvent;
+  });
 }

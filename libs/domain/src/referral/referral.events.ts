@@ -36,6 +36,18 @@ export interface EarnedReward {
   readonly expiresAt?: string;
 }
 
+/**
+ * On the event that took a referral out of `pending`: the referee's successful
+ * payments at that moment, the count its view shows from then on (CONTRACT §2).
+ * The engine writes it, so a rebuild reads the count the decision saw instead
+ * of guessing it from the time (a payment at the decision's very instant may
+ * have come before or after it). Optional: events stored before it existed lack
+ * it, and a rebuild counts the payments up to `decidedAt` for them.
+ */
+export interface DecisionCount {
+  readonly refereePaymentsAtDecision?: number;
+}
+
 export type ReferralCreated = {
   type: 'ReferralCreated';
   data: {
@@ -48,15 +60,15 @@ export type ReferralCreated = {
     triggerIds: string[];
     /** Those of them that are side rewards (earned only while pending; the status never waits on them). */
     sideTriggerIds?: string[];
-  };
+  } & DecisionCount; // a program whose triggers are all side rewards is decided as it opens
 };
 
 export type ReferralMarkedIneligible = {
   type: 'ReferralMarkedIneligible';
-  data: { referralId: string; reason: IneligibleReason; at: string };
+  data: { referralId: string; reason: IneligibleReason; at: string } & DecisionCount;
 };
 
-export type RewardEarned = { type: 'RewardEarned'; data: EarnedReward };
+export type RewardEarned = { type: 'RewardEarned'; data: EarnedReward & DecisionCount };
 
 export type CheckScheduled = {
   type: 'CheckScheduled';
@@ -66,12 +78,17 @@ export type CheckScheduled = {
 /** A trigger that will never apply to this referral (e.g. the first subscription was another product). */
 export type TriggerSkipped = {
   type: 'TriggerSkipped';
-  data: { referralId: string; triggerId: string; reason: string; at: string };
+  data: { referralId: string; triggerId: string; reason: string; at: string } & DecisionCount;
 };
 
 export type ReferralForfeited = {
   type: 'ReferralForfeited';
-  data: { referralId: string; triggerId: string; reason: ForfeitReason; at: string };
+  data: {
+    referralId: string;
+    triggerId: string;
+    reason: ForfeitReason;
+    at: string;
+  } & DecisionCount;
 };
 
 /** A recurring trigger stops for good (the referee stopped being a client). */

@@ -1,4 +1,9 @@
-import type { ForfeitReason, IneligibleReason, ReferralEvent } from './referral.events';
+import type {
+  DecisionCount,
+  ForfeitReason,
+  IneligibleReason,
+  ReferralEvent,
+} from './referral.events';
 
 /** Where one trigger of a referral stands. */
 export type TriggerProgress =
@@ -30,6 +35,8 @@ export type ReferralState =
       readonly reason?: string;
       /** When the referral stopped being pending: refunds after it no longer count. */
       readonly decidedAt?: string;
+      /** The referee's successful payments at `decidedAt`, as the deciding event recorded them (if it did). */
+      readonly paymentsAtDecision?: number;
     };
 
 export type ExistingReferral = Extract<ReferralState, { exists: true }>;
@@ -37,6 +44,16 @@ export type ExistingReferral = Extract<ReferralState, { exists: true }>;
 export const initialState = (): ReferralState => ({ exists: false });
 
 export function evolve(state: ReferralState, event: ReferralEvent): ReferralState {
+  const next = evolveStatus(state, event);
+  const decidedNow = next.exists && next.decidedAt !== undefined && !isDecided(state);
+  const count = (event.data as DecisionCount).refereePaymentsAtDecision;
+  return decidedNow && count !== undefined ? { ...next, paymentsAtDecision: count } : next;
+}
+
+/** Left `pending` (for good: no decision brings a referral back to it). */
+export const isDecided = (state: ReferralState) => state.exists && state.decidedAt !== undefined;
+
+function evolveStatus(state: ReferralState, event: ReferralEvent): ReferralState {
   if (event.type === 'ReferralCreated') {
     const { data } = event;
     return withStatus(
