@@ -1,5 +1,6 @@
 import type { RewardView } from '@referrals/domain';
 import type { SqlClient } from '@referrals/event-store';
+import { lockInKeyOrder } from './lock-in-key-order';
 
 /** The row-level steps every payout and admin action shares, inside its transaction. */
 
@@ -25,11 +26,12 @@ export async function lockRewardViews(
   s: string,
   rewardIds: readonly string[],
 ): Promise<RewardView[]> {
-  if (rewardIds.length === 0) return [];
-  const rows = await tx.query<{ view: RewardView | string }>(
-    `SELECT view FROM ${s}.reward_view WHERE reward_id = ANY($1::text[])
-     ORDER BY reward_id COLLATE "C" FOR UPDATE`,
-    [rewardIds],
+  const rows = await lockInKeyOrder<{ view: RewardView | string }>(
+    tx,
+    `${s}.reward_view`,
+    'reward_id',
+    rewardIds,
+    'view',
   );
   return rows.map((row) => parseView(row.view));
 }

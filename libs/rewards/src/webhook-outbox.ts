@@ -1,5 +1,6 @@
 import { failpoint, quoteIdent, SqlDatabase } from '@referrals/event-store';
 import type { Deliveries } from './deliveries';
+import { lockInKeyOrder } from './lock-in-key-order';
 import type { Delivery } from './webhook-sender';
 
 /**
@@ -96,11 +97,34 @@ export class WebhookOutbox {
     column: 'enqueued_at' | 'delivered_at',
     outcome?: string,
   ): Promise<void> {
-    if (rows.length === 0) return;
-    await this.db.query(
-      `UPDATE ${this.s}.webhook_outbox SET ${column} = $2, outcome = COALESCE($3, outcome)
-       WHERE delivery_id = ANY($1::text[])`,
-      [rows.map((d) => d.deliveryId), this.clock().toISOString(), outcome ?? null],
-    );
+    const ids = rows.map((d) => d.deliveryId);
+    await markOutboxRows(this.db, this.s, ids, column, this.clock().toISOString(), outcome);
   }
+}
+
+/**
+ * Marks outbox rows queued or delivered. Two marks of overlapping rows run at
+ * once (workers dispatching and sweeping side by side), so the rows are locked
+ * first in delivery id order, as every writer of a shared table locks: an
+ * `UPDATE ... = ANY` alone locks in plan order, and two plans (a small set by
+ * its index, a large one by a scan of the table) took shared rows in opposite
+ * orders, a deadlock. `s` is the quoted schema.
+ */
+export async function markOutboxRows(
+  db: SqlDatabase,
+  s: string,
+  deliveryIds: readonly string[],
+  column: 'enqueued_at' | 'delivered_at',
+  at: string,
+  outcome?: string,
+): Promise<void> {
+  if (deliveryIds.length === 0) return;
+  await db.transaction(async (tx) => {
+    await lockInKeyOrder(tx, `${s}.webhook_outbox`, 'delivery_id', deliveryIds);
+    await tx.query(
+      `UPDATE ${s}.webhook_outbox SET ${column} = $2, outcome = COALESCE($3, outcome)
+       WHERE delivery_id = ANY($1::text[])`,
+      [deliveryIds, at, outcome ?? null],
+    );
+  });
 }

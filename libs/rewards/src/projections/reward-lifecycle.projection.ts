@@ -8,6 +8,7 @@ import {
   RewardFacts,
   REWARD_STREAM_PREFIX,
 } from '../reward/reward.events';
+import { lockInKeyOrder } from '../lock-in-key-order';
 import { LedgerEntry, recordLedgerEntries } from '../reward-rows';
 
 export const REWARD_LIFECYCLE_PROJECTION = 'reward-lifecycle';
@@ -73,14 +74,16 @@ export class RewardLifecycleProjection implements EventProjection {
           .map((e) => (e.data as { rewardId: string }).rewardId),
       ),
     ];
-    const found = await tx.query<{
+    const found = await lockInKeyOrder<{
       view: RewardView | string;
       batch_id: string | null;
       expired_at: string | null;
     }>(
-      `SELECT view, batch_id, expired_at::text AS expired_at FROM ${this.s}.reward_view
-       WHERE reward_id = ANY($1::text[]) ORDER BY reward_id COLLATE "C" FOR UPDATE`,
-      [ids],
+      tx,
+      `${this.s}.reward_view`,
+      'reward_id',
+      ids,
+      'view, batch_id, expired_at::text AS expired_at',
     );
     return new Map<string, Row>(
       found.map((r) => {

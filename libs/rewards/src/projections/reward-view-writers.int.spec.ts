@@ -1,12 +1,12 @@
 import type { RewardView } from '@referrals/domain';
-import { openStores, OpenStores, quoteIdent, SqlDatabase } from '@referrals/event-store';
+import { openStores, OpenStores, quoteIdent } from '@referrals/event-store';
 import { createReadModelSchema, ProjectionRunner, ReadModelWriter } from '@referrals/projections';
 import { createLedgerSchema } from '../ledger.schema';
+import { holdOpen, untilWaiting } from '../testing/lock-waits';
 import { RewardLifecycleProjection } from './reward-lifecycle.projection';
 
 const schema = `reward_writers_${process.pid}`;
 const s = quoteIdent(schema);
-const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 const earned = (rewardId: string): RewardView => ({
   rewardId,
@@ -21,39 +21,6 @@ const earned = (rewardId: string): RewardView => ({
   status: 'earned',
   earnedAt: '2026-05-01T10:10:00.000Z',
 });
-
-/** Holds a transaction open until `release` is called; `held` resolves once its work is done. */
-function holdOpen(db: SqlDatabase, work: (tx: { query: SqlDatabase['query'] }) => Promise<void>) {
-  let release!: () => void;
-  const released = new Promise<void>((resolve) => (release = resolve));
-  let held!: () => void;
-  const isHeld = new Promise<void>((resolve) => (held = resolve));
-  const done = db
-    .transaction(async (tx) => {
-      await work(tx);
-      held();
-      await released;
-      throw new Error('rolled back on purpose');
-    })
-    .catch((error: Error) => {
-      if (error.message !== 'rolled back on purpose') throw error;
-    });
-  return { held: isHeld, release, done };
-}
-
-/** Waits (10 s at most) until `n` backends wait for a lock on this schema's tables. */
-async function untilWaiting(db: SqlDatabase, n: number): Promise<void> {
-  for (let i = 0; i < 500; i++) {
-    const [{ waiting }] = await db.query<{ waiting: number }>(
-      `SELECT count(*)::int AS waiting FROM pg_stat_activity
-       WHERE wait_event_type = 'Lock' AND query LIKE $1`,
-      [`%${s}.reward_view%`],
-    );
-    if (waiting >= n) return;
-    await sleep(20);
-  }
-  throw new Error(`fewer than ${n} writers of ${s}.reward_view ever waited for a lock`);
-}
 
 /**
  * Two writers insert new reward_view rows: the process manager (its views,
@@ -117,7 +84,7 @@ describe('the writers of reward_view (PostgreSQL)', () => {
         checkpoint: { name: 'referral-process-manager:callrail', position: 0n },
       }),
     ]);
-    await untilWaiting(stores.sql, 2);
+    await untilWaiting(stores.sql, `${s}.reward_view`, 2);
     gate.release();
     await gate.done;
 
