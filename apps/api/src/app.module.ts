@@ -12,7 +12,6 @@ import { EventsController } from './http/events.controller';
 import { ExplainController } from './http/explain.controller';
 import { HealthController } from './http/health.controller';
 import { QueueAdmin } from './queue-admin';
-import { httpLogging } from './operators/http-logging';
 import { Readiness } from './readiness';
 import { StripeWebhookController } from './stripe/stripe-webhook.controller';
 import { PortalController } from './portal/portal.controller';
@@ -21,6 +20,8 @@ import { PortalTokens } from './portal/portal-token';
 import { PORTAL_SETTINGS, PortalSettings } from './portal/portal.tokens';
 import type { Runtime } from '@referrals/runtime';
 import type { Redis } from 'ioredis';
+import type { Logger } from 'pino';
+import type { Options as HttpLoggingOptions } from 'pino-http';
 import { REDIS } from '@referrals/worker';
 import {
   CASH_APPROVALS,
@@ -38,13 +39,19 @@ import {
 /** The HTTP edge: controllers over the runtime's parts, which are built outside Nest. Needs QueuesModule. */
 @Module({})
 export class AppModule {
-  static forRuntime(config: AppConfig, runtime: Runtime): DynamicModule {
+  /** `logger` is the process's pino logger (`openLogger`); request lines are `logRequests`'. */
+  static forRuntime(
+    config: AppConfig,
+    runtime: Runtime,
+    logging: { logger: Logger; options: HttpLoggingOptions },
+  ): DynamicModule {
     return {
       module: AppModule,
       imports: [
+        // Nest's lines through pino; no per-request middleware (see logRequests).
         LoggerModule.forRoot({
-          pinoHttp: httpLogging(config),
-          forRoutes: ['*'],
+          pinoHttp: { ...logging.options, logger: logging.logger },
+          forRoutes: [],
         }),
       ],
       controllers: [

@@ -1,6 +1,8 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { configSchema } from '@referrals/runtime';
-import { httpLogging, redactToken } from './http-logging';
+import Fastify, { FastifyInstance } from 'fastify';
+import pino from 'pino';
+import { httpLogging, logRequests, redactToken } from './http-logging';
 
 const level = (url: string, statusCode: number, format = 'auto') => {
   const options = httpLogging(configSchema.parse({ LOG_FORMAT: format }), false);
@@ -33,5 +35,70 @@ describe('request logs', () => {
     expect(httpLogging(config('auto'), false).transport).toBeUndefined();
     expect(httpLogging(config('json'), true).transport).toBeUndefined();
     expect(httpLogging(config('pretty'), false).transport).toMatchObject({ target: 'pino-pretty' });
+  });
+});
+
+describe('request lines', () => {
+  async function linesOf(logLevel: string, send: (app: FastifyInstance) => Promise<unknown>) {
+    const options = httpLogging(
+      configSchema.parse({ LOG_LEVEL: logLevel, LOG_FORMAT: 'json' }),
+      false,
+    );
+    const lines: Record<string, unknown>[] = [];
+    const logger = pino(
+      { level: options.level, redact: options.redact },
+      { write: (line: string) => lines.push(JSON.parse(line)) },
+    );
+    const app = Fastify();
+    logRequests(app, logger, options);
+    app.get('/health/live', async () => ({ ok: true }));
+    app.get('/portal/:program/:account', async (_request, reply) => reply.code(401).send('no'));
+    app.post('/v1/events', async (_request, reply) => reply.code(202).send({ stored: 1 }));
+    await send(app);
+    await app.close();
+    return lines;
+  }
+
+  it('writes one line per request: id, method, URL and headers redacted, status, time', async () => {
+    const lines = await linesOf('info', async (app) => {
+      await app.inject({
+        method: 'POST',
+        url: '/v1/events',
+        headers: { authorization: 'Bearer secret-key', 'content-type': 'application/json' },
+        payload: '{}',
+      });
+      await app.inject({ method: 'GET', url: '/portal/callrail/a?token=v1.abc.def' });
+    });
+    expect(lines).toHaveLength(2);
+    expect(lines[0]).toMatchObject({
+      level: 30,
+      msg: 'request completed',
+      req: {
+        method: 'POST',
+        url: '/v1/events',
+        headers: { authorization: '[Redacted]', 'content-type': 'application/json' },
+      },
+      res: { statusCode: 202 },
+    });
+    expect(typeof (lines[0].req as { id: unknown }).id).toBe('string');
+    expect(typeof lines[0].responseTime).toBe('number');
+    expect(lines[1]).toMatchObject({
+      level: 40,
+      req: { url: '/portal/callrail/a?token=[redacted]' },
+      res: { statusCode: 401 },
+    });
+    expect(JSON.stringify(lines)).not.toMatch(/secret-key|v1\.abc\.def/);
+  });
+
+  it('writes nothing below the level: probes at info, successes at warn', async () => {
+    const atInfo = await linesOf('info', (app) =>
+      app.inject({ method: 'GET', url: '/health/live' }),
+    );
+    expect(atInfo).toEqual([]);
+    const atWarn = await linesOf('warn', async (app) => {
+      await app.inject({ method: 'POST', url: '/v1/events', payload: {} });
+      await app.inject({ method: 'GET', url: '/portal/callrail/a' });
+    });
+    expect(atWarn.map((line) => line.res)).toEqual([{ statusCode: 401 }]);
   });
 });
