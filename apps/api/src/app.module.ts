@@ -8,7 +8,7 @@ import { StripeInbox } from '@referrals/stripe';
 import { AccountsController } from './http/accounts.controller';
 import { AdminController } from './http/admin.controller';
 import { DocsController } from './http/docs.controller';
-import { EventsController } from './http/events.controller';
+import { EventsRoute } from './http/events.route';
 import { ExplainController } from './http/explain.controller';
 import { HealthController } from './http/health.controller';
 import { QueueAdmin } from './queue-admin';
@@ -55,7 +55,6 @@ export class AppModule {
         }),
       ],
       controllers: [
-        EventsController,
         AccountsController,
         ExplainController,
         AdminController,
@@ -71,6 +70,7 @@ export class AppModule {
           useValue: new ApiKeys(config.API_KEYS, config.ADMIN_API_KEY, config.ADMIN_KEY_NAME),
         },
         AuthGuard,
+        EventsRoute,
         {
           provide: StripeInbox,
           useValue: new StripeInbox(runtime.store, runtime.ingestor, stripeSettings(config)),

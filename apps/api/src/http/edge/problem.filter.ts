@@ -21,16 +21,20 @@ export class ProblemFilter implements ExceptionFilter {
   private readonly logger = new Logger('HTTP');
 
   catch(error: unknown, host: ArgumentsHost) {
-    const reply = host.switchToHttp().getResponse<FastifyReply>();
-    if (error instanceof ProblemException) return sendProblem(reply, error.problem, error.headers);
-    if (error instanceof HttpException) return sendProblem(reply, fromHttpException(error));
-    if (isStoreUnavailable(error)) {
-      this.logger.warn(`event store unreachable: ${(error as Error).message}`);
-      return sendProblem(reply, storeUnavailableProblem(), RETRY_AFTER_HEADERS);
-    }
-    this.logger.error(error instanceof Error ? (error.stack ?? error.message) : String(error));
-    return sendProblem(reply, problemDocument(500));
+    return answerError(host.switchToHttp().getResponse<FastifyReply>(), error, this.logger);
   }
+}
+
+/** The answer `ProblemFilter` gives `error`, for a route outside Nest (see events.route.ts). */
+export function answerError(reply: FastifyReply, error: unknown, logger: Logger): FastifyReply {
+  if (error instanceof ProblemException) return sendProblem(reply, error.problem, error.headers);
+  if (error instanceof HttpException) return sendProblem(reply, fromHttpException(error));
+  if (isStoreUnavailable(error)) {
+    logger.warn(`event store unreachable: ${(error as Error).message}`);
+    return sendProblem(reply, storeUnavailableProblem(), RETRY_AFTER_HEADERS);
+  }
+  logger.error(error instanceof Error ? (error.stack ?? error.message) : String(error));
+  return sendProblem(reply, problemDocument(500));
 }
 
 /** Nest's own exceptions (`NotFoundException('…')`, Fastify errors Nest wrapped): the status, its message as detail. */
