@@ -16,9 +16,10 @@ export function replayByProgram(
   programs: ProgramRegistry,
   asOf: Instant,
 ): ReplayResult {
-  const scanned = scanHistory(file.path, programs, file.stats, file.progress);
+  const books = booksOf(scanHistory(file.path, programs, file.stats, file.progress), asOf);
   file.checked();
-  const replayed = booksOf(scanned, asOf)
+  // What pass one kept is let go here: the books are all pass two reads.
+  const replayed = books
     .filter((book) => book.offset.length > 0)
     .map((book) => runReplayJob({ path: file.path, asOf, ...book }, programs));
   return sortedResult(

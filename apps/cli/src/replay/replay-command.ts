@@ -7,6 +7,7 @@ import type { Output } from '../output/output';
 import { loadPrograms } from '../program-files';
 import { referralsCsv, renderReplayTables, rewardsCsv } from './render-replay';
 import { replayByProgram } from './by-program';
+import { keepHeapNearLiveSize } from './lean-heap';
 import { replayInParallel } from './parallel/replay-in-parallel';
 import { replayThreadCount } from './parallel/thread-count';
 
@@ -26,6 +27,7 @@ export async function replayCommand(
 ): Promise<Output> {
   const programs = loadPrograms(options.programFile);
   const asOf = parseAsOf(options.asOf, now);
+  keepHeapNearLiveSize();
   const read = await readHistoryFile({ input: options.input, terminal }, (file) => {
     const threads = replayThreadCount(statSync(file.path).size, programs.programIds().length);
     if (threads > 1) return replayInParallel(file, programs, asOf, threads);

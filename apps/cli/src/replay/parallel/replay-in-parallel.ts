@@ -26,9 +26,9 @@ export async function replayInParallel(
   const progress = scannedBytes(file);
   const pool = new ReplayThreads(threads - 1, programs, progress);
   try {
-    const scanned = await scanInSlices(pool, file, programs, progress);
+    const books = booksOf(await scanInSlices(pool, file, programs, progress), asOf);
     file.checked();
-    const replayed = await replayBooks(pool, file.path, programs, booksOf(scanned, asOf), asOf);
+    const replayed = await replayBooks(pool, file.path, programs, books, asOf);
     return sortedResult(
       replayed.flatMap((r) => r.referrals),
       replayed.flatMap((r) => r.rewards),
