@@ -19,23 +19,36 @@ export async function freePort(): Promise<number> {
 export class PrivateRedis {
   private process?: ChildProcess;
 
-  private constructor(readonly port: number) {}
+  private constructor(
+    readonly port: number,
+    private readonly password?: string,
+  ) {}
 
-  static async start(port?: number): Promise<PrivateRedis> {
-    const redis = new PrivateRedis(port ?? (await freePort()));
+  /** `password`: the server requires it (`--requirepass`); `url` carries it. */
+  static async start(port?: number, options: { password?: string } = {}): Promise<PrivateRedis> {
+    const redis = new PrivateRedis(port ?? (await freePort()), options.password);
     await redis.up();
     return redis;
   }
 
   get url(): string {
-    return `redis://127.0.0.1:${this.port}`;
+    return this.urlWith(this.password);
+  }
+
+  /** Its URL with another password (none, or a wrong one). */
+  urlWith(password?: string): string {
+    const auth = password === undefined ? '' : `:${encodeURIComponent(password)}@`;
+    return `redis://${auth}127.0.0.1:${this.port}`;
   }
 
   /** Starts the server and waits until it answers. */
   async up(): Promise<void> {
     this.process = spawn(
       'redis-server',
-      ['--port', String(this.port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no'],
+      [
+        ...['--port', String(this.port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no'],
+        ...(this.password === undefined ? [] : ['--requirepass', this.password]),
+      ],
       { stdio: 'ignore' },
     );
     for (let i = 0; i < 100; i++) {

@@ -41,6 +41,11 @@ export interface RunningEngine {
   /** The worker beside the API (RUN_WORKER), for whoever needs to wait on it. */
   readonly worker?: WorkerControl;
   readonly url: string;
+  /**
+   * Aborts (its reason a RedisAuthError) if Redis, down when the engine started, comes up
+   * refusing REDIS_URL's credentials: the process then stops as if start-up had failed.
+   */
+  readonly redisRefusal: AbortSignal;
   /** What close() closes, in order: for a process that runs them within a deadline (shutDown). */
   readonly stopping: readonly ShutdownStep[];
   close(): Promise<void>;
@@ -62,10 +67,13 @@ export async function startEngine(
   // Redis connects in the background, one line per failed attempt: the engine starts without it
   // and runs as it does when Redis goes away later (events stored, readiness 503 naming Redis,
   // queue work waiting), and is ready once Redis answers.
+  // Credentials Redis refuses are no outage: they end the start-up, whatever stage it is at.
+  const redisRefusal = new AbortController();
   const awaited = openRedis(
     config.REDIS_URL,
     `Redis at ${redactUrl(config.REDIS_URL)} (REDIS_URL)`,
     say,
+    (error) => redisRefusal.abort(error),
   );
   const redis = awaited.client;
   let parts: Runtime;
@@ -74,10 +82,17 @@ export async function startEngine(
     // A store that cannot be reached yet is waited for (the port answers meanwhile), not a reason to exit.
     ({ runtime: parts, waiting } = runtime
       ? { runtime }
-      : await openRuntime(config, say, awaited.state));
+      : await openRuntime(config, say, awaited.state, redisRefusal.signal));
   } catch (error) {
     redis.disconnect();
-    throw storeError(config, error as Error);
+    throw redisRefusal.signal.aborted
+      ? redisRefusal.signal.reason
+      : storeError(config, error as Error);
+  }
+  if (redisRefusal.signal.aborted) {
+    await waiting?.close();
+    if (!runtime) await parts.close();
+    throw redisRefusal.signal.reason;
   }
   const metrics = new EngineMetrics(parts.db, parts.schema);
   // The API's ingestor counts what it accepts; the worker keeps the runtime as it is.
@@ -128,6 +143,12 @@ export async function startEngine(
     if (!runtime) await parts.close();
     throw portError(error as NodeJS.ErrnoException, config.HOST, config.PORT);
   }
+  if (redisRefusal.signal.aborted) {
+    // Refused while the application started: undo it all, as a failed listen does.
+    await app.close();
+    if (!runtime) await parts.close();
+    throw redisRefusal.signal.reason;
+  }
   const url = (await app.getUrl()).replace('[::1]', 'localhost');
   parts.urls.listeningAt(url);
   const stopping: ShutdownStep[] = [
@@ -147,6 +168,7 @@ export async function startEngine(
     runtime: parts,
     worker: config.RUN_WORKER ? app.get(WorkerControl) : undefined,
     url,
+    redisRefusal: redisRefusal.signal,
     stopping,
     async close() {
       for (const step of stopping) await step.run();
@@ -179,6 +201,14 @@ if (require.main === module) {
   startEngine(config)
     .then((engine) => {
       started = engine;
+      // Redis was down at start and came up refusing the credentials: fail as at start-up.
+      const refused = () => {
+        const { message } = engine.redisRefusal.reason as Error;
+        process.stderr.write(`referral engine failed to start: ${message}\n`);
+        void shutDown(engine.stopping, { say }).then(() => process.exit(1));
+      };
+      if (engine.redisRefusal.aborted) refused();
+      else engine.redisRefusal.addEventListener('abort', refused, { once: true });
       process.stdout.write(
         `referral engine listening on ${engine.url} (store: ${config.EVENT_STORE})\n`,
       );

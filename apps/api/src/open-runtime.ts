@@ -27,16 +27,22 @@ export interface OpenedRuntime {
  * not ready naming the store's failure and Redis's state (`redisState`), 503
  * to the rest), so probes and clients get answers and the
  * API turns ready by itself once the store is back. A failure that waiting
- * cannot fix (a role that does not exist) is thrown, as before.
+ * cannot fix (a role that does not exist) is thrown, as before, and so is
+ * `stopWaiting`'s reason once it aborts.
  * With PORT=0 (tests) nobody could ask, so nothing answers meanwhile.
  */
 export async function openRuntime(
   config: AppConfig,
   say: (line: string) => void,
   redisState?: () => string,
+  stopWaiting?: AbortSignal,
 ): Promise<OpenedRuntime> {
   let standIn: Promise<WaitingServer> | undefined;
   const giveUp = new AbortController();
+  // Start-up ended for another reason (Redis refused REDIS_URL's credentials): wait no longer.
+  const stop = () => giveUp.abort(stopWaiting?.reason);
+  if (stopWaiting?.aborted) stop();
+  else stopWaiting?.addEventListener('abort', stop, { once: true });
   const answerMeanwhile = (): Promise<WaitingServer> | undefined => {
     if (config.PORT === 0) return undefined;
     if (!standIn) {
@@ -77,6 +83,7 @@ export async function openRuntime(
     throw error;
   } finally {
     clearTimeout(grace);
+    stopWaiting?.removeEventListener('abort', stop);
   }
   try {
     return { runtime, waiting: await standIn };

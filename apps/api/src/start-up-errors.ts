@@ -1,5 +1,5 @@
 import { createServer } from 'node:net';
-import type { AppConfig } from '@referrals/runtime';
+import { AppConfig, redactUrl } from '@referrals/runtime';
 
 /**
  * Start-up failures as one line naming the variable to fix: the operator's
@@ -48,16 +48,8 @@ export function portError(error: NodeJS.ErrnoException, host: string, port: numb
   }
 }
 
-/** Hides the password of a connection URL, for messages. */
-export function redactUrl(url: string): string {
-  try {
-    const parsed = new URL(url);
-    if (parsed.password) parsed.password = '***';
-    return parsed.toString();
-  } catch {
-    return url;
-  }
-}
+// Shared with the Redis connection's messages (libs/runtime); exported here as before.
+export { redactUrl };
 
 /**
  * The store failed to open: say which setting points at it. PostgreSQL's

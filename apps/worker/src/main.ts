@@ -4,6 +4,7 @@ import {
   connectRedis,
   createRuntime,
   loadConfig,
+  RedisAuthError,
   shutDown,
   ShutdownStep,
   startUpCanWait,
@@ -27,10 +28,11 @@ async function main() {
   process.once('SIGTERM', stop);
   // A worker started during an outage waits for it to end instead of exiting.
   // Without Redis there are no queues: wait for it before opening the store.
+  // Credentials it refuses are a configuration error: one line, and exit (see RedisAuthError).
   const redis = await whenAvailable(
     'Redis',
     () => connectRedis(config.REDIS_URL),
-    () => true,
+    (error) => !(error instanceof RedisAuthError),
     { say },
   );
   opened.push({ name: 'Redis', run: () => closeRedis(redis) });

@@ -2,6 +2,7 @@ export * from './config';
 export * from './runtime';
 export * from './referral-codes';
 export * from './redis';
+export * from './redact-url';
 export * from './public-urls';
 export * from './migrations';
 export * from './when-available';

@@ -1,6 +1,6 @@
 import { createServer, Socket } from 'node:net';
 import { freePort, PrivateRedis } from '../../../test/support/private-redis';
-import { closeRedis, cutRedisIfDown, openRedis } from './redis';
+import { closeRedis, connectRedis, cutRedisIfDown, openRedis, RedisAuthError } from './redis';
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
@@ -59,6 +59,48 @@ describe('openRedis (the API connecting to a Redis that is not up yet)', () => {
     const said = lines.length;
     await sleep(1_000); // past the next attempt's pause (750 ms)
     expect(lines).toHaveLength(said);
+  });
+});
+
+describe('refused credentials (a configuration error, not an outage)', () => {
+  let redis: PrivateRedis;
+  beforeAll(async () => (redis = await PrivateRedis.start(undefined, { password: 'secret' })));
+  afterAll(() => redis.down());
+
+  it('openRedis: tells onRefused once, says no waiting line, stops trying, and fails what waited', async () => {
+    const lines: string[] = [];
+    const refusals: Error[] = [];
+    const awaited = openRedis(
+      redis.urlWith('wrong'),
+      'Redis',
+      (line) => lines.push(line),
+      (e) => refusals.push(e),
+    );
+    const queued = awaited.client.get('a-key');
+    for (let i = 0; i < 50 && refusals.length === 0; i++) await sleep(20);
+    await expect(queued).rejects.toThrow();
+    await sleep(500); // past the next attempt's pause (250 ms), had it tried again
+    expect(refusals).toHaveLength(1);
+    expect(refusals[0]).toBeInstanceOf(RedisAuthError);
+    expect(refusals[0].message).toBe(
+      `REDIS_URL: Redis at redis://:***@127.0.0.1:${redis.port} refused the credentials (WRONGPASS invalid username-password pair or user is disabled.); set the user and password it expects in REDIS_URL`,
+    );
+    expect(lines).toEqual([]);
+    expect(awaited.client.status).toBe('end');
+    expect(awaited.state()).toBe(refusals[0].message);
+  });
+
+  it('connectRedis: fails as a RedisAuthError (the worker does not wait on it); an outage does not', async () => {
+    await expect(connectRedis(redis.urlWith(undefined))).rejects.toThrow(
+      /^REDIS_URL: Redis at redis:\/\/127\.0\.0\.1:\d+ refused the credentials \(NOAUTH /,
+    );
+    await expect(connectRedis(redis.urlWith('wrong'))).rejects.toBeInstanceOf(RedisAuthError);
+    const down = connectRedis(`redis://:wrong@127.0.0.1:${await freePort()}`);
+    await expect(down).rejects.not.toBeInstanceOf(RedisAuthError);
+    await expect(down).rejects.toThrow(/^no Redis answers at redis:\/\/:\*\*\*@127/);
+    const client = await connectRedis(redis.url);
+    expect(await client.ping()).toBe('PONG');
+    await closeRedis(client);
   });
 });
 

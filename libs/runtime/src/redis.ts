@@ -1,7 +1,30 @@
 import IORedis from 'ioredis';
+import { redactUrl } from './redact-url';
 import { reason, retryDelayMs, waitingLine } from './when-available';
 
-/** Fails fast, in one line, when no Redis answers: the payout queue cannot run without one. */
+/**
+ * Redis refused REDIS_URL's credentials (a wrong password or ACL user, or
+ * none where one is required): a configuration error, not an outage. No
+ * further attempt would fix it, so start-up ends with this one line, the
+ * URL's password hidden, instead of waiting as for a Redis that is down.
+ */
+export class RedisAuthError extends Error {
+  constructor(url: string, cause: unknown) {
+    super(
+      `REDIS_URL: Redis at ${redactUrl(url)} refused the credentials (${reason(cause)}); set the user and password it expects in REDIS_URL`,
+    );
+    this.name = 'RedisAuthError';
+  }
+}
+
+/** ioredis's errors for refused credentials: AUTH's WRONGPASS, a command's NOAUTH, and their wording. */
+export const isRedisAuthFailure = (error: unknown): boolean =>
+  /WRONGPASS|NOAUTH|invalid username-password pair/i.test(reason(error));
+
+/**
+ * Fails fast, in one line, when no Redis answers: the payout queue cannot run without one.
+ * Refused credentials fail as a RedisAuthError, which the worker's start-up does not wait on.
+ */
 export async function connectRedis(url: string): Promise<IORedis> {
   const redis = new IORedis(url, {
     maxRetriesPerRequest: null,
@@ -17,8 +40,10 @@ export async function connectRedis(url: string): Promise<IORedis> {
     await redis.ping();
   } catch (error) {
     redis.disconnect();
+    const failure = lastError ?? (error as Error);
+    if (isRedisAuthFailure(failure)) throw new RedisAuthError(url, failure);
     throw new Error(
-      `no Redis answers at ${url} (${(lastError ?? (error as Error)).message}); start one with \`docker compose up -d redis\` or your OS package (redis-server), or set REDIS_URL`,
+      `no Redis answers at ${redactUrl(url)} (${failure.message}); start one with \`docker compose up -d redis\` or your OS package (redis-server), or set REDIS_URL`,
     );
   }
   redis.off('error', remember);
@@ -45,15 +70,35 @@ export interface AwaitedRedis {
  * the start-up loop's pauses (retryDelayMs), one line per failed attempt as
  * whenAvailable says them, and a line once it answers; after that, a drop is
  * reconnected as connectRedis's client does. Commands issued meanwhile wait
- * in the client's queue; none fails for want of a connection.
+ * in the client's queue; none fails for want of a connection. Credentials
+ * Redis refuses end the waiting: `onRefused` is told (see RedisAuthError).
  */
-export function openRedis(url: string, what: string, say: (line: string) => void): AwaitedRedis {
+export function openRedis(
+  url: string,
+  what: string,
+  say: (line: string) => void,
+  onRefused?: (error: RedisAuthError) => void,
+): AwaitedRedis {
   // A plain function: BullMQ copies these options into the clients it duplicates (its workers' blocking ones).
   const client = new IORedis(url, { maxRetriesPerRequest: null, retryStrategy: retryDelayMs });
   let failure: string | undefined;
   let failedAttempts = 0;
+  let refused: RedisAuthError | undefined;
+  // Refused credentials are no outage: the client stops trying (its commands fail) and the
+  // caller is told, once, instead of a line per attempt for ever.
+  const refuse = (error: Error) => {
+    refused = new RedisAuthError(url, error);
+    failure = refused.message;
+    client.off('reconnecting', sayAttempt);
+    client.disconnect();
+    onRefused?.(refused);
+  };
   // Said from this client's own events, so the duplicates say nothing.
-  const remember = (error: Error) => (failure = reason(error));
+  const remember = (error: Error) => {
+    if (refused) return;
+    if (isRedisAuthFailure(error)) refuse(error);
+    else failure = reason(error);
+  };
   const sayAttempt = (delay: number) =>
     say(waitingLine(what, ++failedAttempts, failure ?? 'connection closed', delay));
   client.on('error', remember);
