@@ -43,6 +43,9 @@ export function jsonBodyParser(limit: number) {
 }
 
 function unsupportedMedia(headers: IncomingHttpHeaders): ProblemException | undefined {
+  // What nearly every request sends, answered without parsing the header.
+  if (headers['content-type'] === 'application/json' && headers['content-encoding'] === undefined)
+    return undefined;
   const [media, ...parameters] = (headers['content-type'] ?? '').split(';');
   const charset = parameters
     .map((p) => p.trim().toLowerCase())
