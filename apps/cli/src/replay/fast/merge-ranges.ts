@@ -39,11 +39,7 @@ export function mergeRanges(
   stats: ReadStats,
 ): ScannedHistory {
   const total = ranges.reduce((sum, range) => sum + range.count, 0);
-  const at = new Float64Array(total);
-  const offset = new Float64Array(total);
-  const length = new Int32Array(total);
-  const program = new Uint8Array(total);
-  const account = new Int32Array(total);
+  const { at, offset, length, program, account } = acceptedArrays(ranges, total);
   const acceptedClaims: AcceptedClaim[] = [];
   const fd = openSync(path, 'r');
   try {
@@ -117,4 +113,20 @@ export function mergeRanges(
   } finally {
     closeSync(fd);
   }
+}
+
+/**
+ * Where the accepted events go: a range of its own when it is the only one
+ * (an event is never written ahead of where it was read, so the range is
+ * compacted in place and no second set of arrays is held), else new arrays.
+ */
+function acceptedArrays(ranges: readonly ScannedRange[], total: number) {
+  if (ranges.length === 1) return ranges[0];
+  return {
+    at: new Float64Array(total),
+    offset: new Float64Array(total),
+    length: new Int32Array(total),
+    program: new Uint8Array(total),
+    account: new Int32Array(total),
+  };
 }

@@ -1,7 +1,7 @@
 import { closeSync, openSync, readSync } from 'node:fs';
 import { Problem, validateBillingEvent } from '@referrals/contracts';
 import { parseInstant, ProgramRegistry } from '@referrals/domain';
-import { GrowableFloat64, GrowableInt32 } from './growable';
+import { float64s, Growable, int32s, uint8s } from './growable';
 import { murmur } from './seen-events';
 
 /** A code claim met in a range: checked against earlier claims once duplicates are known. */
@@ -60,14 +60,14 @@ export function scanRange(
   onProgress?: (bytesRead: number) => void,
 ): ScannedRange {
   const programIndex = new Map(programs.programIds().map((id, index) => [id, index]));
-  const expected = Math.ceil((end - start) / 160);
-  const at = new GrowableFloat64(expected);
-  const offset = new GrowableFloat64(expected);
-  const length = new GrowableInt32(expected);
-  const program = new GrowableInt32(expected);
-  const hashHi = new GrowableInt32(expected);
-  const hashLo = new GrowableInt32(expected);
-  const account = new GrowableInt32(expected);
+  const expected = expectedLines(path, start, end);
+  const at = new Growable(float64s, expected);
+  const offset = new Growable(float64s, expected);
+  const length = new Growable(int32s, expected);
+  const program = new Growable(uint8s, expected);
+  const hashHi = new Growable(int32s, expected);
+  const hashLo = new Growable(int32s, expected);
+  const account = new Growable(int32s, expected);
   const claims: RangeClaim[] = [];
   const links: RangeReferralLink[] = [];
   let lines = 0;
@@ -121,17 +121,39 @@ export function scanRange(
   return {
     count,
     lines,
-    at: at.array.slice(0, count),
-    offset: offset.array.slice(0, count),
-    length: length.array.slice(0, count),
-    program: Uint8Array.from(program.array.subarray(0, count)),
-    hashHi: hashHi.array.slice(0, count),
-    hashLo: hashLo.array.slice(0, count),
-    account: account.array.slice(0, count),
+    at: at.values(),
+    offset: offset.values(),
+    length: length.values(),
+    program: program.values(),
+    hashHi: hashHi.values(),
+    hashLo: hashLo.values(),
+    account: account.values(),
     claims,
     links,
     badLine,
   };
+}
+
+/**
+ * About how many lines `[start, end)` holds, from the lines in its first
+ * 256 KiB (and a little over), so that pass one's arrays rarely grow and
+ * seldom have much room to spare.
+ */
+function expectedLines(path: string, start: number, end: number): number {
+  const probe = Buffer.allocUnsafe(Math.min(256 << 10, Math.max(0, end - start)));
+  const fd = openSync(path, 'r');
+  let read: number;
+  try {
+    read = readSync(fd, probe, 0, probe.length, start);
+  } finally {
+    closeSync(fd);
+  }
+  let lines = 0;
+  for (let at = probe.indexOf(NEWLINE); at >= 0 && at < read; at = probe.indexOf(NEWLINE, at + 1)) {
+    lines++;
+  }
+  if (read === 0 || lines === 0) return 16;
+  return Math.ceil(((end - start) * lines * 1.05) / read);
 }
 
 export const HASH_SEED_HI = 0x9747b28c;
