@@ -259,8 +259,7 @@ export class ReferralEngine {
     const decided = book.decider.decide(command, state);
     if (decided.length === 0) return undefined;
     const payments = referee.account.successfulPayments;
-    const events = withPaymentsAtDecision(book, state, decided, payments);
-    const next = events.reduce(book.decider.evolve, state);
+    const { events, next } = foldWithPaymentsAtDecision(book, state, decided, payments);
     referee.referral = next;
     if (next.exists && next.status !== 'pending' && referee.paymentsAtDecision === undefined) {
       referee.paymentsAtDecision = payments;
@@ -288,25 +287,34 @@ export class ReferralEngine {
 }
 
 /**
- * The event that takes the referral out of `pending` carries the referee's
- * successful payments at that moment: what its view shows from then on, and
- * what a rebuild of the views reads back instead of working it out again.
+ * Folds the decided events into the referral. The event that takes it out of
+ * `pending` carries the referee's successful payments at that moment: what
+ * its view shows from then on, and what a rebuild of the views reads back
+ * instead of working it out again. Each event is folded once; the deciding
+ * one again with the count, once in the referral's life.
  */
-function withPaymentsAtDecision(
+function foldWithPaymentsAtDecision(
   book: ProgramBook,
   state: ReferralState,
-  events: readonly ReferralEvent[],
+  decided: readonly ReferralEvent[],
   payments: number,
-): ReferralEvent[] {
+): { events: ReferralEvent[]; next: ReferralState } {
+  const events: ReferralEvent[] = [];
   let current = state;
-  return events.map((event) => {
+  for (const event of decided) {
     const before = current;
-    current = book.decider.evolve(current, event);
-    if (isDecided(before) || !isDecided(current)) return event;
+    current = book.decider.evolve(before, event);
+    if (isDecided(before) || !isDecided(current)) {
+      events.push(event);
+      continue;
+    }
     // Only an event that can decide gets here (never CheckScheduled nor TriggerEnded), and each takes the field.
-    return {
+    const counted = {
       ...event,
       data: { ...event.data, refereePaymentsAtDecision: payments },
     } as ReferralEvent;
-  });
+    events.push(counted);
+    current = book.decider.evolve(before, counted);
+  }
+  return { events, next: current };
 }

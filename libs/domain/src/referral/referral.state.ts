@@ -53,9 +53,16 @@ export function evolve(state: ReferralState, event: ReferralEvent): ReferralStat
 /** Left `pending` (for good: no decision brings a referral back to it). */
 export const isDecided = (state: ReferralState) => state.exists && state.decidedAt !== undefined;
 
+// Each fold makes a new state (deciders and stories hold old ones), but as one
+// object copied once: a copy spread again with a computed key made the engine's
+// hot path slow and gave each referral's triggers a shape of their own.
+type Draft = { -readonly [K in keyof ExistingReferral]: ExistingReferral[K] };
+
 function evolveStatus(state: ReferralState, event: ReferralEvent): ReferralState {
   if (event.type === 'ReferralCreated') {
     const { data } = event;
+    const triggers: Record<string, TriggerProgress> = {};
+    for (const id of data.triggerIds) triggers[id] = { status: 'waiting' };
     return withStatus(
       {
         exists: true,
@@ -64,7 +71,7 @@ function evolveStatus(state: ReferralState, event: ReferralEvent): ReferralState
         referrerAccountId: data.referrerAccountId,
         refereeAccountId: data.refereeAccountId,
         signedUpAt: data.signedUpAt,
-        triggers: Object.fromEntries(data.triggerIds.map((id) => [id, { status: 'waiting' }])),
+        triggers,
         sideTriggerIds: data.sideTriggerIds ?? [],
         rewardIds: [],
         status: 'pending',
@@ -74,17 +81,17 @@ function evolveStatus(state: ReferralState, event: ReferralEvent): ReferralState
   }
   if (!state.exists) return state;
   switch (event.type) {
-    case 'ReferralMarkedIneligible':
-      return withStatus({ ...state, ineligibleReason: event.data.reason }, event.data.at);
-    case 'RewardEarned':
-      return withStatus(
-        {
-          ...state,
-          rewardIds: [...state.rewardIds, event.data.rewardId],
-          triggers: { ...state.triggers, [event.data.triggerId]: { status: 'earned' } },
-        },
-        event.data.earnedAt,
-      );
+    case 'ReferralMarkedIneligible': {
+      const next: Draft = { ...state };
+      next.ineligibleReason = event.data.reason;
+      return withStatus(next, event.data.at);
+    }
+    case 'RewardEarned': {
+      const next: Draft = { ...state };
+      next.rewardIds = [...state.rewardIds, event.data.rewardId];
+      next.triggers = withTrigger(state.triggers, event.data.triggerId, { status: 'earned' });
+      return withStatus(next, event.data.earnedAt);
+    }
     case 'CheckScheduled':
       return setTrigger(
         state,
@@ -124,30 +131,52 @@ function evolveStatus(state: ReferralState, event: ReferralEvent): ReferralState
   }
 }
 
-const setTrigger = (
+function setTrigger(
   state: ExistingReferral,
   triggerId: string,
   progress: TriggerProgress,
   at: string,
-) => withStatus({ ...state, triggers: { ...state.triggers, [triggerId]: progress } }, at);
-
-/** Status follows from the triggers: any still open keeps it pending; a forfeit ends it; else its rewards. */
-function withStatus(state: ExistingReferral, at: string): ExistingReferral {
-  const { status, reason } = deriveStatus(state);
-  const decidedAt = state.decidedAt ?? (status === 'pending' ? undefined : at);
-  return { ...state, status, reason, decidedAt };
+): ExistingReferral {
+  const next: Draft = { ...state };
+  next.triggers = withTrigger(state.triggers, triggerId, progress);
+  return withStatus(next, at);
 }
+
+/** The triggers with one set (a copy: the old state keeps its own). */
+function withTrigger(
+  triggers: Readonly<Record<string, TriggerProgress>>,
+  triggerId: string,
+  progress: TriggerProgress,
+): Record<string, TriggerProgress> {
+  const next: Record<string, TriggerProgress> = { ...triggers };
+  next[triggerId] = progress;
+  return next;
+}
+
+/**
+ * Status follows from the triggers: any still open keeps it pending; a forfeit
+ * ends it; else its rewards. `next` is a fresh copy, finished here.
+ */
+function withStatus(next: Draft, at: string): ExistingReferral {
+  const { status, reason } = deriveStatus(next);
+  next.status = status;
+  next.reason = reason;
+  next.decidedAt = next.decidedAt ?? (status === 'pending' ? undefined : at);
+  return next;
+}
+
+const PENDING = { status: 'pending' } as const;
 
 function deriveStatus(state: ExistingReferral): { status: ReferralStatus; reason?: string } {
   if (state.ineligibleReason) return { status: 'ineligible', reason: state.ineligibleReason };
-  const progress = Object.entries(state.triggers)
-    .filter(([id]) => !state.sideTriggerIds.includes(id))
-    .map(([, p]) => p);
-  if (progress.some((p) => p.status === 'waiting' || p.status === 'scheduled')) {
-    return { status: 'pending' };
+  let forfeit: string | undefined;
+  for (const id in state.triggers) {
+    if (state.sideTriggerIds.includes(id)) continue;
+    const progress = state.triggers[id];
+    if (progress.status === 'waiting' || progress.status === 'scheduled') return PENDING;
+    if (progress.status === 'forfeited') forfeit ??= progress.reason;
   }
-  const forfeit = progress.find((p) => p.status === 'forfeited');
-  if (forfeit) return { status: 'forfeited', reason: forfeit.reason };
+  if (forfeit !== undefined) return { status: 'forfeited', reason: forfeit };
   if (state.rewardIds.length > 0) return { status: 'rewarded' };
   return { status: 'forfeited', reason: 'no_reward_applicable' };
 }
