@@ -28,22 +28,32 @@ describe('AsyncResource#bind, cheap', () => {
       sum: 3,
     });
     expect(bound.length).toBe(2);
-    const withThis = resource.bind(seen, 'fixed') as unknown as typeof seen;
+    // Node takes a thisArg (v14.8+); these typings do not declare it.
+    const bindWithThis = resource.bind as unknown as (
+      this: AsyncResource,
+      fn: typeof seen,
+      thisArg: unknown,
+    ) => typeof seen;
+    const withThis = bindWithThis.call(resource, seen, 'fixed');
     expect(withThis.call(self, 2, 3)).toEqual({ store: 'bound here', self: 'fixed', sum: 5 });
     expect((bound as unknown as { asyncResource: AsyncResource }).asyncResource).toBe(resource);
     expect(() => resource.bind('no function' as never)).toThrow(TypeError);
   });
 
-  it('costs a fraction of the runtime bind it replaces', () => {
+  it('builds no deprecated accessor per call (what made the runtime bind cost ~40 µs)', () => {
     AsyncResource.prototype.bind = nativeBind;
     const resource = new AsyncResource('test');
-    const time = () => {
-      const start = process.hrtime.bigint();
-      for (let i = 0; i < 2000; i++) resource.bind(() => i)();
-      return Number(process.hrtime.bigint() - start);
-    };
-    const native = time();
+    const native = Object.getOwnPropertyDescriptor(
+      resource.bind(() => 1),
+      'asyncResource',
+    );
     if (!installCheapAsyncResourceBind()) return; // nothing replaced (see above)
-    expect(time()).toBeLessThan(native / 3);
+    expect(typeof native?.get).toBe('function');
+    const cheap = Object.getOwnPropertyDescriptor(
+      resource.bind(() => 1),
+      'asyncResource',
+    );
+    expect(cheap).toMatchObject({ value: resource, enumerable: true });
+    expect(cheap?.get).toBeUndefined();
   });
 });
