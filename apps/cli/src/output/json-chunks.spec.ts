@@ -1,4 +1,4 @@
-import { prettyJsonChunks } from './json-chunks';
+import { JsonList, prettyJsonChunks } from './json-chunks';
 
 /** The chunked form is JSON.stringify(value, null, 2), byte for byte. */
 describe('prettyJsonChunks', () => {
@@ -30,5 +30,26 @@ describe('prettyJsonChunks', () => {
     expect(chunks.length).toBeGreaterThan(10);
     expect(Math.max(...chunks.map((c) => c.length))).toBeLessThan(4096 + 200);
     expect(chunks.join('')).toBe(JSON.stringify(value, null, 2));
+  });
+
+  it('writes a JsonList as the array it reads, items read only as they are written', () => {
+    const items = [{ a: 1, b: ['x', { c: null }] }, { a: 2 }, 'three'];
+    let read = 0;
+    const list = new JsonList(function* () {
+      for (const item of items) {
+        read++;
+        yield item;
+      }
+    }, items.length);
+    const chunks = prettyJsonChunks({ asOf: 'x', items: list, none: new JsonList(() => [], 0) }, 1);
+    expect(chunks.next().value).toBe(
+      '{\n  "asOf": "x",\n  "items": [\n    {\n      "a": 1,\n      "b": [\n        "x",\n        {\n          "c": null\n        }\n      ]\n    }',
+    );
+    expect(read).toBe(1);
+    const rest = [...chunks].join('');
+    expect(read).toBe(3);
+    expect(
+      `{\n  "asOf": "x",\n  "items": [\n    {\n      "a": 1,\n      "b": [\n        "x",\n        {\n          "c": null\n        }\n      ]\n    }${rest}`,
+    ).toBe(JSON.stringify({ asOf: 'x', items, none: [] }, null, 2));
   });
 });

@@ -1,7 +1,15 @@
+/** A top-level array read one item at a time (from a file, say): written as the array would be. */
+export class JsonList {
+  constructor(
+    readonly items: () => Iterable<unknown>,
+    readonly length: number,
+  ) {}
+}
+
 /**
  * `JSON.stringify(value, null, 2)` of an object whose top-level arrays may be
- * long, in chunks of about `chunkSize` characters, so a large replay is never
- * one string in memory. Same bytes as the one-string form.
+ * long (or JsonLists), in chunks of about `chunkSize` characters, so a large
+ * replay is never one string in memory. Same bytes as the one-string form.
  */
 export function* prettyJsonChunks(
   value: Readonly<Record<string, unknown>>,
@@ -12,13 +20,20 @@ export function* prettyJsonChunks(
   for (let i = 0; i < entries.length; i++) {
     const [key, field] = entries[i];
     chunk += `${i === 0 ? '' : ','}\n  ${JSON.stringify(key)}: `;
-    if (!Array.isArray(field) || field.length === 0) {
+    const list = field instanceof JsonList ? field : undefined;
+    if (list?.length === 0) {
+      chunk += '[]';
+      continue;
+    }
+    if (list === undefined && (!Array.isArray(field) || field.length === 0)) {
       chunk += indent(JSON.stringify(field, null, 2), '  ');
       continue;
     }
     chunk += '[';
-    for (let j = 0; j < field.length; j++) {
-      chunk += `${j === 0 ? '' : ','}\n    ${indent(JSON.stringify(field[j], null, 2) ?? 'null', '    ')}`;
+    let first = true;
+    for (const item of list ? list.items() : (field as unknown[])) {
+      chunk += `${first ? '' : ','}\n    ${indent(JSON.stringify(item, null, 2) ?? 'null', '    ')}`;
+      first = false;
       if (chunk.length >= chunkSize) {
         yield chunk;
         chunk = '';

@@ -1,7 +1,7 @@
 import { statSync } from 'node:fs';
 import { readHistoryFile, summaryLine } from '../history/read-ordered';
 import { parseAsOf } from '../options/as-of';
-import { prettyJsonChunks } from '../output/json-chunks';
+import { JsonList, prettyJsonChunks } from '../output/json-chunks';
 import type { Terminal } from '../output/terminal';
 import type { Output } from '../output/output';
 import { loadPrograms } from '../program-files';
@@ -10,6 +10,7 @@ import { replayByProgram } from './by-program';
 import { keepHeapNearLiveSize } from './lean-heap';
 import { replayInParallel } from './parallel/replay-in-parallel';
 import { replayThreadCount } from './parallel/thread-count';
+import { heldInMemory, ReplayViews, viewsInMemory } from './views/replay-views';
 
 export interface ReplayOptions {
   input?: string;
@@ -28,16 +29,34 @@ export async function replayCommand(
   const programs = loadPrograms(options.programFile);
   const asOf = parseAsOf(options.asOf, now);
   keepHeapNearLiveSize();
-  const read = await readHistoryFile({ input: options.input, terminal }, (file) => {
+  const read = await readHistoryFile({ input: options.input, terminal }, async (file) => {
     const threads = replayThreadCount(statSync(file.path).size, programs.programIds().length);
-    if (threads > 1) return replayInParallel(file, programs, asOf, threads);
+    if (threads > 1) return viewsInMemory(await replayInParallel(file, programs, asOf, threads));
     return replayByProgram(file, programs, asOf);
   });
-  const result = read.value;
+  const views = read.value;
   process.stderr.write(
-    `${summaryLine(read, `${result.referrals.length} referrals`, `${result.rewards.length} rewards`)}\n`,
+    `${summaryLine(read, `${views.referralCount} referrals`, `${views.rewardCount} rewards`)}\n`,
   );
-  if (options.csv === 'referrals') return referralsCsv(result.referrals);
-  if (options.csv === 'rewards') return rewardsCsv(result.rewards);
-  return options.json ? prettyJsonChunks({ ...result }) : renderReplayTables(result, terminal);
+  if (options.json) return printedAsJson(views);
+  try {
+    if (options.csv === 'referrals') return referralsCsv([...views.referrals()]);
+    if (options.csv === 'rewards') return rewardsCsv([...views.rewards()]);
+    return renderReplayTables(heldInMemory(views), terminal);
+  } finally {
+    views.close();
+  }
+}
+
+/** The replay as JSON, its views read one at a time as the chunks are written. */
+function* printedAsJson(views: ReplayViews): Generator<string> {
+  try {
+    yield* prettyJsonChunks({
+      asOf: views.asOf,
+      referrals: new JsonList(() => views.referrals(), views.referralCount),
+      rewards: new JsonList(() => views.rewards(), views.rewardCount),
+    });
+  } finally {
+    views.close();
+  }
 }

@@ -54,22 +54,24 @@ export function sortedResult(
 ): ReplayResult {
   return {
     asOf: formatInstant(asOf),
-    referrals: referrals.sort(
-      (a, b) =>
-        compare(a.program, b.program) ||
-        compare(a.signedUpAt, b.signedUpAt) ||
-        compare(a.refereeAccountId, b.refereeAccountId),
-    ),
-    rewards: rewards.sort(
-      (a, b) =>
-        compare(a.earnedAt, b.earnedAt) ||
-        compare(a.program, b.program) ||
-        compare(a.refereeAccountId, b.refereeAccountId) ||
-        compare(a.role, b.role) ||
-        compare(a.rewardId, b.rewardId),
-    ),
+    referrals: referrals.sort(inReferralOrder),
+    rewards: rewards.sort(inRewardOrder),
   };
 }
+
+/** The order the replay prints referrals in: by program, signup and referee. */
+export const inReferralOrder = (a: ReferralView, b: ReferralView) =>
+  compare(a.program, b.program) ||
+  compare(a.signedUpAt, b.signedUpAt) ||
+  compare(a.refereeAccountId, b.refereeAccountId);
+
+/** The order the replay prints rewards in: by time earned, program, referee, role and id. */
+export const inRewardOrder = (a: RewardView, b: RewardView) =>
+  compare(a.earnedAt, b.earnedAt) ||
+  compare(a.program, b.program) ||
+  compare(a.refereeAccountId, b.refereeAccountId) ||
+  compare(a.role, b.role) ||
+  compare(a.rewardId, b.rewardId);
 
 async function* upTo(entries: AsyncIterable<HistoryEntry>, asOf: Instant) {
   for await (const entry of entries) if (entry.at <= asOf) yield entry;

@@ -1,0 +1,108 @@
+import { closeSync, mkdtempSync, openSync, rmSync, writeSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { ReferralView, RewardView } from '@referrals/domain';
+import { inReferralOrder, inRewardOrder } from '../replay';
+import { readLines } from './read-lines';
+import type { ReplayViews } from './replay-views';
+
+interface SpilledProgram {
+  readonly program: string;
+  readonly referrals: string;
+  readonly rewards: string;
+}
+
+/**
+ * The views of each program, written to a temporary folder as soon as its
+ * engine is done, each list sorted, so that a replay holds one program's
+ * views at a time instead of all of them. They are read back one at a time
+ * as they are printed: the referrals program after program (their order
+ * starts with the program), the rewards merged across programs (theirs
+ * starts with the time earned).
+ */
+export class SpilledViews {
+  private readonly folder = mkdtempSync(join(tmpdir(), 'referrals-views-'));
+  private readonly spilled: SpilledProgram[] = [];
+  private referralCount = 0;
+  private rewardCount = 0;
+
+  /** One program's views (all of the same program), written out and let go. */
+  add(program: string, referrals: ReferralView[], rewards: RewardView[]): void {
+    const at = this.spilled.length;
+    const spilled = {
+      program,
+      referrals: join(this.folder, `${at}-referrals.ndjson`),
+      rewards: join(this.folder, `${at}-rewards.ndjson`),
+    };
+    writeLines(spilled.referrals, referrals.sort(inReferralOrder));
+    writeLines(spilled.rewards, rewards.sort(inRewardOrder));
+    this.spilled.push(spilled);
+    this.referralCount += referrals.length;
+    this.rewardCount += rewards.length;
+  }
+
+  /** Everything added, as the replay prints it; closing it removes the folder. */
+  views(asOf: string): ReplayViews {
+    const byProgram = [...this.spilled].sort((a, b) =>
+      a.program < b.program ? -1 : a.program > b.program ? 1 : 0,
+    );
+    return {
+      asOf,
+      referralCount: this.referralCount,
+      rewardCount: this.rewardCount,
+      referrals: () => concatenated(byProgram.map((p) => parsedLines<ReferralView>(p.referrals))),
+      rewards: () =>
+        merged(
+          byProgram.map((p) => parsedLines<RewardView>(p.rewards)),
+          inRewardOrder,
+        ),
+      close: () => this.remove(),
+    };
+  }
+
+  /** Removes the folder (also when the replay failed before printing). */
+  remove(): void {
+    rmSync(this.folder, { recursive: true, force: true });
+  }
+}
+
+function writeLines(path: string, views: readonly object[]) {
+  const fd = openSync(path, 'w');
+  try {
+    let chunk = '';
+    for (const view of views) {
+      chunk += `${JSON.stringify(view)}\n`;
+      if (chunk.length >= 1 << 20) {
+        writeSync(fd, chunk);
+        chunk = '';
+      }
+    }
+    if (chunk !== '') writeSync(fd, chunk);
+  } finally {
+    closeSync(fd);
+  }
+}
+
+function* parsedLines<T>(path: string): Generator<T> {
+  for (const line of readLines(path)) yield JSON.parse(line) as T;
+}
+
+function* concatenated<T>(lists: readonly Iterable<T>[]): Generator<T> {
+  for (const list of lists) yield* list;
+}
+
+/** Sorted lists merged into one sorted list (a few lists: the smallest head is looked for in turn). */
+function* merged<T>(lists: readonly Iterator<T>[], order: (a: T, b: T) => number): Generator<T> {
+  const heads = lists.map((list) => list.next());
+  for (;;) {
+    let smallest = -1;
+    for (let i = 0; i < heads.length; i++) {
+      const head = heads[i];
+      if (head.done) continue;
+      if (smallest < 0 || order(head.value, heads[smallest].value as T) < 0) smallest = i;
+    }
+    if (smallest < 0) return;
+    yield heads[smallest].value as T;
+    heads[smallest] = lists[smallest].next();
+  }
+}
