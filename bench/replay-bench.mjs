@@ -53,7 +53,7 @@ try {
     const bareRate = bare.events / bare.seconds;
     // On one thread, then a thread per program: the CLI's default is one of the two.
     const outputs = [];
-    const byDefault = replayThreadCount(statSync(file).size, 3);
+    const byDefault = replayThreadCount(process.env);
     for (const threads of ['1', '3']) {
       const stats = join(work, `stats-${size}-${threads}.json`);
       const t1 = performance.now();

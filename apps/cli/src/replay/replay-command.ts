@@ -1,4 +1,3 @@
-import { statSync } from 'node:fs';
 import { readHistoryFile, summaryLine } from '../history/read-ordered';
 import { parseAsOf } from '../options/as-of';
 import { JsonList, prettyJsonChunks } from '../output/json-chunks';
@@ -30,7 +29,7 @@ export async function replayCommand(
   const asOf = parseAsOf(options.asOf, now);
   keepHeapNearLiveSize();
   const read = await readHistoryFile({ input: options.input, terminal }, async (file) => {
-    const threads = replayThreadCount(statSync(file.path).size, programs.programIds().length);
+    const threads = replayThreadCount();
     if (threads > 1) return viewsInMemory(await replayInParallel(file, programs, asOf, threads));
     return replayByProgram(file, programs, asOf);
   });
