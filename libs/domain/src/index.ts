@@ -14,5 +14,6 @@ export * from './referral/eligibility';
 export * from './referral/reward-amounts';
 export * from './engine/referral-engine';
 export * from './views/views';
+export * from './codes/code-case';
 export * from './codes/code-claims';
 export * from './explain';

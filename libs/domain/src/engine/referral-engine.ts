@@ -1,5 +1,6 @@
 import type { BillingEvent, BillingEventOf } from '@referrals/contracts';
 import { Heap } from 'heap-js';
+import { foldedCode } from '../codes/code-case';
 import { AccountState, applyBillingFact } from '../account/account';
 import type { ProgramRegistry } from '../programs/program-registry';
 import { referralIdOf } from '../referral/ids';
@@ -24,13 +25,6 @@ interface DueCheck {
   readonly referee: AccountEntry;
   readonly timerId: string;
 }
-
-/**
- * Codes are upper case (CONTRACT §1) and matched case-insensitively: only ASCII
- * letters fold, so no Unicode case mapping (ß → SS) can turn one code into another.
- */
-const asciiUpperCase = (code: string) =>
-  code.replace(/[a-z]/g, (letter) => String.fromCharCode(letter.charCodeAt(0) - 32));
 
 /**
  * The referral process manager's core, in memory: it folds billing facts into
@@ -189,7 +183,7 @@ export class ReferralEngine {
     const { referrerAccountId, referralCode } = event.data;
     if (referrerAccountId !== undefined) return referrerAccountId;
     if (referralCode === undefined) return undefined;
-    const holder = book.liveCodes.get(asciiUpperCase(referralCode));
+    const holder = book.liveCodes.get(foldedCode(referralCode));
     return holder !== undefined && holder !== referee.accountId ? holder : undefined;
   }
 

@@ -1,3 +1,4 @@
+import { foldedCode } from '@referrals/domain';
 import { ACCOUNT_SEED, RangeReferralLink } from './scan-range';
 import { murmur } from './seen-events';
 
@@ -31,17 +32,13 @@ export function accountsTakingPart(
     add(link.program, link.refereeId);
     if (link.referrerAccountId !== undefined) add(link.program, link.referrerAccountId);
     if (link.referralCode !== undefined) {
-      namedCodes.add(`${link.program}:${asciiUpperCase(link.referralCode)}`);
+      namedCodes.add(`${link.program}:${foldedCode(link.referralCode)}`);
     }
   }
   for (const claim of claims) {
-    if (namedCodes.has(`${claim.program}:${asciiUpperCase(claim.code)}`)) {
+    if (namedCodes.has(`${claim.program}:${foldedCode(claim.code)}`)) {
       add(claim.program, claim.accountId);
     }
   }
   return taking;
 }
-
-/** As the engine matches codes: only ASCII letters fold. */
-const asciiUpperCase = (code: string) =>
-  code.replace(/[a-z]/g, (letter) => String.fromCharCode(letter.charCodeAt(0) - 32));
