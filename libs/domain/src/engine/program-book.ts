@@ -18,8 +18,6 @@ export interface AccountEntry {
   referees?: AccountEntry[];
   /** As a referrer: its referrals not ineligible at signup (a program may cap them). */
   eligibleReferrals: number;
-  /** The referee's successful payments when its referral left `pending`: the count shown from then on. */
-  paymentsAtDecision?: number;
 }
 
 /** Everything the engine keeps of one program: its accounts, live codes and referrals. */
@@ -42,7 +40,6 @@ export class ProgramBook {
         referrer: undefined,
         referees: undefined,
         eligibleReferrals: 0,
-        paymentsAtDecision: undefined,
       };
       this.entries.set(accountId, entry);
     }

@@ -99,9 +99,9 @@ export class ReferralEngine {
   referralViews(): ReferralView[] {
     const views: ReferralView[] = [];
     for (const book of this.books.values()) {
-      for (const { referral, account, paymentsAtDecision } of book.entries.values()) {
+      for (const { referral, account } of book.entries.values()) {
         if (referral.exists) {
-          views.push(toReferralView(book.program, referral, account, paymentsAtDecision));
+          views.push(toReferralView(book.program, referral, account, referral.paymentsAtDecision));
         }
       }
     }
@@ -117,7 +117,8 @@ export class ReferralEngine {
     const book = this.books.get(programId);
     const entry = book?.entries.get(refereeAccountId);
     if (!book || !entry?.referral.exists) return undefined;
-    return toReferralView(book.program, entry.referral, entry.account, entry.paymentsAtDecision);
+    const { referral, account } = entry;
+    return toReferralView(book.program, referral, account, referral.paymentsAtDecision);
   }
 
   /** The rewards earned so far through the referral of this referee. */
@@ -255,9 +256,6 @@ export class ReferralEngine {
     const payments = referee.account.successfulPayments;
     const { events, next } = foldWithPaymentsAtDecision(book, state, decided, payments);
     referee.referral = next;
-    if (next.exists && next.status !== 'pending' && referee.paymentsAtDecision === undefined) {
-      referee.paymentsAtDecision = payments;
-    }
     const refereeId = referee.account.accountId;
     for (const event of events) {
       if (event.type === 'CheckScheduled') {
