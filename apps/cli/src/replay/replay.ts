@@ -77,4 +77,5 @@ async function* upTo(entries: AsyncIterable<HistoryEntry>, asOf: Instant) {
   for await (const entry of entries) if (entry.at <= asOf) yield entry;
 }
 
-const compare = (a: string, b: string) => (a < b ? -1 : a > b ? 1 : 0);
+/** Strings by UTF-16 code unit, as every order the replay prints is. */
+export const compare = (a: string, b: string) => (a < b ? -1 : a > b ? 1 : 0);

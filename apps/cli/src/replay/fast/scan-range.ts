@@ -91,12 +91,12 @@ export function scanRange(
         return false;
       }
       const event = result.value;
+      const programAt = programIndex.get(event.program) as number;
       if (event.type === 'referral_code.assigned') {
         claims.push({ index: at.length, line, code: event.data.code, accountId: event.accountId });
       } else if (event.type === 'account.signed_up') {
         const { referrerAccountId, referralCode } = event.data;
         if (referrerAccountId !== undefined || referralCode !== undefined) {
-          const programAt = programIndex.get(event.program) as number;
           links.push({
             program: programAt,
             refereeId: event.accountId,
@@ -108,7 +108,7 @@ export function scanRange(
       at.push(parseInstant(event.occurredAt));
       offset.push(lineStart);
       length.push(bytes);
-      program.push(programIndex.get(event.program) as number);
+      program.push(programAt);
       hashHi.push(murmur(event.program, event.id, HASH_SEED_HI));
       hashLo.push(murmur(event.program, event.id, HASH_SEED_LO));
       account.push(murmur(event.program, event.accountId, ACCOUNT_SEED));

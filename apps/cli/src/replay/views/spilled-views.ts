@@ -2,7 +2,7 @@ import { closeSync, mkdtempSync, openSync, rmSync, writeSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { ReferralView, RewardView } from '@referrals/domain';
-import { inReferralOrder, inRewardOrder } from '../replay';
+import { compare, inReferralOrder, inRewardOrder } from '../replay';
 import { readLines } from './read-lines';
 import type { ReplayViews } from './replay-views';
 
@@ -43,9 +43,7 @@ export class SpilledViews {
 
   /** Everything added, as the replay prints it; closing it removes the folder. */
   views(asOf: string): ReplayViews {
-    const byProgram = [...this.spilled].sort((a, b) =>
-      a.program < b.program ? -1 : a.program > b.program ? 1 : 0,
-    );
+    const byProgram = [...this.spilled].sort((a, b) => compare(a.program, b.program));
     return {
       asOf,
       referralCount: this.referralCount,
