@@ -1,7 +1,15 @@
 import { AddressInfo, createServer, Socket } from 'node:net';
 import { PgDatabase, quoteIdent, SqlEventStore } from '@referrals/event-store';
 import { accountStream } from '@referrals/ingestion';
-import { adminRequest, BUILT_API, startBuilt, stopBuilt, until } from '../support/built-process';
+import {
+  adminRequest,
+  aliveButNotReady,
+  BUILT_API,
+  recentSignup,
+  startBuilt,
+  stopBuilt,
+  until,
+} from '../support/built-process';
 import { PgProxy } from '../support/pg-proxy';
 import { freePort, PrivateRedis } from '../support/private-redis';
 
@@ -10,15 +18,6 @@ const PROBLEM = 'application/problem+json';
 /** From PostgreSQL back to ready: the longest pause between attempts (5 s), the migrations, the engine's start. */
 const READY_WITHIN_MS = 20_000;
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
-
-const signup = (id: string, accountId: string) => ({
-  id,
-  type: 'account.signed_up',
-  program: 'callrail',
-  accountId,
-  occurredAt: new Date(Date.now() - 60_000).toISOString(),
-  data: {},
-});
 
 /** The built API as deployed (RUN_WORKER=false), its output kept for the assertions. */
 const startApi = (env: Record<string, string>) =>
@@ -53,23 +52,10 @@ describe('the API started while PostgreSQL is unreachable', () => {
       PORT: String(port),
     });
     try {
-      const live = await until('alive while PostgreSQL is cut', 15_000, async () => {
-        const answer = await request(base, 'GET', '/health/live');
-        return answer.status === 200 ? answer : undefined;
-      });
-      expect(live.body).toEqual({ status: 'ok' });
+      const notReady = await aliveButNotReady(base, ADMIN_KEY, 'PostgreSQL is cut');
+      expect(notReady.store).not.toBe('ok');
 
-      const ready = await request(base, 'GET', '/health/ready');
-      expect(ready.status).toBe(503);
-      expect(ready.type).toBe(PROBLEM);
-      expect(Number(ready.retryAfter)).toBeGreaterThan(0);
-      expect(ready.body).toMatchObject({
-        type: 'urn:referrals:problem:not-ready',
-        status: 503,
-      });
-      expect(ready.body.store).not.toBe('ok');
-
-      const refused = await request(base, 'POST', '/v1/events', signup('e-cut', 'acct-cut'));
+      const refused = await request(base, 'POST', '/v1/events', recentSignup('e-cut', 'acct-cut'));
       expect(refused.status).toBe(503);
       expect(refused.type).toBe(PROBLEM);
       expect(Number(refused.retryAfter)).toBeGreaterThan(0);
@@ -100,7 +86,12 @@ describe('the API started while PostgreSQL is unreachable', () => {
       expect(readyNow.body).toMatchObject({ store: 'ok', redis: 'ok' });
       expect(api.child.exitCode).toBeNull();
 
-      const accepted = await request(base, 'POST', '/v1/events', signup('e-back', 'acct-back'));
+      const accepted = await request(
+        base,
+        'POST',
+        '/v1/events',
+        recentSignup('e-back', 'acct-back'),
+      );
       expect(accepted.status).toBe(202);
       expect(accepted.body).toEqual({ stored: 1, duplicates: 0 });
       const store = new SqlEventStore(direct, schema);

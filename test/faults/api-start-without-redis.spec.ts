@@ -2,8 +2,10 @@ import { PgDatabase, quoteIdent, SqlEventStore } from '@referrals/event-store';
 import { accountStream } from '@referrals/ingestion';
 import {
   adminRequest,
+  aliveButNotReady,
   BUILT_API as API,
   BUILT_WORKER as WORKER,
+  recentSignup,
   startBuilt,
   stopBuilt,
   until,
@@ -11,19 +13,9 @@ import {
 import { freePort, PrivateRedis } from '../support/private-redis';
 
 const ADMIN_KEY = 'start-test-admin-key';
-const PROBLEM = 'application/problem+json';
 /** From Redis up to ready: the longest pause between attempts (5 s) and a program's lease taken. */
 const READY_WITHIN_MS = 20_000;
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
-
-const signup = (id: string, accountId: string) => ({
-  id,
-  type: 'account.signed_up',
-  program: 'callrail',
-  accountId,
-  occurredAt: new Date(Date.now() - 60_000).toISOString(),
-  data: {},
-});
 
 /** A built process as deployed (API and worker apart), its output kept for the assertions. */
 const start = (main: string, env: Record<string, string>) =>
@@ -63,26 +55,12 @@ describe('the API (and the worker) started while Redis is down', () => {
     const worker = start(WORKER, env);
     let redis: PrivateRedis | undefined;
     try {
-      const live = await until('alive while Redis is down', 15_000, async () => {
-        const answer = await request(base, 'GET', '/health/live');
-        return answer.status === 200 ? answer : undefined;
-      });
-      expect(live.body).toEqual({ status: 'ok' });
-
-      const ready = await request(base, 'GET', '/health/ready');
-      expect(ready.status).toBe(503);
-      expect(ready.type).toBe(PROBLEM);
-      expect(Number(ready.retryAfter)).toBeGreaterThan(0);
-      expect(ready.body).toMatchObject({
-        type: 'urn:referrals:problem:not-ready',
-        status: 503,
-        store: 'ok',
-        detail: expect.stringMatching(/^redis: /),
-      });
-      expect(ready.body.redis).not.toBe('ok');
+      const notReady = await aliveButNotReady(base, ADMIN_KEY, 'Redis is down');
+      expect(notReady).toMatchObject({ store: 'ok', detail: expect.stringMatching(/^redis: /) });
+      expect(notReady.redis).not.toBe('ok');
 
       // As when Redis goes away while the API runs: stored in PostgreSQL and acknowledged.
-      const during = await request(base, 'POST', '/v1/events', signup('e-down', 'acct-down'));
+      const during = await request(base, 'POST', '/v1/events', recentSignup('e-down', 'acct-down'));
       expect(during.status).toBe(202);
       expect(during.body).toEqual({ stored: 1, duplicates: 0 });
 
@@ -121,7 +99,7 @@ describe('the API (and the worker) started while Redis is down', () => {
       );
       expect(api.child.exitCode).toBeNull();
 
-      const after = await request(base, 'POST', '/v1/events', signup('e-up', 'acct-up'));
+      const after = await request(base, 'POST', '/v1/events', recentSignup('e-up', 'acct-up'));
       expect(after.status).toBe(202);
       expect(after.body).toEqual({ stored: 1, duplicates: 0 });
       const store = new SqlEventStore(direct, schema);

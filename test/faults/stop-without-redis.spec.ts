@@ -1,6 +1,11 @@
 import { PgDatabase, quoteIdent } from '@referrals/event-store';
 import { SHUTDOWN_DEADLINE_MS } from '@referrals/runtime';
-import { BUILT_API as API, BUILT_WORKER as WORKER, startBuilt } from '../support/built-process';
+import {
+  BUILT_API as API,
+  BUILT_WORKER as WORKER,
+  recentSignup,
+  startBuilt,
+} from '../support/built-process';
 import { freePort, PrivateRedis } from '../support/private-redis';
 
 const ADMIN_KEY = 'stop-test-admin-key';
@@ -111,7 +116,7 @@ describe('SIGTERM while Redis is down', () => {
     });
     await until('API answering', 20_000, async () => (await ready(base)).status === 503);
     // Work waiting on Redis meanwhile: an event stored, and the worker's rounds trying.
-    expect((await post(base, signup('e-1', 'acct-1'))).status).toBe(202);
+    expect((await post(base, recentSignup('e-1', 'acct-1'))).status).toBe(202);
     await sleep(1_500);
     expectCleanStop(await terminate(api), api, 'api, Redis never up');
   }, 60_000);
@@ -122,7 +127,7 @@ describe('SIGTERM while Redis is down', () => {
     const base = `http://127.0.0.1:${port}`;
     const api = launch(API, { PORT: String(port), RUN_WORKER: 'true', REDIS_URL: redis.url });
     await until('API ready', 30_000, async () => (await ready(base)).status === 200);
-    expect((await post(base, signup('e-1', 'acct-1'))).status).toBe(202);
+    expect((await post(base, recentSignup('e-1', 'acct-1'))).status).toBe(202);
     await redis.down();
     await until('API not ready, naming Redis', 10_000, async () => {
       const answer = await ready(base);
@@ -173,14 +178,3 @@ describe('SIGTERM while Redis is down', () => {
     expectCleanStop(await terminate(worker), worker, 'worker, Redis never up');
   }, 60_000);
 });
-
-function signup(id: string, accountId: string) {
-  return {
-    id,
-    type: 'account.signed_up',
-    program: 'callrail',
-    accountId,
-    occurredAt: new Date(Date.now() - 60_000).toISOString(),
-    data: {},
-  };
-}

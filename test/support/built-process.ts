@@ -92,3 +92,33 @@ export async function until<T>(
     await sleep(100);
   }
 }
+
+/** A CallRail signup a minute old: an event a test posts and then finds stored, or not. */
+export const recentSignup = (id: string, accountId: string) => ({
+  id,
+  type: 'account.signed_up',
+  program: 'callrail',
+  accountId,
+  occurredAt: new Date(Date.now() - 60_000).toISOString(),
+  data: {},
+});
+
+/**
+ * Waits until the built API at `base` is alive (`despite`: what it is alive
+ * despite, for the failure message), then asks whether it is ready: it must
+ * not be (503, a not-ready problem with Retry-After). Returns that problem's
+ * body, for what the caller expects it to name.
+ */
+export async function aliveButNotReady(base: string, adminKey: string, despite: string) {
+  const live = await until(`alive while ${despite}`, 15_000, async () => {
+    const answer = await adminRequest(base, adminKey, 'GET', '/health/live');
+    return answer.status === 200 ? answer : undefined;
+  });
+  expect(live.body).toEqual({ status: 'ok' });
+  const ready = await adminRequest(base, adminKey, 'GET', '/health/ready');
+  expect(ready.status).toBe(503);
+  expect(ready.type).toBe('application/problem+json');
+  expect(Number(ready.retryAfter)).toBeGreaterThan(0);
+  expect(ready.body).toMatchObject({ type: 'urn:referrals:problem:not-ready', status: 503 });
+  return ready.body;
+}
