@@ -216,8 +216,8 @@ describe('paying rewards exactly once (PostgreSQL + Redis)', () => {
     ]);
   });
 
-  it('pays a reward whose RewardEarned is stored but not yet in the views, folding it in first', async () => {
-    const id = `rw_${randomUUID()}`;
+  /** A reward's RewardEarned stored in its referral's stream, not yet folded into the views. */
+  const storeEarnedOnly = async (id: string) => {
     const { status: _status, ...facts } = reward(id);
     await stores.store.appendToStream(`referral:callrail:${id}`, [
       {
@@ -226,6 +226,11 @@ describe('paying rewards exactly once (PostgreSQL + Redis)', () => {
         data: { ...facts, referralId: `callrail:${id}`, triggerId: 'four_invoices' },
       },
     ]);
+  };
+
+  it('pays a reward whose RewardEarned is stored but not yet in the views, folding it in first', async () => {
+    const id = `rw_${randomUUID()}`;
+    await storeEarnedOnly(id);
     // However busy the machine, this payout waits for the fold (a job would be tried again).
     expect(await payoutOver(stores.store, { projectionWaitMs: 30_000 }).pay(id)).toBe('paid');
     expect(await ledgerOf(id)).toEqual([{ entry: 'credit', amount: '5000' }]);
@@ -271,14 +276,7 @@ describe('paying rewards exactly once (PostgreSQL + Redis)', () => {
 
   it('answers not yet known, without waiting out the backlog, for a reward earned but not yet folded', async () => {
     const id = `rw_${randomUUID()}`;
-    const { status: _status, ...facts } = reward(id);
-    await stores.store.appendToStream(`referral:callrail:${id}`, [
-      {
-        eventId: `earned-${id}`,
-        type: 'RewardEarned',
-        data: { ...facts, referralId: `callrail:${id}`, triggerId: 'four_invoices' },
-      },
-    ]);
+    await storeEarnedOnly(id);
     const { lifecycle, drained } = behindABacklog();
     const payout = new RewardPayout(stores.sql, schema, stores.store, lifecycle);
     const paying = payout.pay(id);
