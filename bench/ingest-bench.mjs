@@ -1,4 +1,4 @@
-// npm run bench:ingest -- [--events 100000] [--rate 1000] [--seconds 10] [--runs 1] [--connections 50] [--cpu-prof DIR]
+// npm run bench:ingest -- [--events 100000] [--rate 1000] [--seconds 10] [--runs 1] [--connections 50] [--warmup 5] [--cpu-prof DIR]
 // Ingestion on PostgreSQL (127.0.0.1:5432, or DATABASE_URL) in a throw-away schema:
 //   1. events/s through POST /v1/events in 1,000-event batches,
 //   2. events/s straight through the PostgreSQL adapter, 1,000-event batches and single events,
@@ -6,7 +6,9 @@
 //      the goal (p99 < 20 ms), and the CPU each request costs the API process and its
 //      PostgreSQL backends (less sensitive than latency to a busy machine); beside it the same
 //      load on GET /health/live (no body, no store), which shows what the host adds at that moment.
-// --runs N repeats step 3 N times on the same API and prints the spread.
+// --runs N repeats step 3 N times on the same API and prints the spread; before them, --warmup
+// seconds of the same single-event load (5 by default, not counted) let the API's JIT and its
+// connection pool settle, as a server that has been taking traffic has.
 // --cpu-prof DIR: the API runs with node's --cpu-prof and writes its profile into DIR.
 import { spawn, spawnSync } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
@@ -22,6 +24,7 @@ const { values } = parseArgs({
     seconds: { type: 'string', default: '10' },
     runs: { type: 'string', default: '1' },
     connections: { type: 'string', default: '50' },
+    warmup: { type: 'string', default: '5' },
     'cpu-prof': { type: 'string' },
   },
 });
@@ -166,7 +169,7 @@ const percentile = (sorted, p) =>
  * each response of L ms with L - 1 synthetic samples (it takes the expected
  * interval between requests as 1 ms), which weights slow responses by their length.
  */
-async function latencyAtFixedRate(db, apiPid, route) {
+async function latencyAtFixedRate(db, apiPid, route, seconds = Number(values.seconds)) {
   const backends = await apiBackends(db);
   const cpuBefore = { api: cpuSeconds(apiPid), pg: backends.map(cpuSeconds) };
   const times = [];
@@ -177,7 +180,7 @@ async function latencyAtFixedRate(db, apiPid, route) {
         method: route.method,
         connections: Number(values.connections),
         overallRate: Number(values.rate),
-        duration: Number(values.seconds),
+        duration: seconds,
         headers: { 'content-type': 'application/json', authorization: `Bearer ${KEY}` },
         requests: [{ setupRequest: (req) => ({ ...req, body: route.body?.() }) }],
       },
@@ -237,6 +240,8 @@ try {
   const adapter = await viaAdapter(db);
   api = await startApi();
   const http = await viaHttpBatches();
+  const warmup = Number(values.warmup);
+  if (warmup > 0) await latencyAtFixedRate(db, api.pid, POST_EVENT, warmup);
   const runs = [];
   for (let i = 0; i < Number(values.runs); i++) {
     const post = await latencyAtFixedRate(db, api.pid, POST_EVENT);
