@@ -6,12 +6,13 @@ import type { ReplayViews } from './views/replay-views';
 import { SpilledViews } from './views/spilled-views';
 
 /**
- * The replay on this thread alone, one program's book at a time: each
- * program's events, in time order, through an engine of their own, whose
- * state is let go before the next program's (a program's book is
- * independent of the others), and whose views are written out as soon as
- * it is done. Only one book and one program's views are in memory at once,
- * and the garbage collector walks a third of the heap it would walk otherwise.
+ * The replay on this thread alone, one book at a time: each program's events
+ * (or, for a big program, each share of its referral groups), in time order,
+ * through an engine of their own, whose state is let go before the next
+ * book's (books are independent of each other), and whose views are written
+ * out as soon as it is done. Only one book's engine and views are in memory
+ * at once, however long the history, and the garbage collector walks a small
+ * heap.
  */
 export function replayByProgram(
   file: HistoryFile,
@@ -24,11 +25,11 @@ export function replayByProgram(
   const spilled = new SpilledViews();
   try {
     const programIds = programs.programIds();
-    books.forEach((book, program) => {
-      if (book.offset.length === 0) return;
+    for (const book of books) {
+      if (book.offset.length === 0) continue;
       const { referrals, rewards } = runReplayJob({ path: file.path, asOf, ...book }, programs);
-      spilled.add(programIds[program], referrals, rewards);
-    });
+      spilled.add(programIds[book.program], referrals, rewards);
+    }
     return spilled.views(formatInstant(asOf));
   } catch (error) {
     spilled.remove();

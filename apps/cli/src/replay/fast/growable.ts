@@ -1,6 +1,10 @@
 type Numbers = Float64Array | Int32Array | Uint8Array;
 
-/** A typed array that doubles when full: one slot per accepted event, no object per event. */
+/**
+ * A typed array that grows by a quarter when full: one slot per accepted
+ * event, no object per event. It starts at the caller's estimate; past it,
+ * small steps keep the spare room small.
+ */
 export class Growable<A extends Numbers> {
   array: A;
   length = 0;
@@ -14,7 +18,7 @@ export class Growable<A extends Numbers> {
 
   push(value: number): void {
     if (this.length === this.array.length) {
-      const bigger = this.make(this.array.length * 2);
+      const bigger = this.make(Math.ceil(this.array.length * 1.25));
       bigger.set(this.array);
       this.array = bigger;
     }
@@ -22,14 +26,11 @@ export class Growable<A extends Numbers> {
   }
 
   /**
-   * The values pushed. A copy only when more than an eighth of the array is
-   * spare: the copy and the array are both held while it is made.
+   * The values pushed, a view of the array: never a copy, which would hold
+   * the values twice while it is made (the spare room costs less).
    */
   values(): A {
-    const { array, length } = this;
-    return (
-      length * 8 >= array.length * 7 ? array.subarray(0, length) : array.slice(0, length)
-    ) as A;
+    return this.array.subarray(0, this.length) as A;
   }
 }
 

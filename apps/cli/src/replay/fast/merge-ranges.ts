@@ -4,7 +4,7 @@ import { BadLineError, ReadStats } from '../read-history';
 import { BlockReader } from './block-reader';
 import type { ScannedRange } from './scan-range';
 import { SeenEvents } from './seen-events';
-import { AcceptedClaim, accountsTakingPart } from './taking-part';
+import { AcceptedClaim, referralGroups } from './taking-part';
 
 /**
  * The accepted events of a history, in arrival order, each as a few numbers:
@@ -21,8 +21,8 @@ export interface ScannedHistory {
   readonly programIds: readonly string[];
   /** Whose fact each is, as a hash of `(program, accountId)`. */
   readonly account: Int32Array;
-  /** The accounts whose facts can change a referral (see accountsTakingPart). */
-  readonly takingPart: ReadonlySet<number>;
+  /** The accounts whose facts can change a referral, each to its group (see referralGroups). */
+  readonly groups: ReadonlyMap<number, number>;
 }
 
 /**
@@ -53,9 +53,11 @@ export function mergeRanges(
       };
       return `${program}\u0000${id}`;
     };
-    const seen = new SeenEvents(total, (kept) => {
-      return keyOf(offset[kept], length[kept]) === keyOf(addingOffset, addingLength);
-    });
+    const seen = new SeenEvents(
+      total,
+      (kept) => keyOf(offset[kept], length[kept]) === keyOf(addingOffset, addingLength),
+      ranges.length === 1 ? ranges[0] : undefined,
+    );
     const codes = new CodeClaims();
     let kept = 0;
     for (const range of ranges) {
@@ -104,7 +106,7 @@ export function mergeRanges(
       program: program.subarray(0, kept),
       programIds,
       account: account.subarray(0, kept),
-      takingPart: accountsTakingPart(
+      groups: referralGroups(
         programIds,
         ranges.flatMap((range) => range.links),
         acceptedClaims,

@@ -56,6 +56,17 @@ describe('the two-pass replay prints what the reference replay prints', () => {
     120_000,
   );
 
+  it('with each program cut into shares of its referral groups, an engine each', async () => {
+    process.env.REPLAY_EVENTS_PER_ENGINE = '1500';
+    try {
+      const run = await runCli(['replay', '--input', history, '--as-of', '2027-06-01', '--json']);
+      expect(run.code).toBe(0);
+      expect(run.stdout).toBe(await reference(history, '2027-06-01T00:00:00Z'));
+    } finally {
+      delete process.env.REPLAY_EVENTS_PER_ENGINE;
+    }
+  }, 120_000);
+
   it('with CRLF line ends, blank lines and no newline at the end', async () => {
     const lines = readFileSync(history, 'utf8').split('\n').filter(Boolean).slice(0, 4000);
     const odd = join(folder, 'odd.ndjson');

@@ -135,25 +135,35 @@ export function scanRange(
 }
 
 /**
- * About how many lines `[start, end)` holds, from the lines in its first
- * 256 KiB (and a little over), so that pass one's arrays rarely grow and
- * seldom have much room to spare.
+ * About how many lines `[start, end)` holds (and a little over), from the
+ * lines in eight 32 KiB probes spread over it (a history's lines differ in
+ * length from its start to its end), so that pass one's arrays rarely grow
+ * and seldom have much room to spare.
  */
 function expectedLines(path: string, start: number, end: number): number {
-  const probe = Buffer.allocUnsafe(Math.min(256 << 10, Math.max(0, end - start)));
+  const PROBES = 8;
+  const probe = Buffer.allocUnsafe(32 << 10);
   const fd = openSync(path, 'r');
-  let read: number;
+  let read = 0;
+  let lines = 0;
   try {
-    read = readSync(fd, probe, 0, probe.length, start);
+    for (let i = 0; i < PROBES; i++) {
+      const from = start + Math.floor(((end - start) * i) / PROBES);
+      const got = readSync(fd, probe, 0, Math.min(probe.length, end - from), from);
+      read += got;
+      for (
+        let at = probe.indexOf(NEWLINE);
+        at >= 0 && at < got;
+        at = probe.indexOf(NEWLINE, at + 1)
+      ) {
+        lines++;
+      }
+    }
   } finally {
     closeSync(fd);
   }
-  let lines = 0;
-  for (let at = probe.indexOf(NEWLINE); at >= 0 && at < read; at = probe.indexOf(NEWLINE, at + 1)) {
-    lines++;
-  }
   if (read === 0 || lines === 0) return 16;
-  return Math.ceil(((end - start) * lines * 1.05) / read);
+  return Math.ceil(((end - start) * lines * 1.03) / read);
 }
 
 export const HASH_SEED_HI = 0x9747b28c;

@@ -47,4 +47,32 @@ describe('SeenEvents', () => {
       expect(k.seen.size).toBe(300);
     });
   });
+
+  it('compacts hashes handed in in place, and answers as with arrays of its own', () => {
+    // Every fourth key a repeat of an earlier one, as duplicate deliveries are.
+    const ids = Array.from({ length: 3000 }, (_, i) => `event-${i % 4 === 3 ? i - 2 : i}`);
+    const hashHi = Int32Array.from(ids, (id) => murmur('callrail', id, 1));
+    const hashLo = Int32Array.from(ids, (id) => murmur('callrail', id, 2));
+    const kept: string[] = [];
+    let adding = '';
+    const sameKey = (index: number) => kept[index] === adding;
+    const inPlace = new SeenEvents(ids.length, sameKey, { hashHi, hashLo });
+    const ownKept: string[] = [];
+    const ownArrays = new SeenEvents(4, (index) => ownKept[index] === adding);
+    const own: boolean[] = [];
+    const answers = ids.map((id, i) => {
+      adding = id;
+      const ownAdded = ownArrays.add(murmur('callrail', id, 1), murmur('callrail', id, 2));
+      if (ownAdded) ownKept.push(id);
+      own.push(ownAdded);
+      const added = inPlace.add(hashHi[i], hashLo[i]);
+      if (added) kept.push(id);
+      return added;
+    });
+    expect(answers).toEqual(own);
+    expect(inPlace.size).toBe(new Set(ids).size);
+    expect(Array.from(hashHi.subarray(0, kept.length))).toEqual(
+      kept.map((id) => murmur('callrail', id, 1)),
+    );
+  });
 });

@@ -15,10 +15,17 @@ export class SeenEvents {
     expected: number,
     /** Whether the event kept at `index` has the same `(program, id)` as the one being added (reads both back). */
     private readonly sameKey: (index: number) => boolean,
+    /**
+     * Where the kept events' hashes go, by kept index: arrays of their own by
+     * default. A caller adding hashes it reads from arrays of its own, in
+     * order, can hand those in: a kept index is never ahead of the index read,
+     * so they are compacted in place and no second pair is held.
+     */
+    hashes?: { readonly hashHi: Int32Array; readonly hashLo: Int32Array },
   ) {
     this.slots = new Int32Array(tableSize(expected));
-    this.hashHi = new Int32Array(Math.max(16, expected));
-    this.hashLo = new Int32Array(Math.max(16, expected));
+    this.hashHi = hashes?.hashHi ?? new Int32Array(Math.max(16, expected));
+    this.hashLo = hashes?.hashLo ?? new Int32Array(Math.max(16, expected));
   }
 
   /**

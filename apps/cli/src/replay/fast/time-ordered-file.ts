@@ -41,18 +41,19 @@ export function* eventsOf(
   }
 }
 
-/**
- * The lines of the events up to `asOf` (of one program, if given), by time then
- * arrival; with `takingPartOnly`, only those of accounts that take part in a
- * referral (see accountsTakingPart), all a replay needs.
- */
-export function bookOf(
-  scanned: ScannedHistory,
-  asOf: Instant,
-  program?: number,
-  takingPartOnly = false,
-): Book {
-  const order = timeOrder(scanned, asOf, program, takingPartOnly);
+/** Which events a book holds: of one program, and of one share of its referral groups. */
+export interface BookFilter {
+  readonly program?: number;
+  /** Only accounts taking part in a referral (see referralGroups): all a replay needs. */
+  readonly takingPartOnly?: boolean;
+  /** With `takingPartOnly`: the groups whose hash is `share` modulo `shares`. */
+  readonly share?: number;
+  readonly shares?: number;
+}
+
+/** The lines of the events up to `asOf` that `filter` keeps, by time then arrival. */
+export function bookOf(scanned: ScannedHistory, asOf: Instant, filter: BookFilter = {}): Book {
+  const order = timeOrder(scanned, asOf, filter);
   const offset = new Float64Array(order.length);
   const length = new Int32Array(order.length);
   for (let i = 0; i < order.length; i++) {
@@ -63,23 +64,18 @@ export function bookOf(
 }
 
 /** Indexes of the events bookOf reads, in its order. */
-function timeOrder(
-  scanned: ScannedHistory,
-  asOf: Instant,
-  program: number | undefined,
-  takingPartOnly: boolean,
-): Uint32Array {
-  const { at, count, account, takingPart } = scanned;
+function timeOrder(scanned: ScannedHistory, asOf: Instant, filter: BookFilter): Uint32Array {
+  const { at, count, account, groups } = scanned;
+  const { program, takingPartOnly = false, share = 0, shares = 1 } = filter;
   let kept = 0;
   const order = new Uint32Array(count);
   for (let i = 0; i < count; i++) {
-    if (
-      at[i] <= asOf &&
-      (program === undefined || scanned.program[i] === program) &&
-      (!takingPartOnly || takingPart.has(account[i]))
-    ) {
-      order[kept++] = i;
+    if (at[i] > asOf || (program !== undefined && scanned.program[i] !== program)) continue;
+    if (takingPartOnly) {
+      const group = groups.get(account[i]);
+      if (group === undefined || (shares > 1 && (group >>> 0) % shares !== share)) continue;
     }
+    order[kept++] = i;
   }
   return order.subarray(0, kept).sort((a, b) => at[a] - at[b] || a - b);
 }

@@ -25,9 +25,58 @@ export function runReplayJob(
 
 export type { Book } from '../fast/time-ordered-file';
 
+/** A book and the program it is of: one program's events, or one share of its referral groups. */
+export interface ProgramShare extends Book {
+  readonly program: number;
+}
+
 /**
- * Each program's book (a program's book is independent of the others), of the
- * accounts taking part in a referral unless `everyAccount` (which decides the same).
+ * Events one engine is given at most, where a program's referral groups can
+ * be shared out: an engine holds what its events tell of their accounts and
+ * referrals (~250 bytes an event), so this bounds a replay's memory, whatever
+ * the size of the history. `REPLAY_EVENTS_PER_ENGINE` sets another bound.
  */
-export const booksOf = (scanned: ScannedHistory, asOf: Instant, everyAccount = false): Book[] =>
-  scanned.programIds.map((_, program) => bookOf(scanned, asOf, program, !everyAccount));
+export const EVENTS_PER_ENGINE = 1 << 17;
+
+export function eventsPerEngine(env: NodeJS.ProcessEnv = process.env): number {
+  const asked = Number(env.REPLAY_EVENTS_PER_ENGINE);
+  return Number.isInteger(asked) && asked >= 1 ? asked : EVENTS_PER_ENGINE;
+}
+
+/**
+ * The books of a replay. Each program's book is independent of the others',
+ * and within a program each referral group's (see referralGroups): a
+ * program with more than `perEngine` events taking part is cut into shares of
+ * its groups, about equal, each an engine's. With `everyAccount`, a book a
+ * program, every account's facts (which decides the same).
+ */
+export function booksOf(
+  scanned: ScannedHistory,
+  asOf: Instant,
+  { everyAccount = false, perEngine = eventsPerEngine() } = {},
+): ProgramShare[] {
+  if (everyAccount) {
+    return scanned.programIds.map((_, program) => ({
+      program,
+      ...bookOf(scanned, asOf, { program }),
+    }));
+  }
+  const sizes = takingPartEvents(scanned, asOf);
+  return scanned.programIds.flatMap((_, program) => {
+    const shares = Math.max(1, Math.ceil(sizes[program] / perEngine));
+    return Array.from({ length: shares }, (_, share) => ({
+      program,
+      ...bookOf(scanned, asOf, { program, takingPartOnly: true, share, shares }),
+    }));
+  });
+}
+
+/** Each program's events up to `asOf` of accounts taking part in a referral. */
+function takingPartEvents(scanned: ScannedHistory, asOf: Instant): number[] {
+  const sizes = scanned.programIds.map(() => 0);
+  for (let i = 0; i < scanned.count; i++) {
+    if (scanned.at[i] <= asOf && scanned.groups.has(scanned.account[i]))
+      sizes[scanned.program[i]]++;
+  }
+  return sizes;
+}

@@ -7,9 +7,10 @@ import { sortedResult } from '../replay';
 import { SpilledViews } from './spilled-views';
 
 /**
- * Written out program by program and read back, the views come in the order
- * the in-memory replay sorts them in: referrals program after program,
- * rewards merged across programs by the time they were earned.
+ * Written out book by book (a program's, or one of several shares of it) and
+ * read back, the views come in the order the in-memory replay sorts them in:
+ * referrals program after program, rewards merged across programs by the
+ * time they were earned.
  */
 const PROGRAMS = ['smithai', 'kallyai', 'callrail'];
 const instant = fc
@@ -66,14 +67,19 @@ describe('SpilledViews', () => {
   it('reads back what it was given, in the order the replay prints', () => {
     const before = spillFolders().length;
     fc.assert(
-      fc.property(programViews, (views) => {
+      fc.property(programViews, fc.integer({ min: 1, max: 3 }), (views, shares) => {
         const expected = sortedResult(
           views.flatMap((v) => structuredClone(v.referrals)),
           views.flatMap((v) => structuredClone(v.rewards)),
           0,
         );
         const spilled = new SpilledViews();
-        views.forEach((v, i) => spilled.add(PROGRAMS[i], v.referrals, v.rewards));
+        const share = <T>(list: T[], k: number) => list.filter((_, j) => j % shares === k);
+        views.forEach((v, i) => {
+          for (let k = 0; k < shares; k++) {
+            spilled.add(PROGRAMS[i], share(v.referrals, k), share(v.rewards, k));
+          }
+        });
         const read = spilled.views(expected.asOf);
         expect(read.referralCount).toBe(expected.referrals.length);
         expect(read.rewardCount).toBe(expected.rewards.length);

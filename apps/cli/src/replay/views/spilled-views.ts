@@ -13,12 +13,12 @@ interface SpilledProgram {
 }
 
 /**
- * The views of each program, written to a temporary folder as soon as its
- * engine is done, each list sorted, so that a replay holds one program's
- * views at a time instead of all of them. They are read back one at a time
- * as they are printed: the referrals program after program (their order
- * starts with the program), the rewards merged across programs (theirs
- * starts with the time earned).
+ * The views of each book (a program's, or a share of its referral groups),
+ * written to a temporary folder as soon as its engine is done, each list
+ * sorted, so that a replay holds one book's views at a time instead of all of
+ * them. They are read back one at a time as they are printed, the lists
+ * merged: referrals in their order (it starts with the program), rewards in
+ * theirs (it starts with the time earned).
  */
 export class SpilledViews {
   private readonly folder = mkdtempSync(join(tmpdir(), 'referrals-views-'));
@@ -26,7 +26,7 @@ export class SpilledViews {
   private referralCount = 0;
   private rewardCount = 0;
 
-  /** One program's views (all of the same program), written out and let go. */
+  /** One book's views (all of the same program), written out and let go. */
   add(program: string, referrals: ReferralView[], rewards: RewardView[]): void {
     const at = this.spilled.length;
     const spilled = {
@@ -48,7 +48,11 @@ export class SpilledViews {
       asOf,
       referralCount: this.referralCount,
       rewardCount: this.rewardCount,
-      referrals: () => concatenated(byProgram.map((p) => parsedLines<ReferralView>(p.referrals))),
+      referrals: () =>
+        merged(
+          byProgram.map((p) => parsedLines<ReferralView>(p.referrals)),
+          inReferralOrder,
+        ),
       rewards: () =>
         merged(
           byProgram.map((p) => parsedLines<RewardView>(p.rewards)),
@@ -83,10 +87,6 @@ function writeLines(path: string, views: readonly object[]) {
 
 function* parsedLines<T>(path: string): Generator<T> {
   for (const line of readLines(path)) yield JSON.parse(line) as T;
-}
-
-function* concatenated<T>(lists: readonly Iterable<T>[]): Generator<T> {
-  for (const list of lists) yield* list;
 }
 
 /** Sorted lists merged into one sorted list (a few lists: the smallest head is looked for in turn). */
