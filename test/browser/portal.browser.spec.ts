@@ -333,7 +333,14 @@ describe("the referee's landing page", () => {
   });
 
   it('answers an unknown code or program with a 404 page', async () => {
-    for (const path of ['/r/callrail/NOBODY-HAS-THIS', '/r/nosuchprogram/CR-AGENCYA']) {
+    // `smıth-fırm` (dotless i) is SMITH-FIRM under Unicode upper-casing, but a signup
+    // with it is attributed to nobody: only ASCII letters fold.
+    const notFound = [
+      '/r/callrail/NOBODY-HAS-THIS',
+      '/r/nosuchprogram/CR-AGENCYA',
+      `/r/smithai/${encodeURIComponent('sm\u0131th-f\u0131rm')}`,
+    ];
+    for (const path of notFound) {
       const { page, status, close } = await open(`${harness.engine.url}${path}`);
       expect(status).toBe(404);
       await expect(page.locator('h1').textContent()).resolves.toBe('Invitation not found');

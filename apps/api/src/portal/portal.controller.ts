@@ -1,6 +1,6 @@
 import { Controller, Get, Inject, Param, Query, Res } from '@nestjs/common';
 import type { FastifyReply } from 'fastify';
-import type { ProgramRegistry } from '@referrals/domain';
+import { foldedCode, type ProgramRegistry } from '@referrals/domain';
 import type { EventStore } from '@referrals/event-store';
 import { codeStream, CodeClaimed } from '@referrals/ingestion';
 import type { ReadModelQueries } from '@referrals/projections';
@@ -108,9 +108,13 @@ export class PortalController {
     return page(reply, 200, landingPage(program, holder.code, this.settings.signupUrls[programId]));
   }
 
-  /** Who holds a code; codes are matched as issued, then case-insensitively as at signup. */
+  /**
+   * Who holds a code; codes are matched as issued, then case-insensitively as
+   * a signup's code is (foldedCode: ASCII letters only), so that the page
+   * invites with a code exactly when a signup with it would be attributed.
+   */
   private async holder(program: string, code: string): Promise<CodeClaimed | undefined> {
-    for (const candidate of new Set([code, code.toUpperCase()])) {
+    for (const candidate of new Set([code, foldedCode(code)])) {
       const [first] = await this.store.readStream(codeStream(program, candidate), { maxCount: 1 });
       if (first) return first.data as CodeClaimed;
     }
