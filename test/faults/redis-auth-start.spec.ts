@@ -4,6 +4,7 @@ import {
   BUILT_API as API,
   BUILT_WORKER as WORKER,
   BuiltProcess,
+  exitWithin,
   startBuilt,
   stopBuilt,
   until,
@@ -52,21 +53,7 @@ describe('the API and the worker against a Redis that requires a password', () =
   };
 
   /** Its end, within EXIT_WITHIN_MS (still running then: the test fails, naming what it said). */
-  const exitOf = async (built: BuiltProcess) => {
-    let timer: NodeJS.Timeout | undefined;
-    const timeout = new Promise<never>((_, reject) => {
-      timer = setTimeout(
-        () =>
-          reject(new Error(`still running after ${EXIT_WITHIN_MS} ms:\n${built.output.stderr}`)),
-        EXIT_WITHIN_MS,
-      );
-    });
-    try {
-      return await Promise.race([built.exited, timeout]);
-    } finally {
-      clearTimeout(timer);
-    }
-  };
+  const exitOf = (built: BuiltProcess) => exitWithin(built, EXIT_WITHIN_MS);
 
   const linesOf = (text: string) => text.split('\n').filter(Boolean);
 

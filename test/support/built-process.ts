@@ -52,6 +52,22 @@ export async function stopBuilt({ child, exited }: BuiltProcess): Promise<void> 
   clearTimeout(kill);
 }
 
+/** How it ended, within `withinMs` (still running then: fails, naming what it said on stderr). */
+export async function exitWithin(built: BuiltProcess, withinMs: number) {
+  let timer: NodeJS.Timeout | undefined;
+  const timeout = new Promise<never>((_, reject) => {
+    timer = setTimeout(
+      () => reject(new Error(`still running after ${withinMs} ms:\n${built.output.stderr}`)),
+      withinMs,
+    );
+  });
+  try {
+    return await Promise.race([built.exited, timeout]);
+  } finally {
+    clearTimeout(timer);
+  }
+}
+
 /** One request with the admin key; the answer's status, type, Retry-After and parsed body. */
 export async function adminRequest(
   base: string,

@@ -67,6 +67,39 @@ export class PrivateRedis {
     throw new Error(`redis-server did not come up on port ${this.port}`);
   }
 
+  /** One command on a connection of its own, authenticated with `password` (the server's current one). */
+  async command(password: string | undefined, name: string, ...args: string[]): Promise<unknown> {
+    const admin = new IORedis(this.urlWith(password), {
+      lazyConnect: true,
+      retryStrategy: () => null,
+    });
+    admin.on('error', () => undefined);
+    try {
+      await admin.connect();
+      return await admin.call(name, ...args);
+    } finally {
+      admin.disconnect();
+    }
+  }
+
+  /**
+   * The password rotated while clients run: it requires `to` instead of `from`, and drops every
+   * client's connection, so that theirs reconnect with the credentials they have (or fail).
+   */
+  async rotatePassword(from: string, to: string): Promise<void> {
+    await this.command(from, 'CONFIG', 'SET', 'requirepass', to);
+    await this.command(to, 'CLIENT', 'KILL', 'TYPE', 'normal');
+  }
+
+  /** How many AUTHs (HELLO … AUTH included) it refused so far: its ACL LOG's `auth` entries. */
+  async refusedAuths(password: string): Promise<number> {
+    const entries = (await this.command(password, 'ACL', 'LOG')) as unknown[][];
+    return entries
+      .map((flat) => Object.fromEntries(flat.flatMap((v, i) => (i % 2 ? [] : [[v, flat[i + 1]]]))))
+      .filter((entry) => entry.reason === 'auth')
+      .reduce((sum, entry) => sum + Number(entry.count), 0);
+  }
+
   /** Stops the server answering (SIGSTOP), its connections open: commands sent meanwhile stay in flight. */
   freeze(): void {
     this.process?.kill('SIGSTOP');

@@ -39,11 +39,15 @@ import {
 /** The HTTP edge: controllers over the runtime's parts, which are built outside Nest. Needs QueuesModule. */
 @Module({})
 export class AppModule {
-  /** `logger` is the process's pino logger (`openLogger`); request lines are `logRequests`'. */
+  /**
+   * `logger` is the process's pino logger (`openLogger`); request lines are `logRequests`'.
+   * `redisRefusal`: why Redis refuses the credentials now, if it does, for readiness to name.
+   */
   static forRuntime(
     config: AppConfig,
     runtime: Runtime,
     logging: { logger: Logger; options: HttpLoggingOptions },
+    redisRefusal?: () => string | undefined,
   ): DynamicModule {
     return {
       module: AppModule,
@@ -88,7 +92,7 @@ export class AppModule {
         {
           provide: READINESS,
           inject: [REDIS],
-          useFactory: (redis: Redis) => new Readiness(runtime, redis, config),
+          useFactory: (redis: Redis) => new Readiness(runtime, redis, config, redisRefusal),
         },
         // Unset, a random secret per start: links then last as long as the process.
         {

@@ -1,6 +1,6 @@
 import 'reflect-metadata';
 import { getQueueToken } from '@nestjs/bullmq';
-import { Module } from '@nestjs/common';
+import { Logger as NestLogger, Module } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { FastifyAdapter, NestFastifyApplication } from '@nestjs/platform-fastify';
 import type { Queue } from 'bullmq';
@@ -10,6 +10,7 @@ import {
   closeRedis,
   ConfigError,
   cutRedisIfDown,
+  isRedisAuthFailure,
   loadConfig,
   openRedis,
   Runtime,
@@ -68,6 +69,8 @@ export async function startEngine(
   // and runs as it does when Redis goes away later (events stored, readiness 503 naming Redis,
   // queue work waiting), and is ready once Redis answers.
   // Credentials Redis refuses are no outage: they end the start-up, whatever stage it is at.
+  // Refused later (a password rotated while the API runs), the API keeps serving and storing
+  // events: openRedis says it once and readiness names it until Redis accepts them again.
   const redisRefusal = new AbortController();
   const awaited = openRedis(
     config.REDIS_URL,
@@ -94,6 +97,13 @@ export async function startEngine(
     if (!runtime) await parts.close();
     throw redisRefusal.signal.reason;
   }
+  // The worker beside the API logs its errors, but not Redis refusing the credentials: openRedis
+  // says that once and readiness names it, where each of BullMQ's connections would log every
+  // refused attempt, its AUTH command's arguments (the password) included.
+  const workerLogger = new NestLogger('worker');
+  const workerError = (error: unknown) => {
+    if (!isRedisAuthFailure(error)) workerLogger.error(error);
+  };
   const metrics = new EngineMetrics(parts.db, parts.schema);
   // The API's ingestor counts what it accepts; the worker keeps the runtime as it is.
   const counted: Runtime = { ...parts, ingestor: metrics.countingIngestor(parts.ingestor) };
@@ -103,9 +113,11 @@ export async function startEngine(
   @Module({
     imports: [
       QueuesModule.forRoot(redis, config.QUEUE_PREFIX),
-      AppModule.forRuntime(config, counted, { logger, options: logging }),
+      AppModule.forRuntime(config, counted, { logger, options: logging }, awaited.refusal),
       OperatorsModule.forRoot(metrics, adminKeys),
-      ...(config.RUN_WORKER ? [WorkerModule.forRuntime(config, parts, { clock })] : []),
+      ...(config.RUN_WORKER
+        ? [WorkerModule.forRuntime(config, parts, { clock, onError: workerError })]
+        : []),
     ],
   })
   class EngineModule {}

@@ -41,21 +41,26 @@ export function notReadyProblem(checks: Omit<ReadinessReport, 'status'>): Proble
 export class Readiness {
   private readonly board: ManagerStatusBoard;
 
+  /** `redisRefusal`: why Redis refuses the credentials now, if it does (AwaitedRedis.refusal). */
   constructor(
     private readonly runtime: Runtime,
     private readonly redis: Redis,
     config: AppConfig,
+    private readonly redisRefusal: () => string | undefined = () => undefined,
   ) {
     this.board = new ManagerStatusBoard(redis, config.QUEUE_PREFIX);
   }
 
   async report(): Promise<ReadinessReport> {
     // A client not connected (Redis away, or not yet up at start) would hold the ping and the
-    // board's read in its queue for the whole two seconds: say so at once instead.
+    // board's read in its queue for the whole two seconds: say so at once instead, naming
+    // refused credentials (a rotated password) rather than a mere reconnection.
     const connected = this.redis.status === 'ready';
     const [store, redis, programs] = await Promise.all([
       outcome(this.runtime.ready()),
-      connected ? outcome(this.redis.ping()) : `not connected (${this.redis.status})`,
+      connected
+        ? outcome(this.redis.ping())
+        : (this.redisRefusal() ?? `not connected (${this.redis.status})`),
       connected
         ? within(this.board.read(this.runtime.programs.all().map((p) => p.id))).catch(() => [])
         : [],

@@ -1,6 +1,8 @@
 import 'reflect-metadata';
+import { getQueueToken } from '@nestjs/bullmq';
 import { Module } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
+import type { Queue } from 'bullmq';
 import type { Redis } from 'ioredis';
 import {
   AppConfig,
@@ -10,9 +12,10 @@ import {
   Runtime,
   ShutdownStep,
 } from '@referrals/runtime';
-import { QueuesModule } from './queues.module';
+import { QUEUE_NAMES, QueuesModule } from './queues.module';
 import { WorkerControl } from './worker-control';
 import { WorkerModule, WorkerOptions } from './worker.module';
+import { WORKER_SETTINGS, WorkerSettings } from './worker.tokens';
 
 export interface RunningWorker {
   readonly control: WorkerControl;
@@ -38,6 +41,12 @@ export async function startWorker(
   const context = await NestFactory.createApplicationContext(WorkerRootModule, {
     logger: options.logger ?? ['error', 'warn'],
   });
+  // A queue with no 'error' listener has BullMQ print each error object whole, and an AUTH
+  // refused on a reconnection carries its command's arguments: REDIS_URL's password. Its
+  // errors go where the worker's others go (the worker alone says their stack, and ends on a
+  // refusal: see main.ts).
+  const { onError } = context.get<WorkerSettings>(WORKER_SETTINGS);
+  for (const name of QUEUE_NAMES) context.get<Queue>(getQueueToken(name)).on('error', onError);
   const stopping: ShutdownStep[] = [
     // First, so that nothing below waits for a Redis that does not answer (see cutRedisIfDown).
     { name: 'Redis, if it does not answer', run: () => cutRedisIfDown(redis) },

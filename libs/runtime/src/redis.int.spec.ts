@@ -104,6 +104,66 @@ describe('refused credentials (a configuration error, not an outage)', () => {
   });
 });
 
+describe('credentials refused after the client connected (the password rotated)', () => {
+  let redis: PrivateRedis;
+  beforeEach(async () => (redis = await PrivateRedis.start(undefined, { password: 'old' })));
+  afterEach(() => redis.down());
+
+  it('openRedis: one line for all the refused attempts, refusal() names them, it keeps trying; one line once accepted again', async () => {
+    const lines: string[] = [];
+    const refusals: Error[] = [];
+    const awaited = openRedis(
+      redis.url,
+      'Redis here',
+      (line) => lines.push(line),
+      (e) => refusals.push(e),
+    );
+    try {
+      expect(await awaited.client.ping()).toBe('PONG');
+      expect(awaited.refusal()).toBeUndefined();
+      const before = await redis.refusedAuths('old');
+
+      await redis.rotatePassword('old', 'new');
+      for (let i = 0; i < 100 && lines.length === 0; i++) await sleep(20);
+      await sleep(1_500); // attempts 200, 400 and 600 ms apart, all refused
+      expect((await redis.refusedAuths('new')) - before).toBeGreaterThanOrEqual(3);
+      expect(lines).toEqual([
+        `REDIS_URL: Redis at redis://:***@127.0.0.1:${redis.port} refused the credentials (WRONGPASS invalid username-password pair or user is disabled.); set the user and password it expects in REDIS_URL; trying again meanwhile, not ready until then`,
+      ]);
+      expect(awaited.refusal()).toBe(
+        'credentials refused: WRONGPASS invalid username-password pair or user is disabled.',
+      );
+      // Not the start-up's refusal: the API is not stopped, and the client keeps trying.
+      expect(refusals).toEqual([]);
+      expect(awaited.client.status).not.toBe('end');
+
+      await redis.command('new', 'CONFIG', 'SET', 'requirepass', 'old');
+      expect(await awaited.client.ping()).toBe('PONG');
+      expect(awaited.refusal()).toBeUndefined();
+      expect(lines.slice(1)).toEqual(['Redis here answers again: it accepts the credentials']);
+    } finally {
+      awaited.client.disconnect();
+    }
+  });
+
+  it('connectRedis: tells onRefusedLater once, as a RedisAuthError', async () => {
+    const refusals: Error[] = [];
+    const client = await connectRedis(redis.url, (error) => refusals.push(error));
+    try {
+      await redis.rotatePassword('old', 'new');
+      for (let i = 0; i < 100 && refusals.length === 0; i++) await sleep(20);
+      await sleep(1_000); // further attempts, refused as well
+      expect(refusals).toHaveLength(1);
+      expect(refusals[0]).toBeInstanceOf(RedisAuthError);
+      expect(refusals[0].message).toMatch(
+        /^REDIS_URL: Redis at redis:\/\/:\*\*\*@127\.0\.0\.1:\d+ refused the credentials \(WRONGPASS /,
+      );
+    } finally {
+      client.disconnect();
+    }
+  });
+});
+
 describe('cutRedisIfDown (stopping while Redis is down)', () => {
   it('ends a client that lost its Redis: commands waiting for a reconnection fail at once, and it tries no more', async () => {
     const redis = await PrivateRedis.start();

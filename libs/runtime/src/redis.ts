@@ -24,8 +24,13 @@ export const isRedisAuthFailure = (error: unknown): boolean =>
 /**
  * Fails fast, in one line, when no Redis answers: the payout queue cannot run without one.
  * Refused credentials fail as a RedisAuthError, which the worker's start-up does not wait on.
+ * Once connected, `onRefusedLater` is told (once) if a reconnection is refused (the password
+ * rotated while the process ran): the worker then ends, as its start-up would.
  */
-export async function connectRedis(url: string): Promise<IORedis> {
+export async function connectRedis(
+  url: string,
+  onRefusedLater?: (error: RedisAuthError) => void,
+): Promise<IORedis> {
   const redis = new IORedis(url, {
     maxRetriesPerRequest: null,
     lazyConnect: true,
@@ -49,6 +54,14 @@ export async function connectRedis(url: string): Promise<IORedis> {
   redis.off('error', remember);
   // From here on, reconnect as usual after a drop.
   redis.options.retryStrategy = reconnectDelayMs;
+  if (onRefusedLater) {
+    let told = false;
+    redis.on('error', (error) => {
+      if (told || !isRedisAuthFailure(error)) return;
+      told = true;
+      onRefusedLater(new RedisAuthError(url, error));
+    });
+  }
   return redis;
 }
 
@@ -60,6 +73,11 @@ export interface AwaitedRedis {
   readonly client: IORedis;
   /** `ok` once Redis answered; before, why not (the last failure), or `connecting`. */
   state(): string;
+  /**
+   * Once Redis answered: while it refuses the credentials on reconnection (the password rotated),
+   * `credentials refused: <its error>`, for readiness to name; otherwise undefined.
+   */
+  refusal(): string | undefined;
 }
 
 /**
@@ -72,6 +90,10 @@ export interface AwaitedRedis {
  * reconnected as connectRedis's client does. Commands issued meanwhile wait
  * in the client's queue; none fails for want of a connection. Credentials
  * Redis refuses end the waiting: `onRefused` is told (see RedisAuthError).
+ * Refused later, on a reconnection (the password rotated while the API ran),
+ * they are no reason to stop serving: one line says it, the client tries
+ * again quietly with the usual backoff, `refusal()` names it for readiness,
+ * and one line says when Redis accepts them again.
  */
 export function openRedis(
   url: string,
@@ -103,16 +125,46 @@ export function openRedis(
     say(waitingLine(what, ++failedAttempts, failure ?? 'connection closed', delay));
   client.on('error', remember);
   client.on('reconnecting', sayAttempt);
+  let refusal: (() => string | undefined) | undefined;
   client.once('ready', () => {
     client.off('error', remember);
     client.off('reconnecting', sayAttempt);
     client.options.retryStrategy = reconnectDelayMs;
     if (failedAttempts > 0) say(`${what} answers, after ${failedAttempts} failed attempts`);
+    refusal = sayRefusalsOnReconnection(client, url, what, say);
   });
   return {
     client,
     state: () => (client.status === 'ready' ? 'ok' : (failure ?? 'connecting')),
+    refusal: () => refusal?.(),
   };
+}
+
+/**
+ * For a client that was ready once: one line when a reconnection is refused
+ * (then every attempt until Redis accepts is refused as well: said once, not
+ * per attempt) and one when Redis accepts the credentials again. Returns
+ * what readiness names meanwhile. Said from this client's own events, so
+ * BullMQ's duplicates of it say nothing.
+ */
+function sayRefusalsOnReconnection(
+  client: IORedis,
+  url: string,
+  what: string,
+  say: (line: string) => void,
+): () => string | undefined {
+  let refused: string | undefined;
+  client.on('error', (error) => {
+    if (refused !== undefined || !isRedisAuthFailure(error)) return;
+    refused = `credentials refused: ${reason(error)}`;
+    say(`${new RedisAuthError(url, error).message}; trying again meanwhile, not ready until then`);
+  });
+  client.on('ready', () => {
+    if (refused === undefined) return;
+    refused = undefined;
+    say(`${what} answers again: it accepts the credentials`);
+  });
+  return () => refused;
 }
 
 /** Ends a client: QUIT once connected (replies flushed); a client still connecting is cut, as QUIT would wait for Redis. */
