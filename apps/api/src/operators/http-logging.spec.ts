@@ -38,6 +38,32 @@ describe('request logs', () => {
   });
 });
 
+describe('error lines', () => {
+  it("never write Redis's password from a refused command's arguments", () => {
+    const options = httpLogging(
+      configSchema.parse({ LOG_LEVEL: 'info', LOG_FORMAT: 'json' }),
+      false,
+    );
+    const lines: string[] = [];
+    const logger = pino(
+      { level: options.level, redact: options.redact },
+      { write: (line: string) => lines.push(line) },
+    );
+    // As ioredis reports a refused AUTH: the command, with its arguments, on the error.
+    const refused = Object.assign(new Error('WRONGPASS invalid username-password pair'), {
+      command: { name: 'hello', args: ['3', 'AUTH', 'default', 'old-secret'] },
+    });
+    logger.error({ err: refused }, 'queue error');
+    logger.error({ context: { err: refused } }, 'nested');
+    expect(lines).toHaveLength(2);
+    expect(lines[0]).toContain('WRONGPASS');
+    for (const line of lines) {
+      expect(line).toContain('"args":"[Redacted]"');
+      expect(line).not.toContain('old-secret');
+    }
+  });
+});
+
 describe('request lines', () => {
   async function linesOf(logLevel: string, send: (app: FastifyInstance) => Promise<unknown>) {
     const options = httpLogging(

@@ -26,8 +26,9 @@ export function httpLogging(
   const pretty = config.LOG_FORMAT === 'pretty' || (config.LOG_FORMAT === 'auto' && stdoutIsTty);
   return {
     level: config.LOG_LEVEL,
-    // Keys never reach the logs.
-    redact: ['req.headers.authorization'],
+    // Keys never reach the logs, nor Redis's password: an ioredis error carries its
+    // command, and an AUTH or HELLO refused on a reconnection has the password in its args.
+    redact: ['req.headers.authorization', 'err.command.args', '*.err.command.args'],
     customLogLevel: (req: IncomingMessage, res: ServerResponse, error?: Error) => {
       if (error || res.statusCode >= 500) return 'error';
       if (PROBES.test(req.url ?? '')) return 'debug';
