@@ -31,10 +31,12 @@ export interface ProgramShare extends Book {
 }
 
 /**
- * Events one engine is given at most, where a program's referral groups can
- * be shared out: an engine holds what its events tell of their accounts and
- * referrals (~250 bytes an event), so this bounds a replay's memory, whatever
- * the size of the history. `REPLAY_EVENTS_PER_ENGINE` sets another bound.
+ * About how many events one engine is given at most, where a program's
+ * referral groups can be shared out: an engine holds what its events tell of
+ * their accounts and referrals (~250 bytes an event), so this bounds the
+ * engine's memory whatever the size of the history (shares are cut by group,
+ * so their sizes vary a little, and one group bigger than the bound stays
+ * whole). `REPLAY_EVENTS_PER_ENGINE` sets another bound.
  */
 export const EVENTS_PER_ENGINE = 1 << 17;
 
