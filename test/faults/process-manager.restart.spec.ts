@@ -1,7 +1,7 @@
 import type { BillingEvent } from '@referrals/contracts';
 import { failpoints } from '@referrals/event-store';
 import { accountStream, billingEventId, referralStream } from '@referrals/ingestion';
-import { appliedStream } from '@referrals/process-manager';
+import { appliedStream, type ReferralProcessManager } from '@referrals/process-manager';
 import { HOUR, NOW, pmWorld, PmWorld, replayed } from './pm-world';
 
 const WINDOW = 60_000;
@@ -14,6 +14,48 @@ const event = (e: Omit<BillingEvent, 'id' | 'program'>): BillingEvent => {
   return made;
 };
 
+const signUp = (world: PmWorld, accountId: string, hoursAgo: number, referrerAccountId?: string) =>
+  world.ingestor.ingest(
+    event({
+      type: 'account.signed_up',
+      accountId,
+      occurredAt: at(hoursAgo),
+      data: referrerAccountId ? { referrerAccountId } : {},
+    }),
+  );
+
+const subscribe = (world: PmWorld, accountId: string, hoursAgo: number) =>
+  world.ingestor.ingest(
+    event({
+      type: 'subscription.activated',
+      accountId,
+      occurredAt: at(hoursAgo),
+      data: { plan: 'pro' },
+    }),
+  );
+
+/** Alice subscribes, then refers bob, who subscribes: a referral that earns alice a reward. */
+async function ingestRewardedReferral(world: PmWorld) {
+  await signUp(world, 'alice', 10);
+  await subscribe(world, 'alice', 9);
+  await signUp(world, 'bob', 5, 'alice');
+  await subscribe(world, 'bob', 4);
+}
+
+/** The manager holds events back one reorder window: settle, let the window pass, settle again. */
+async function settlePastWindow(world: PmWorld, manager: ReferralProcessManager) {
+  await manager.settle();
+  world.advance(WINDOW);
+  await manager.settle();
+}
+
+/** Appends a kallyai event straight into the store, as if stored before the contract refused it. */
+async function storePastTheContract(world: PmWorld, stored: BillingEvent) {
+  await world.store.appendToStream(accountStream('kallyai', stored.accountId), [
+    { eventId: billingEventId('kallyai', stored.id), type: stored.type, data: stored },
+  ]);
+}
+
 describe('a process manager that restarts', () => {
   let world: PmWorld;
   beforeEach(async () => (world = await pmWorld()));
@@ -22,33 +64,13 @@ describe('a process manager that restarts', () => {
   it('rebuilds the state its decisions came from, not the one a re-sort by event time gives', async () => {
     const first = world.manager('kallyai', WINDOW);
     await first.start();
-    await world.ingestor.ingest(
-      event({ type: 'account.signed_up', accountId: 'alice', occurredAt: at(10), data: {} }),
-    );
-    await world.ingestor.ingest(
-      event({
-        type: 'account.signed_up',
-        accountId: 'bob',
-        occurredAt: at(5),
-        data: { referrerAccountId: 'alice' },
-      }),
-    );
-    await first.settle();
-    world.advance(WINDOW);
-    await first.settle();
+    await signUp(world, 'alice', 10);
+    await signUp(world, 'bob', 5, 'alice');
+    await settlePastWindow(world, first);
     // KallyAI wants a subscribed referrer at the signup: alice's activation, dated before bob's
     // signup, comes a window too late. Live, bob's referral was judged without it.
-    await world.ingestor.ingest(
-      event({
-        type: 'subscription.activated',
-        accountId: 'alice',
-        occurredAt: at(8),
-        data: { plan: 'pro' },
-      }),
-    );
-    await first.settle();
-    world.advance(WINDOW);
-    await first.settle();
+    await subscribe(world, 'alice', 8);
+    await settlePastWindow(world, first);
     const decided = (await world.store.readStream(referralStream('kallyai:bob'))).map(
       (e) => e.type,
     );
@@ -57,17 +79,8 @@ describe('a process manager that restarts', () => {
 
     const second = world.manager('kallyai', WINDOW);
     await second.start();
-    await world.ingestor.ingest(
-      event({
-        type: 'subscription.activated',
-        accountId: 'bob',
-        occurredAt: at(1),
-        data: { plan: 'pro' },
-      }),
-    );
-    await second.settle();
-    world.advance(WINDOW);
-    await second.settle();
+    await subscribe(world, 'bob', 1);
+    await settlePastWindow(world, second);
     expect(second.status()).toMatchObject({ state: 'leading' });
     expect(world.errors).toEqual([]);
     // Re-sorted by event time, alice was subscribed at bob's signup and a reward would follow now.
@@ -94,48 +107,16 @@ describe('a process manager that restarts', () => {
       occurredAt: 'not a date',
       data: {},
     });
-    await world.store.appendToStream(accountStream('kallyai', 'mallory'), [
-      { eventId: billingEventId('kallyai', poisoned.id), type: poisoned.type, data: poisoned },
-    ]);
+    await storePastTheContract(world, poisoned);
     const ancient = event({
       type: 'account.signed_up',
       accountId: 'eve',
       occurredAt: '0000-01-01T00:00:00.000Z',
       data: { referrerAccountId: 'alice' },
     });
-    await world.store.appendToStream(accountStream('kallyai', 'eve'), [
-      { eventId: billingEventId('kallyai', ancient.id), type: ancient.type, data: ancient },
-    ]);
-    await world.ingestor.ingest(
-      event({ type: 'account.signed_up', accountId: 'alice', occurredAt: at(10), data: {} }),
-    );
-    await world.ingestor.ingest(
-      event({
-        type: 'subscription.activated',
-        accountId: 'alice',
-        occurredAt: at(9),
-        data: { plan: 'pro' },
-      }),
-    );
-    await world.ingestor.ingest(
-      event({
-        type: 'account.signed_up',
-        accountId: 'bob',
-        occurredAt: at(5),
-        data: { referrerAccountId: 'alice' },
-      }),
-    );
-    await world.ingestor.ingest(
-      event({
-        type: 'subscription.activated',
-        accountId: 'bob',
-        occurredAt: at(4),
-        data: { plan: 'pro' },
-      }),
-    );
-    await manager.settle();
-    world.advance(WINDOW);
-    await manager.settle();
+    await storePastTheContract(world, ancient);
+    await ingestRewardedReferral(world);
+    await settlePastWindow(world, manager);
     expect(manager.status().state).toBe('leading');
     const reported = world.errors.map(String).join('\n');
     expect(reported).toContain(poisoned.id); // skipped, by name
@@ -180,36 +161,8 @@ describe('a process manager that cannot go on', () => {
       data: {},
     } as BillingEvent;
     await world.ingestor.ingest(failing);
-    await world.ingestor.ingest(
-      event({ type: 'account.signed_up', accountId: 'alice', occurredAt: at(10), data: {} }),
-    );
-    await world.ingestor.ingest(
-      event({
-        type: 'subscription.activated',
-        accountId: 'alice',
-        occurredAt: at(9),
-        data: { plan: 'pro' },
-      }),
-    );
-    await world.ingestor.ingest(
-      event({
-        type: 'account.signed_up',
-        accountId: 'bob',
-        occurredAt: at(5),
-        data: { referrerAccountId: 'alice' },
-      }),
-    );
-    await world.ingestor.ingest(
-      event({
-        type: 'subscription.activated',
-        accountId: 'bob',
-        occurredAt: at(4),
-        data: { plan: 'pro' },
-      }),
-    );
-    await kallyai.settle();
-    world.advance(WINDOW);
-    await kallyai.settle();
+    await ingestRewardedReferral(world);
+    await settlePastWindow(world, kallyai);
     for (
       const until = Date.now() + 60_000;
       Date.now() < until && callrail.status().state !== 'stopped';
