@@ -7,11 +7,14 @@ const history = example('histories', 'all-programs.ndjson');
 const threeInvoices = example('programs', 'callrail-three-invoices.json');
 const asOf = '2026-06-01';
 
+/** Runs a CLI command over the example history as of `asOf`; `rest` adds program files and output. */
+const runOnHistory = (command: 'diff' | 'replay', ...rest: string[]) =>
+  runCli([command, '--input', history, '--as-of', asOf, ...rest]);
+
 type Reward = { program: string; kind: string; amount: number; refereeAccountId: string };
 const replayRewards = async (...programFiles: string[]): Promise<Reward[]> => {
-  const args = ['replay', '--input', history, '--as-of', asOf, '--json'];
-  for (const file of programFiles) args.push('--program-file', file);
-  const run = await runCli(args);
+  const programFileArgs = programFiles.flatMap((file) => ['--program-file', file]);
+  const run = await runOnHistory('replay', '--json', ...programFileArgs);
   expect(run.code).toBe(0);
   return JSON.parse(run.stdout).rewards;
 };
@@ -21,16 +24,7 @@ const sumOf = (rewards: Reward[], program: string, kind: string) =>
 describe('referrals diff --program-file NEW (against the built-in programs)', () => {
   let diff: RuleDiff;
   beforeAll(async () => {
-    const run = await runCli([
-      'diff',
-      '--input',
-      history,
-      '--as-of',
-      asOf,
-      '--program-file',
-      threeInvoices,
-      '--json',
-    ]);
+    const run = await runOnHistory('diff', '--program-file', threeInvoices, '--json');
     expect(run.code).toBe(0);
     diff = JSON.parse(run.stdout);
   });
@@ -80,15 +74,7 @@ describe('referrals diff --program-file NEW (against the built-in programs)', ()
   });
 
   it('prints tables within 100 columns, and each table as CSV', async () => {
-    const table = await runCli([
-      'diff',
-      '--input',
-      history,
-      '--as-of',
-      asOf,
-      '--program-file',
-      threeInvoices,
-    ]);
+    const table = await runOnHistory('diff', '--program-file', threeInvoices);
     expect(table.code).toBe(0);
     expect(table.stdout).toContain('+$300.00');
     const tableLines = table.stdout.split('\n').filter((l) => /^[┌│├└]/.test(l));
@@ -96,31 +82,17 @@ describe('referrals diff --program-file NEW (against the built-in programs)', ()
     expect(Math.max(...tableLines.map((l) => l.length))).toBeLessThanOrEqual(100);
     expect(table.stderr).toBe('35 events read, 0 duplicates, 2 referrals change\n');
 
-    const totals = await runCli([
-      'diff',
-      '--input',
-      history,
-      '--as-of',
-      asOf,
-      '--program-file',
-      threeInvoices,
-      '--csv',
-      'totals',
-    ]);
+    const totals = await runOnHistory('diff', '--program-file', threeInvoices, '--csv', 'totals');
     expect(totals.stdout.split('\n')).toContain(
       'callrail,account_credit,USD,2,10000,4,40000,30000',
     );
-    const changes = await runCli([
+    const changes = await runOnHistory(
       'diff',
-      '--input',
-      history,
-      '--as-of',
-      asOf,
       '--program-file',
       threeInvoices,
       '--csv',
       'referrals',
-    ]);
+    );
     expect(changes.stdout.split('\n')).toContain(
       'callrail,y-corp,agency-a,status,pending,rewarded',
     );
@@ -129,11 +101,10 @@ describe('referrals diff --program-file NEW (against the built-in programs)', ()
 
 describe('referrals diff --program-file NEW --program-file OLD', () => {
   it('compares the two files; the same rules twice change nothing', async () => {
-    const run = await runCli([
+    const run = await runOnHistory(
       'diff',
-      ...['--input', history, '--as-of', asOf],
       ...['--program-file', threeInvoices, '--program-file', threeInvoices, '--json'],
-    ]);
+    );
     const diff: RuleDiff = JSON.parse(run.stdout);
     expect(diff.referrals).toEqual([]);
     expect(diff.totals.length).toBeGreaterThan(0);
@@ -141,18 +112,8 @@ describe('referrals diff --program-file NEW --program-file OLD', () => {
   });
 
   it('a program only the new rules have counts as all new', async () => {
-    const run = await runCli([
-      'diff',
-      ...[
-        '--input',
-        history,
-        '--as-of',
-        asOf,
-        '--program-file',
-        example('programs', 'callrail-capped.json'),
-        '--json',
-      ],
-    ]);
+    const capped = example('programs', 'callrail-capped.json');
+    const run = await runOnHistory('diff', '--program-file', capped, '--json');
     expect(run.code).toBe(0);
     expect(JSON.parse(run.stdout).referrals).toEqual([]); // the history has no callrail-capped events
   });
