@@ -1,8 +1,40 @@
 import { createServer, Socket } from 'node:net';
 import { freePort, PrivateRedis } from '../../../test/support/private-redis';
-import { closeRedis, connectRedis, cutRedisIfDown, openRedis, RedisAuthError } from './redis';
+import {
+  type AwaitedRedis,
+  closeRedis,
+  connectRedis,
+  cutRedisIfDown,
+  openRedis,
+  RedisAuthError,
+} from './redis';
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+/** openRedis, keeping each line it says and each refusal it reports to onRefused. */
+function openRedisRecording(url: string, what: string) {
+  const lines: string[] = [];
+  const refusals: Error[] = [];
+  const awaited = openRedis(
+    url,
+    what,
+    (line) => lines.push(line),
+    (e) => refusals.push(e),
+  );
+  return { awaited, lines, refusals };
+}
+
+/**
+ * Sends a command to Redis, which stops answering and then dies: the command is in flight at
+ * the drop. (Wrapped in an object: an async function returning the promise would wait on it.)
+ */
+async function sendAsRedisGoes(redis: PrivateRedis, client: AwaitedRedis['client']) {
+  redis.freeze();
+  const inFlight = client.get('a-key');
+  await sleep(50);
+  await redis.down();
+  return { inFlight };
+}
 
 describe('openRedis (the API connecting to a Redis that is not up yet)', () => {
   it('says one line per failed attempt, holds commands meanwhile, and says when Redis answers', async () => {
@@ -68,14 +100,7 @@ describe('refused credentials (a configuration error, not an outage)', () => {
   afterAll(() => redis.down());
 
   it('openRedis: tells onRefused once, says no waiting line, stops trying, and fails what waited', async () => {
-    const lines: string[] = [];
-    const refusals: Error[] = [];
-    const awaited = openRedis(
-      redis.urlWith('wrong'),
-      'Redis',
-      (line) => lines.push(line),
-      (e) => refusals.push(e),
-    );
+    const { awaited, lines, refusals } = openRedisRecording(redis.urlWith('wrong'), 'Redis');
     const queued = awaited.client.get('a-key');
     for (let i = 0; i < 50 && refusals.length === 0; i++) await sleep(20);
     await expect(queued).rejects.toThrow();
@@ -110,14 +135,7 @@ describe('credentials refused after the client connected (the password rotated)'
   afterEach(() => redis.down());
 
   it('openRedis: one line for all the refused attempts, refusal() names them, it keeps trying; one line once accepted again', async () => {
-    const lines: string[] = [];
-    const refusals: Error[] = [];
-    const awaited = openRedis(
-      redis.url,
-      'Redis here',
-      (line) => lines.push(line),
-      (e) => refusals.push(e),
-    );
+    const { awaited, lines, refusals } = openRedisRecording(redis.url, 'Redis here');
     try {
       expect(await awaited.client.ping()).toBe('PONG');
       expect(awaited.refusal()).toBeUndefined();
@@ -171,11 +189,7 @@ describe('cutRedisIfDown (stopping while Redis is down)', () => {
     const awaited = openRedis(redis.url, 'Redis', (line) => lines.push(line));
     try {
       expect(await awaited.client.ping()).toBe('PONG');
-      // In flight as Redis goes: sent to a server that no longer answers, which then dies.
-      redis.freeze();
-      const inFlight = awaited.client.get('a-key');
-      await sleep(50);
-      await redis.down();
+      const { inFlight } = await sendAsRedisGoes(redis, awaited.client);
       for (let i = 0; i < 50 && awaited.client.status !== 'reconnecting'; i++) await sleep(20);
       expect(awaited.client.status).toBe('reconnecting');
       // Queued for a reconnection that would never come (maxRetriesPerRequest is null).
@@ -202,10 +216,7 @@ describe('cutRedisIfDown (stopping while Redis is down)', () => {
     const sockets: Socket[] = [];
     try {
       expect(await awaited.client.ping()).toBe('PONG');
-      redis.freeze();
-      const inFlight = awaited.client.get('a-key');
-      await sleep(50);
-      await redis.down();
+      const { inFlight } = await sendAsRedisGoes(redis, awaited.client);
       // Accepts and never answers: ioredis connects, starts a new command queue, and waits.
       await new Promise<void>((resolve) => mute.listen(redis.port, '127.0.0.1', resolve));
       for (let i = 0; i < 100 && awaited.client.status !== 'connect'; i++) await sleep(20);
