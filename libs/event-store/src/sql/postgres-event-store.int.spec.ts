@@ -43,6 +43,19 @@ describe('PostgreSQL event store, with several processes at once', () => {
     subscriptions.push(subscription);
     return subscription;
   };
+  /** Inserts an event the way the store's appends do, in a transaction left open on `raw`. */
+  const insertUncommitted = async (streamId: string, eventId: string): Promise<string> => {
+    await raw.query('BEGIN');
+    const [{ position }] = (
+      await raw.query(`SELECT (${s}.reserve_global_positions(1))[1]::text AS position`)
+    ).rows;
+    await raw.query(
+      `INSERT INTO ${s}.events (global_position, stream_id, stream_position, event_id, type, data)
+       VALUES ($1, $2, 0, $3, 'T', '{}')`,
+      [position, streamId, eventId],
+    );
+    return position;
+  };
   beforeAll(async () => {
     main = await openPostgres();
     s = quoteIdent(main.schema);
@@ -74,15 +87,7 @@ describe('PostgreSQL event store, with several processes at once', () => {
     await subscription.caughtUp();
     const before = await lastPosition(main.store);
     // Transaction A takes its position, as the store's appends do, and stays open...
-    await raw.query('BEGIN');
-    const [{ position }] = (
-      await raw.query(`SELECT (${s}.reserve_global_positions(1))[1]::text AS position`)
-    ).rows;
-    await raw.query(
-      `INSERT INTO ${s}.events (global_position, stream_id, stream_position, event_id, type, data)
-       VALUES ($1, 'late:a', 0, 'a', 'T', '{}')`,
-      [position],
-    );
+    const position = await insertUncommitted('late:a', 'a');
     // ...while B, positioned after it, commits first.
     await others[0].appendToStream('late:b', [ev('b')]);
     const b = (await others[0].readStream('late:b'))[0];
@@ -126,15 +131,7 @@ describe('PostgreSQL event store, with several processes at once', () => {
   });
 
   it('reports an id committed meanwhile in another stream as a duplicate, not an error', async () => {
-    await raw.query('BEGIN');
-    const [{ position }] = (
-      await raw.query(`SELECT (${s}.reserve_global_positions(1))[1]::text AS position`)
-    ).rows;
-    await raw.query(
-      `INSERT INTO ${s}.events (global_position, stream_id, stream_position, event_id, type, data)
-       VALUES ($1, 'dup:one', 0, 'same-id', 'T', '{}')`,
-      [position],
-    );
+    await insertUncommitted('dup:one', 'same-id');
     // This append cannot see the uncommitted id; its insert waits on the unique index.
     const pending = main.store.appendToStream('dup:two', [ev('same-id'), ev('other-id')]);
     await new Promise((resolve) => setTimeout(resolve, 100));
