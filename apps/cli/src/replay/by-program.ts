@@ -1,7 +1,7 @@
 import { formatInstant, Instant, ProgramRegistry } from '@referrals/domain';
 import type { HistoryFile } from '../history/read-ordered';
 import { scanHistory } from './fast/scan-history';
-import { booksOf, runReplayJob } from './parallel/jobs';
+import { booksOf, eventsPerEngine, runReplayJob } from './parallel/jobs';
 import type { ReplayViews } from './views/replay-views';
 import { SpilledViews } from './views/spilled-views';
 
@@ -18,8 +18,11 @@ export function replayByProgram(
   file: HistoryFile,
   programs: ProgramRegistry,
   asOf: Instant,
+  perEngine = eventsPerEngine(),
 ): ReplayViews {
-  const books = booksOf(scanHistory(file.path, programs, file.stats, file.progress), asOf);
+  const books = booksOf(scanHistory(file.path, programs, file.stats, file.progress), asOf, {
+    perEngine,
+  });
   file.checked();
   // What pass one kept is let go here: the books are all pass two reads.
   const spilled = new SpilledViews();

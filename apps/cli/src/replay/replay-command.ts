@@ -7,6 +7,7 @@ import { loadPrograms } from '../program-files';
 import { referralsCsv, renderReplayTables, rewardsCsv } from './render-replay';
 import { replayByProgram } from './by-program';
 import { keepHeapNearLiveSize } from './lean-heap';
+import { eventsPerEngine } from './parallel/jobs';
 import { replayInParallel } from './parallel/replay-in-parallel';
 import { replayThreadCount } from './parallel/thread-count';
 import { heldInMemory, ReplayViews, viewsInMemory } from './views/replay-views';
@@ -27,11 +28,15 @@ export async function replayCommand(
 ): Promise<Output> {
   const programs = loadPrograms(options.programFile);
   const asOf = parseAsOf(options.asOf, now);
+  // The tuning variables are checked before the history is read: a mistake is said at once.
+  const threads = replayThreadCount();
+  const perEngine = eventsPerEngine();
   keepHeapNearLiveSize();
   const read = await readHistoryFile({ input: options.input, terminal }, async (file) => {
-    const threads = replayThreadCount();
-    if (threads > 1) return viewsInMemory(await replayInParallel(file, programs, asOf, threads));
-    return replayByProgram(file, programs, asOf);
+    if (threads > 1) {
+      return viewsInMemory(await replayInParallel(file, programs, asOf, threads, perEngine));
+    }
+    return replayByProgram(file, programs, asOf, perEngine);
   });
   const views = read.value;
   process.stderr.write(

@@ -1,4 +1,5 @@
 import { Instant, ProgramRegistry, ReferralEngine } from '@referrals/domain';
+import { wholeNumberFromEnv } from '../../options/whole-number-env';
 import type { ScannedHistory } from '../fast/merge-ranges';
 import { scanRange, ScannedRange } from '../fast/scan-range';
 import { Book, bookOf, eventsOf } from '../fast/time-ordered-file';
@@ -40,10 +41,8 @@ export interface ProgramShare extends Book {
  */
 export const EVENTS_PER_ENGINE = 1 << 17;
 
-export function eventsPerEngine(env: NodeJS.ProcessEnv = process.env): number {
-  const asked = Number(env.REPLAY_EVENTS_PER_ENGINE);
-  return Number.isInteger(asked) && asked >= 1 ? asked : EVENTS_PER_ENGINE;
-}
+export const eventsPerEngine = (env: NodeJS.ProcessEnv = process.env): number =>
+  wholeNumberFromEnv(env, 'REPLAY_EVENTS_PER_ENGINE', EVENTS_PER_ENGINE);
 
 /**
  * The books of a replay. Each program's book is independent of the others',

@@ -9,14 +9,18 @@ import { runCli } from '../../testing/run-cli';
  * program replays on a thread of its own) prints, byte for byte, what the
  * one-thread replay prints, and stops on the same first bad line.
  */
-async function replayOn(threads: number, args: string[]) {
-  const before = process.env.REPLAY_THREADS;
-  process.env.REPLAY_THREADS = String(threads);
+async function replayOn(threads: number | string, args: string[]) {
+  return withEnv('REPLAY_THREADS', String(threads), () => runCli(['replay', ...args]));
+}
+
+async function withEnv<T>(name: string, value: string, run: () => Promise<T>): Promise<T> {
+  const before = process.env[name];
+  process.env[name] = value;
   try {
-    return await runCli(['replay', ...args]);
+    return await run();
   } finally {
-    if (before === undefined) delete process.env.REPLAY_THREADS;
-    else process.env.REPLAY_THREADS = before;
+    if (before === undefined) delete process.env[name];
+    else process.env[name] = before;
   }
 }
 
@@ -88,5 +92,22 @@ describe('the replay on several threads', () => {
     expect(notJson.stderr).toBe(
       (await replayOn(1, ['--input', file, '--as-of', '2027-06-01'])).stderr,
     );
+  });
+
+  it('refuses a tuning variable that is not a whole number of at least 1, before reading', async () => {
+    const args = ['--input', history, '--as-of', '2027-06-01', '--json'];
+    const threads = await replayOn('many', args);
+    const perEngine = await withEnv('REPLAY_EVENTS_PER_ENGINE', '0', () =>
+      runCli(['replay', ...args]),
+    );
+    for (const [run, name, raw] of [
+      [threads, 'REPLAY_THREADS', 'many'],
+      [perEngine, 'REPLAY_EVENTS_PER_ENGINE', '0'],
+    ] as const) {
+      expect(run.code).toBe(2);
+      expect(run.stdout).toBe('');
+      // One line, and no summary: nothing was read.
+      expect(run.stderr).toBe(`${name}: must be a whole number of at least 1, not "${raw}"\n`);
+    }
   });
 });

@@ -4,7 +4,7 @@ import type { HistoryFile } from '../../history/read-ordered';
 import { mergeRanges } from '../fast/merge-ranges';
 import { lineAlignedCuts } from '../fast/scan-range';
 import { ReplayResult, sortedResult } from '../replay';
-import { Book, booksOf, runReplayJob, runScanJob } from './jobs';
+import { Book, booksOf, eventsPerEngine, runReplayJob, runScanJob } from './jobs';
 import type { ReplayedProgram } from './messages';
 import { ReplayThreads } from './replay-threads';
 
@@ -22,11 +22,12 @@ export async function replayInParallel(
   programs: ProgramRegistry,
   asOf: Instant,
   threads: number,
+  perEngine = eventsPerEngine(),
 ): Promise<ReplayResult> {
   const progress = scannedBytes(file);
   const pool = new ReplayThreads(threads - 1, programs, progress);
   try {
-    const books = booksOf(await scanInSlices(pool, file, programs, progress), asOf);
+    const books = booksOf(await scanInSlices(pool, file, programs, progress), asOf, { perEngine });
     file.checked();
     const replayed = await replayBooks(pool, file.path, programs, books, asOf);
     return sortedResult(

@@ -5,11 +5,11 @@ describe('how many threads a replay uses', () => {
     expect(replayThreadCount({})).toBe(1);
   });
 
-  it('REPLAY_THREADS decides when set to a whole number of at least 1', () => {
+  it('REPLAY_THREADS decides when set to a whole number of at least 1, and is refused otherwise', () => {
     expect(replayThreadCount({ REPLAY_THREADS: '3' })).toBe(3);
     expect(replayThreadCount({ REPLAY_THREADS: '1' })).toBe(1);
-    expect(replayThreadCount({ REPLAY_THREADS: 'many' })).toBe(1);
-    expect(replayThreadCount({ REPLAY_THREADS: '0' })).toBe(1);
-    expect(replayThreadCount({ REPLAY_THREADS: '2.5' })).toBe(1);
+    expect(() => replayThreadCount({ REPLAY_THREADS: 'many' })).toThrow(/^REPLAY_THREADS: /);
+    expect(() => replayThreadCount({ REPLAY_THREADS: '0' })).toThrow(/^REPLAY_THREADS: /);
+    expect(() => replayThreadCount({ REPLAY_THREADS: '2.5' })).toThrow(/^REPLAY_THREADS: /);
   });
 });

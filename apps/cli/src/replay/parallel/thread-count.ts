@@ -1,6 +1,9 @@
+import { wholeNumberFromEnv } from '../../options/whole-number-env';
+
 /**
  * How many threads a replay uses: one (this thread alone) unless
- * `REPLAY_THREADS` asks for more (a whole number of at least 1).
+ * `REPLAY_THREADS` asks for more (a whole number of at least 1; anything
+ * else is a usage error).
  *
  * Threads trade memory for time. Each has a heap of its own (40–55 MB), and
  * the views of every program are held until they are printed, where one
@@ -11,7 +14,5 @@
  * default, and threads, one per program (`REPLAY_THREADS=3` for the three
  * built-in programs), are for a machine with cores and memory to spare.
  */
-export function replayThreadCount(env: NodeJS.ProcessEnv = process.env): number {
-  const asked = Number(env.REPLAY_THREADS);
-  return Number.isInteger(asked) && asked >= 1 ? asked : 1;
-}
+export const replayThreadCount = (env: NodeJS.ProcessEnv = process.env): number =>
+  wholeNumberFromEnv(env, 'REPLAY_THREADS', 1);
