@@ -229,7 +229,10 @@ describe('the referrer portal', () => {
     );
     await page.getByRole('button', { name: 'Copy link' }).focus();
     await page.keyboard.press('Enter');
-    await expect(page.getByRole('status').textContent()).resolves.toMatch(/copied|copy/i);
+    // The page says it once the clipboard's promise settles: wait for the words, not a moment.
+    const status = page.getByRole('status');
+    await status.filter({ hasText: /copied|copy/i }).waitFor({ timeout: 5000 });
+    await expect(status.textContent()).resolves.toMatch(/copied|copy/i);
     await shot(page, 'smithai-firm-phone');
     await close();
   });
