@@ -1,7 +1,7 @@
 import { formatInstant, Instant, ProgramRegistry } from '@referrals/domain';
 import type { HistoryFile } from '../history/read-ordered';
 import { scanHistory } from './fast/scan-history';
-import { booksOf, eventsPerEngine, runReplayJob } from './parallel/jobs';
+import { booksOf, runReplayJob } from './parallel/jobs';
 import type { ReplayViews } from './views/replay-views';
 import { SpilledViews } from './views/spilled-views';
 
@@ -18,7 +18,7 @@ export function replayByProgram(
   file: HistoryFile,
   programs: ProgramRegistry,
   asOf: Instant,
-  perEngine = eventsPerEngine(),
+  perEngine: number,
 ): ReplayViews {
   const books = booksOf(scanHistory(file.path, programs, file.stats, file.progress), asOf, {
     perEngine,

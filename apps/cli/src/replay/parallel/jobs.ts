@@ -54,7 +54,7 @@ export const eventsPerEngine = (env: NodeJS.ProcessEnv = process.env): number =>
 export function booksOf(
   scanned: ScannedHistory,
   asOf: Instant,
-  { everyAccount = false, perEngine = eventsPerEngine() } = {},
+  { everyAccount = false, perEngine = EVENTS_PER_ENGINE } = {},
 ): ProgramShare[] {
   if (everyAccount) {
     return scanned.programIds.map((_, program) => ({

@@ -4,7 +4,7 @@ import type { HistoryFile } from '../../history/read-ordered';
 import { mergeRanges } from '../fast/merge-ranges';
 import { lineAlignedCuts } from '../fast/scan-range';
 import { ReplayResult, sortedResult } from '../replay';
-import { Book, booksOf, eventsPerEngine, runReplayJob, runScanJob } from './jobs';
+import { Book, booksOf, runReplayJob, runScanJob } from './jobs';
 import type { ReplayedProgram } from './messages';
 import { ReplayThreads } from './replay-threads';
 
@@ -22,7 +22,7 @@ export async function replayInParallel(
   programs: ProgramRegistry,
   asOf: Instant,
   threads: number,
-  perEngine = eventsPerEngine(),
+  perEngine: number,
 ): Promise<ReplayResult> {
   const progress = scannedBytes(file);
   const pool = new ReplayThreads(threads - 1, programs, progress);
