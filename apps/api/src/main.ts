@@ -13,6 +13,7 @@ import {
   isRedisAuthFailure,
   loadConfig,
   openRedis,
+  redactUrl,
   Runtime,
   shutDown,
   ShutdownStep,
@@ -26,7 +27,7 @@ import { OperatorsModule } from './operators/operators.module';
 import { registerQueueBoard } from './operators/queue-board';
 import { configureHttpEdge, edgeFastifyOptions } from './http/edge/http-edge';
 import { openRuntime } from './open-runtime';
-import { assertPortFree, portError, redactUrl, storeError } from './start-up-errors';
+import { assertPortFree, portError, storeError } from './start-up-errors';
 import type { WaitingServer } from './waiting-server';
 import { installCheapAsyncResourceBind } from './async-resource-bind';
 

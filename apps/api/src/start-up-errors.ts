@@ -48,9 +48,6 @@ export function portError(error: NodeJS.ErrnoException, host: string, port: numb
   }
 }
 
-// Shared with the Redis connection's messages (libs/runtime); exported here as before.
-export { redactUrl };
-
 /**
  * The store failed to open: say which setting points at it. PostgreSQL's
  * own words (`role "nobody" does not exist`, `ECONNREFUSED`) stay, after
