@@ -1,6 +1,14 @@
-import { Inject, Injectable, OnApplicationBootstrap, OnModuleDestroy } from '@nestjs/common';
+import {
+  Inject,
+  Injectable,
+  Logger,
+  OnApplicationBootstrap,
+  OnModuleDestroy,
+} from '@nestjs/common';
+import type { Redis } from 'ioredis';
 import { PayoutQueue, WebhookOutbox } from '@referrals/rewards';
 import { ProcessManagerHost } from './process-manager.host';
+import { REDIS } from './queues.module';
 import { RewardProjections } from './reward-projections';
 import { Runtime, RUNTIME, WORKER_SETTINGS, WorkerSettings } from './worker.tokens';
 
@@ -10,11 +18,22 @@ import { Runtime, RUNTIME, WORKER_SETTINGS, WorkerSettings } from './worker.toke
  * their own stream go back on the payouts queue, pending checks back on the
  * timers queue, bonus minutes whose time is up get `RewardExpired`, and
  * webhooks owed with no job in Redis (it lost them) are queued again.
+ *
+ * Between sweeps, a Redis that lost its data (restarted empty, flushed) would
+ * leave earned rewards unpaid until the next one: the worker leaves a key in
+ * Redis before its first sweep and looks for it every second; once it is gone,
+ * the worker leaves it again and sweeps at once. A sweep that failed (PostgreSQL
+ * or Redis away) is tried again a few seconds later, not `sweepMs` later.
  */
 @Injectable()
 export class RewardSweep implements OnApplicationBootstrap, OnModuleDestroy {
+  private readonly logger = new Logger('reward-sweep');
   private timer?: NodeJS.Timeout;
+  private watcher?: NodeJS.Timeout;
   private running: Promise<void> = Promise.resolve();
+  private watching = false;
+  /** When the last sweep failed (wall clock), while it has not succeeded since. */
+  private failedAt?: number;
 
   constructor(
     @Inject(RUNTIME) private readonly runtime: Runtime,
@@ -23,11 +42,16 @@ export class RewardSweep implements OnApplicationBootstrap, OnModuleDestroy {
     @Inject(ProcessManagerHost) private readonly processManager: ProcessManagerHost,
     @Inject(RewardProjections) private readonly projections: RewardProjections,
     @Inject(WebhookOutbox) private readonly outbox: WebhookOutbox,
+    @Inject(REDIS) private readonly redis: Redis,
   ) {}
 
   async onApplicationBootstrap(): Promise<void> {
+    // Not awaited: with Redis away, the key is set once it is back (the sweep waits for no Redis
+    // when there is nothing to queue, and start-up must not wait for one either).
+    this.leaveKey().catch(() => undefined);
     await this.sweep();
     this.timer = setInterval(() => void this.sweep(), this.settings.sweepMs);
+    this.watcher = setInterval(() => void this.sweepIfOwed(), WATCH_MS);
   }
 
   /** One pass; passes never overlap. */
@@ -41,15 +65,58 @@ export class RewardSweep implements OnApplicationBootstrap, OnModuleDestroy {
         .then(() => this.projections.poke())
         .then(() => this.outbox.redrive())
         .then(
-          () => undefined,
-          (error) => this.settings.onError(error),
+          () => void (this.failedAt = undefined),
+          (error) => {
+            this.failedAt = Date.now();
+            this.settings.onError(error);
+          },
         ),
     );
     return this.running;
   }
 
+  /** A sweep now if Redis lost the key the last one left, or the last one failed a while ago. */
+  private async sweepIfOwed(): Promise<void> {
+    // One look at a time: while Redis is down, the look waits for it to come back.
+    if (this.watching) return;
+    this.watching = true;
+    try {
+      if (this.failedAt !== undefined) {
+        if (Date.now() - this.failedAt >= RETRY_FAILED_MS) await this.sweep();
+        return;
+      }
+      if ((await this.redis.exists(this.sweptKey())) === 0) {
+        this.logger.warn(
+          'Redis holds none of what the sweeps queued (restarted empty or flushed): sweeping now',
+        );
+        await this.leaveKey();
+        await this.sweep();
+      }
+    } catch {
+      // Redis unreachable: its client reconnects and says so; the next look tries again.
+    } finally {
+      this.watching = false;
+    }
+  }
+
+  /** Left in Redis before the sweep that queues its work: gone, Redis has lost that work. */
+  private async leaveKey(): Promise<void> {
+    await this.redis.set(this.sweptKey(), new Date().toISOString());
+  }
+
+  /** Under the queues' prefix, as their keys are: whatever emptied them took it too. */
+  private sweptKey(): string {
+    return `${this.settings.config.QUEUE_PREFIX}:sweep:swept`;
+  }
+
   async onModuleDestroy(): Promise<void> {
     clearInterval(this.timer);
+    clearInterval(this.watcher);
     await this.running;
   }
 }
+
+/** How often the worker looks for the sweep's key in Redis (one EXISTS). */
+const WATCH_MS = 1_000;
+/** How soon a failed sweep is tried again (PostgreSQL or Redis was away). */
+const RETRY_FAILED_MS = 5_000;
