@@ -179,7 +179,8 @@ describe('leases on Redis', () => {
         expect(sorted(managers.startedBy.b)).toEqual(PROGRAMS);
         // a renewed at most one period (ttl / 3) before; b looks once a period.
         expect(took).toBeGreaterThanOrEqual(ttlMs - ttlMs / 3 - 50);
-        expect(took).toBeLessThan(ttlMs + ttlMs / 3 + 100);
+        // (The upper bound has room for a loaded machine's event loop: never would be the failure.)
+        expect(took).toBeLessThan(ttlMs + ttlMs / 3 + 400);
       });
     });
 
@@ -270,7 +271,7 @@ describe('leases on Redis', () => {
         answering = false;
         await waitFor(() => a.programs().length === 0, 2_000);
         expect(a.programs()).toEqual([]);
-        expect(Date.now() - cutAt).toBeLessThan(300 + 200); // about the lease's life, not forever
+        expect(Date.now() - cutAt).toBeLessThan(300 + 600); // about the lease's life, not forever
         const stopping = Date.now();
         await a.stop();
         expect(Date.now() - stopping).toBeLessThan(1_000);
