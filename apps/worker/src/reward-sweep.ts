@@ -32,6 +32,7 @@ export class RewardSweep implements OnApplicationBootstrap, OnModuleDestroy {
   private watcher?: NodeJS.Timeout;
   private running: Promise<void> = Promise.resolve();
   private watching = false;
+  private stopping = false;
   /** When the last sweep failed (wall clock), while it has not succeeded since. */
   private failedAt?: number;
 
@@ -75,7 +76,7 @@ export class RewardSweep implements OnApplicationBootstrap, OnModuleDestroy {
     return this.running;
   }
 
-  /** A sweep now if Redis lost the key the last one left, or the last one failed a while ago. */
+  /** A sweep now if Redis lost the key the worker left, or the last sweep failed a while ago. */
   private async sweepIfOwed(): Promise<void> {
     // One look at a time: while Redis is down, the look waits for it to come back.
     if (this.watching) return;
@@ -85,7 +86,8 @@ export class RewardSweep implements OnApplicationBootstrap, OnModuleDestroy {
         if (Date.now() - this.failedAt >= RETRY_FAILED_MS) await this.sweep();
         return;
       }
-      if ((await this.redis.exists(this.sweptKey())) === 0) {
+      // (A look that waited on Redis may end after shutdown began: it starts nothing then.)
+      if ((await this.redis.exists(this.sweptKey())) === 0 && !this.stopping) {
         this.logger.warn(
           'Redis holds none of what the sweeps queued (restarted empty or flushed): sweeping now',
         );
@@ -110,6 +112,7 @@ export class RewardSweep implements OnApplicationBootstrap, OnModuleDestroy {
   }
 
   async onModuleDestroy(): Promise<void> {
+    this.stopping = true;
     clearInterval(this.timer);
     clearInterval(this.watcher);
     await this.running;
