@@ -1,12 +1,11 @@
-import { PgDatabase, quoteIdent } from '@referrals/event-store';
 import {
   adminRequest,
   BUILT_API as API,
   BUILT_WORKER as WORKER,
   BuiltProcess,
+  BuiltProcesses,
   exitWithin,
-  startBuilt,
-  stopBuilt,
+  linesOf,
   until,
 } from '../support/built-process';
 import { freePort, PrivateRedis } from '../support/private-redis';
@@ -26,47 +25,20 @@ const EXIT_WITHIN_MS = 15_000;
  */
 describe('the API and the worker against a Redis that requires a password', () => {
   let redis: PrivateRedis;
-  const direct = new PgDatabase('postgres://postgres@127.0.0.1:5432/postgres', {
-    onError: () => undefined,
-  });
-  const schemas: string[] = [];
-  const started: BuiltProcess[] = [];
-
-  const newSchema = () => {
-    const schema = `redisauth_${process.pid}_${Math.random().toString(36).slice(2, 8)}`;
-    schemas.push(schema);
-    return schema;
-  };
+  const processes = new BuiltProcesses('redisauth', () => ({ ADMIN_API_KEY: ADMIN_KEY }));
   /** A built process on a schema and queues of its own (`env` may name another pair's schema). */
-  const start = (main: string, redisUrl: string, env: Record<string, string> = {}) => {
-    const schema = env.DATABASE_SCHEMA ?? newSchema();
-    const built = startBuilt(main, {
-      DATABASE_URL: 'postgres://postgres@127.0.0.1:5432/postgres',
-      ADMIN_API_KEY: ADMIN_KEY,
-      DATABASE_SCHEMA: schema,
-      QUEUE_PREFIX: schema,
-      REDIS_URL: redisUrl,
-      ...env,
-    });
-    started.push(built);
-    return built;
-  };
+  const start = (main: string, redisUrl: string, env: Record<string, string> = {}) =>
+    processes.start(main, { REDIS_URL: redisUrl, ...env });
 
   /** Its end, within EXIT_WITHIN_MS (still running then: the test fails, naming what it said). */
   const exitOf = (built: BuiltProcess) => exitWithin(built, EXIT_WITHIN_MS);
 
-  const linesOf = (text: string) => text.split('\n').filter(Boolean);
-
   beforeAll(async () => {
     redis = await PrivateRedis.start(undefined, { password: PASSWORD });
   });
-  afterEach(async () => {
-    for (const built of started.splice(0)) await stopBuilt(built);
-  });
+  afterEach(() => processes.stopAll());
   afterAll(async () => {
-    for (const schema of schemas)
-      await direct.query(`DROP SCHEMA IF EXISTS ${quoteIdent(schema)} CASCADE`);
-    await direct.close();
+    await processes.dropAll();
     await redis.down();
   });
 
@@ -141,7 +113,7 @@ describe('the API and the worker against a Redis that requires a password', () =
 
   it('with the right password, the API turns ready and the worker runs', async () => {
     const port = await freePort();
-    const schema = newSchema();
+    const schema = processes.newSchema();
     const api = start(API, redis.url, { PORT: String(port), DATABASE_SCHEMA: schema });
     const worker = start(WORKER, redis.url, { DATABASE_SCHEMA: schema });
     const ready = await until('the API ready', 20_000, async () => {

@@ -1,13 +1,11 @@
-import { PgDatabase, quoteIdent } from '@referrals/event-store';
 import {
   adminRequest,
   BUILT_API as API,
   BUILT_WORKER as WORKER,
-  BuiltProcess,
+  BuiltProcesses,
   exitWithin,
+  linesOf,
   recentSignup,
-  startBuilt,
-  stopBuilt,
   until,
 } from '../support/built-process';
 import { freePort, PrivateRedis } from '../support/private-redis';
@@ -16,8 +14,6 @@ const ADMIN_KEY = 'redis-rotated-test-admin-key';
 const OLD = 'old-secret';
 const NEW = 'new-secret';
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
-
-const linesOf = (text: string) => text.split('\n').filter(Boolean);
 
 /**
  * Redis's password rotated while the engine runs, its connections then
@@ -28,39 +24,20 @@ const linesOf = (text: string) => text.split('\n').filter(Boolean);
  */
 describe('Redis refusing the credentials after the engine connected (a rotated password)', () => {
   let redis: PrivateRedis;
-  const direct = new PgDatabase('postgres://postgres@127.0.0.1:5432/postgres', {
-    onError: () => undefined,
-  });
-  const schemas: string[] = [];
-  const started: BuiltProcess[] = [];
-
-  const start = (main: string, env: Record<string, string> = {}) => {
-    const schema = `redisrotated_${process.pid}_${Math.random().toString(36).slice(2, 8)}`;
-    schemas.push(schema);
-    const built = startBuilt(main, {
-      DATABASE_URL: 'postgres://postgres@127.0.0.1:5432/postgres',
-      ADMIN_API_KEY: ADMIN_KEY,
-      DATABASE_SCHEMA: schema,
-      QUEUE_PREFIX: schema,
-      REDIS_URL: redis.urlWith(OLD),
-      ...env,
-    });
-    started.push(built);
-    return built;
-  };
+  const processes = new BuiltProcesses('redisrotated', () => ({
+    ADMIN_API_KEY: ADMIN_KEY,
+    REDIS_URL: redis.urlWith(OLD),
+  }));
+  const start = (main: string, env: Record<string, string> = {}) => processes.start(main, env);
 
   beforeEach(async () => {
     redis = await PrivateRedis.start(undefined, { password: OLD });
   });
   afterEach(async () => {
-    for (const built of started.splice(0)) await stopBuilt(built);
+    await processes.stopAll();
     await redis.down();
   });
-  afterAll(async () => {
-    for (const schema of schemas)
-      await direct.query(`DROP SCHEMA IF EXISTS ${quoteIdent(schema)} CASCADE`);
-    await direct.close();
-  });
+  afterAll(() => processes.dropAll());
 
   // RUN_WORKER=true: the worker beside the API, whose queue connections are refused too.
   it.each(['false', 'true'])(

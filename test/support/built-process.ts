@@ -1,5 +1,6 @@
 import { ChildProcess, spawn } from 'node:child_process';
 import { join } from 'node:path';
+import { PgDatabase, quoteIdent } from '@referrals/event-store';
 
 const ROOT = join(__dirname, '..', '..');
 /** The built API and worker, as deployed (`npm test` builds first). */
@@ -42,6 +43,57 @@ export function startBuilt(main: string, env: Record<string, string>): BuiltProc
   );
   return { child, output, exited };
 }
+
+const LOCAL_POSTGRES = 'postgres://postgres@127.0.0.1:5432/postgres';
+
+/**
+ * The built processes of a suite, each on a schema and queue prefix of its own
+ * unless `env` names another's DATABASE_SCHEMA, with `defaults()` (its key, its
+ * Redis) under every `env`. `stopAll` after each test, `dropAll` after all.
+ */
+export class BuiltProcesses {
+  private readonly direct = new PgDatabase(LOCAL_POSTGRES, { onError: () => undefined });
+  private readonly schemas: string[] = [];
+  private readonly running: BuiltProcess[] = [];
+
+  constructor(
+    private readonly schemaPrefix: string,
+    private readonly defaults: () => Record<string, string>,
+  ) {}
+
+  /** A schema of its own, for several processes to share (pass it as DATABASE_SCHEMA). */
+  newSchema(): string {
+    const schema = `${this.schemaPrefix}_${process.pid}_${Math.random().toString(36).slice(2, 8)}`;
+    this.schemas.push(schema);
+    return schema;
+  }
+
+  start(main: string, env: Record<string, string> = {}): BuiltProcess {
+    const schema = env.DATABASE_SCHEMA ?? this.newSchema();
+    const built = startBuilt(main, {
+      DATABASE_URL: LOCAL_POSTGRES,
+      DATABASE_SCHEMA: schema,
+      QUEUE_PREFIX: schema,
+      ...this.defaults(),
+      ...env,
+    });
+    this.running.push(built);
+    return built;
+  }
+
+  async stopAll(): Promise<void> {
+    for (const built of this.running.splice(0)) await stopBuilt(built);
+  }
+
+  async dropAll(): Promise<void> {
+    for (const schema of this.schemas)
+      await this.direct.query(`DROP SCHEMA IF EXISTS ${quoteIdent(schema)} CASCADE`);
+    await this.direct.close();
+  }
+}
+
+/** The lines a process wrote, blank ones left out. */
+export const linesOf = (text: string) => text.split('\n').filter(Boolean);
 
 /** SIGTERM, and SIGKILL if it has not ended 5 s later. */
 export async function stopBuilt({ child, exited }: BuiltProcess): Promise<void> {
