@@ -27,11 +27,10 @@ export function replayByProgram(
   // What pass one kept is let go here: the books are all pass two reads.
   const spilled = new SpilledViews();
   try {
-    const programIds = programs.programIds();
     for (const book of books) {
       if (book.offset.length === 0) continue;
       const { referrals, rewards } = runReplayJob({ path: file.path, asOf, ...book }, programs);
-      spilled.add(programIds[book.program], referrals, rewards);
+      spilled.add(referrals, rewards);
     }
     return spilled.views(formatInstant(asOf));
   } catch (error) {

@@ -75,9 +75,9 @@ describe('SpilledViews', () => {
         );
         const spilled = new SpilledViews();
         const share = <T>(list: T[], k: number) => list.filter((_, j) => j % shares === k);
-        views.forEach((v, i) => {
+        views.forEach((v) => {
           for (let k = 0; k < shares; k++) {
-            spilled.add(PROGRAMS[i], share(v.referrals, k), share(v.rewards, k));
+            spilled.add(share(v.referrals, k), share(v.rewards, k));
           }
         });
         const read = spilled.views(expected.asOf);
@@ -95,7 +95,7 @@ describe('SpilledViews', () => {
   it('removes its folder when removed before being read', () => {
     const before = new Set(spillFolders());
     const spilled = new SpilledViews();
-    spilled.add('kallyai', [], []);
+    spilled.add([], []);
     const own = spillFolders().filter((f) => !before.has(f));
     expect(own).toHaveLength(1);
     spilled.remove();

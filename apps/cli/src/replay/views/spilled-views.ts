@@ -2,12 +2,12 @@ import { closeSync, mkdtempSync, openSync, rmSync, writeSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { ReferralView, RewardView } from '@referrals/domain';
-import { compare, inReferralOrder, inRewardOrder } from '../replay';
+import { inReferralOrder, inRewardOrder } from '../replay';
 import { readLines } from './read-lines';
 import type { ReplayViews } from './replay-views';
 
-interface SpilledProgram {
-  readonly program: string;
+/** Where one book's lists were written. */
+interface SpilledBook {
   readonly referrals: string;
   readonly rewards: string;
 }
@@ -17,20 +17,19 @@ interface SpilledProgram {
  * written to a temporary folder as soon as its engine is done, each list
  * sorted, so that a replay holds one book's views at a time instead of all of
  * them. They are read back one at a time as they are printed, the lists
- * merged: referrals in their order (it starts with the program), rewards in
- * theirs (it starts with the time earned).
+ * merged, whatever order the books came in: referrals in their order (it
+ * starts with the program), rewards in theirs (it starts with the time earned).
  */
 export class SpilledViews {
   private readonly folder = mkdtempSync(join(tmpdir(), 'referrals-views-'));
-  private readonly spilled: SpilledProgram[] = [];
+  private readonly spilled: SpilledBook[] = [];
   private referralCount = 0;
   private rewardCount = 0;
 
-  /** One book's views (all of the same program), written out and let go. */
-  add(program: string, referrals: ReferralView[], rewards: RewardView[]): void {
+  /** One book's views, written out and let go. */
+  add(referrals: ReferralView[], rewards: RewardView[]): void {
     const at = this.spilled.length;
     const spilled = {
-      program,
       referrals: join(this.folder, `${at}-referrals.ndjson`),
       rewards: join(this.folder, `${at}-rewards.ndjson`),
     };
@@ -43,19 +42,18 @@ export class SpilledViews {
 
   /** Everything added, as the replay prints it; closing it removes the folder. */
   views(asOf: string): ReplayViews {
-    const byProgram = [...this.spilled].sort((a, b) => compare(a.program, b.program));
     return {
       asOf,
       referralCount: this.referralCount,
       rewardCount: this.rewardCount,
       referrals: () =>
         merged(
-          byProgram.map((p) => parsedLines<ReferralView>(p.referrals)),
+          this.spilled.map((book) => parsedLines<ReferralView>(book.referrals)),
           inReferralOrder,
         ),
       rewards: () =>
         merged(
-          byProgram.map((p) => parsedLines<RewardView>(p.rewards)),
+          this.spilled.map((book) => parsedLines<RewardView>(book.rewards)),
           inRewardOrder,
         ),
       close: () => this.remove(),
