@@ -7,6 +7,7 @@ import { ProgramRegistry } from '@referrals/domain';
 import { createEventStore, EventStore, quoteIdent } from '@referrals/event-store';
 import { EventIngestor } from '@referrals/ingestion';
 import { example, runCli } from '../testing/run-cli';
+import { withEnv } from '../testing/with-env';
 
 /**
  * `referrals replay` without --input reads the configured event store: a
@@ -44,19 +45,6 @@ async function ingestFile(store: EventStore, file: string) {
     stored += outcome.stored;
   }
   return { delivered: events.length, stored };
-}
-
-async function withEnv<T>(env: Record<string, string>, work: () => Promise<T>): Promise<T> {
-  const saved = Object.fromEntries(Object.keys(env).map((k) => [k, process.env[k]]));
-  Object.assign(process.env, env);
-  try {
-    return await work();
-  } finally {
-    for (const [k, v] of Object.entries(saved)) {
-      if (v === undefined) delete process.env[k];
-      else process.env[k] = v;
-    }
-  }
 }
 
 describe('replay from the event store', () => {

@@ -3,6 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { writeGeneratedHistory } from '../../testing/generated-history';
 import { runCli } from '../../testing/run-cli';
+import { withEnv } from '../../testing/with-env';
 
 /**
  * The replay on several threads (each checks a slice of the file, then each
@@ -10,18 +11,7 @@ import { runCli } from '../../testing/run-cli';
  * one-thread replay prints, and stops on the same first bad line.
  */
 async function replayOn(threads: number | string, args: string[]) {
-  return withEnv('REPLAY_THREADS', String(threads), () => runCli(['replay', ...args]));
-}
-
-async function withEnv<T>(name: string, value: string, run: () => Promise<T>): Promise<T> {
-  const before = process.env[name];
-  process.env[name] = value;
-  try {
-    return await run();
-  } finally {
-    if (before === undefined) delete process.env[name];
-    else process.env[name] = before;
-  }
+  return withEnv({ REPLAY_THREADS: String(threads) }, () => runCli(['replay', ...args]));
 }
 
 describe('the replay on several threads', () => {
@@ -97,7 +87,7 @@ describe('the replay on several threads', () => {
   it('refuses a tuning variable that is not a whole number of at least 1, before reading', async () => {
     const args = ['--input', history, '--as-of', '2027-06-01', '--json'];
     const threads = await replayOn('many', args);
-    const perEngine = await withEnv('REPLAY_EVENTS_PER_ENGINE', '0', () =>
+    const perEngine = await withEnv({ REPLAY_EVENTS_PER_ENGINE: '0' }, () =>
       runCli(['replay', ...args]),
     );
     for (const [run, name, raw] of [
