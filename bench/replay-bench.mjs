@@ -2,13 +2,13 @@
 // For each size: generates a synthetic history, then in the same run (a child process each)
 //  - the bare loop: split the file into lines and JSON.parse each one (bench/parse-loop.cjs);
 //  - the replay: `referrals replay --json` through the CLI (bench/replay-runner.cjs);
-// (on one thread, REPLAY_THREADS=1, and on a thread per program, REPLAY_THREADS=3; the
-// CLI's default, replayThreadCount, is printed beside them)
+// (on one thread, REPLAY_THREADS=1, and on a thread per core up to one per program,
+// REPLAY_THREADS=min(cores, 3); the CLI's default, replayThreadCount, is printed beside them)
 // and prints both rates (wall clock and per CPU second), their ratio (target >= 0.5) and the
 // replay's peak RSS (target <= 256 MB).
 import { spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { availableParallelism, tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { generateHistory } from './generate-history.mjs';
@@ -51,10 +51,12 @@ try {
     const bare = JSON.parse(loop.stdout);
 
     const bareRate = bare.events / bare.seconds;
-    // On one thread, then a thread per program: the CLI's default is one of the two.
+    // On one thread, then a thread per core (no more than a thread per program):
+    // the CLI's default is one of the two.
     const outputs = [];
     const byDefault = replayThreadCount(process.env);
-    for (const threads of ['1', '3']) {
+    const perCore = String(Math.max(2, Math.min(availableParallelism(), 3)));
+    for (const threads of ['1', perCore]) {
       const stats = join(work, `stats-${size}-${threads}.json`);
       const t1 = performance.now();
       const child = spawnSync(

@@ -10,7 +10,7 @@ import { keepHeapNearLiveSize } from './lean-heap';
 import { eventsPerEngine } from './parallel/jobs';
 import { replayInParallel } from './parallel/replay-in-parallel';
 import { replayThreadCount } from './parallel/thread-count';
-import { heldInMemory, ReplayViews, viewsInMemory } from './views/replay-views';
+import { heldInMemory, ReplayViews } from './views/replay-views';
 
 export interface ReplayOptions {
   input?: string;
@@ -34,7 +34,7 @@ export async function replayCommand(
   keepHeapNearLiveSize();
   const read = await readHistoryFile({ input: options.input, terminal }, async (file) => {
     if (threads > 1) {
-      return viewsInMemory(await replayInParallel(file, programs, asOf, threads, perEngine));
+      return replayInParallel(file, programs, asOf, threads, perEngine);
     }
     return replayByProgram(file, programs, asOf, perEngine);
   });

@@ -1,11 +1,11 @@
 import { statSync } from 'node:fs';
-import type { Instant, ProgramRegistry } from '@referrals/domain';
+import { formatInstant, Instant, ProgramRegistry } from '@referrals/domain';
 import type { HistoryFile } from '../../history/read-ordered';
 import { mergeRanges } from '../fast/merge-ranges';
 import { lineAlignedCuts } from '../fast/scan-range';
-import { ReplayResult, sortedResult } from '../replay';
 import { Book, booksOf, runReplayJob, runScanJob } from './jobs';
-import type { ReplayedProgram } from './messages';
+import type { ReplayViews } from '../views/replay-views';
+import { SpilledViews } from '../views/spilled-views';
 import { ReplayThreads } from './replay-threads';
 
 /**
@@ -14,8 +14,8 @@ import { ReplayThreads } from './replay-threads';
  * (duplicates, code conflicts, the first bad line). Pass two: each program's
  * book is independent of the others, so each program's events, in time order,
  * go through an engine of their own, the books shared out among the threads
- * by size; the referrals and rewards come back to be sorted as the one-thread
- * replay sorts them.
+ * by size; each book's views are written out as it comes back (see
+ * SpilledViews), as the one-thread replay writes them.
  */
 export async function replayInParallel(
   file: HistoryFile,
@@ -23,18 +23,18 @@ export async function replayInParallel(
   asOf: Instant,
   threads: number,
   perEngine: number,
-): Promise<ReplayResult> {
+): Promise<ReplayViews> {
   const progress = scannedBytes(file);
   const pool = new ReplayThreads(threads - 1, programs, progress);
+  const spilled = new SpilledViews();
   try {
     const books = booksOf(await scanInSlices(pool, file, programs, progress), asOf, { perEngine });
     file.checked();
-    const replayed = await replayBooks(pool, file.path, programs, books, asOf);
-    return sortedResult(
-      replayed.flatMap((r) => r.referrals),
-      replayed.flatMap((r) => r.rewards),
-      asOf,
-    );
+    await replayBooks(pool, file.path, programs, books, asOf, spilled);
+    return spilled.views(formatInstant(asOf));
+  } catch (error) {
+    spilled.remove();
+    throw error;
   } finally {
     await pool.close();
   }
@@ -64,6 +64,7 @@ async function scanInSlices(
 /**
  * Pass two: the books shared out among the threads, biggest first, each to
  * the thread with the fewest events so far; this thread takes the last share.
+ * Each book's views are added to `spilled` as they come.
  */
 async function replayBooks(
   pool: ReplayThreads,
@@ -71,7 +72,8 @@ async function replayBooks(
   programs: ProgramRegistry,
   books: Book[],
   asOf: Instant,
-): Promise<ReplayedProgram[]> {
+  spilled: SpilledViews,
+): Promise<void> {
   const shares: Book[][] = Array.from({ length: pool.size + 1 }, () => []);
   const load = shares.map(() => 0);
   for (const book of [...books].sort((a, b) => b.offset.length - a.offset.length)) {
@@ -80,14 +82,18 @@ async function replayBooks(
     shares[lightest].push(book);
     load[lightest] += book.offset.length;
   }
-  const onThreads = shares
-    .slice(0, -1)
-    .flatMap((share, thread) => share.map((book) => pool.replay(thread, { path, asOf, ...book })));
-  onThreads.forEach((replay) => replay.catch(() => undefined));
-  const here = shares[shares.length - 1].map((book) =>
-    runReplayJob({ path, asOf, ...book }, programs),
+  const onThreads = shares.slice(0, -1).flatMap((share, thread) =>
+    share.map(async (book) => {
+      const { referrals, rewards } = await pool.replay(thread, { path, asOf, ...book });
+      spilled.add(referrals, rewards);
+    }),
   );
-  return [...(await Promise.all(onThreads)), ...here];
+  onThreads.forEach((replay) => replay.catch(() => undefined));
+  for (const book of shares[shares.length - 1]) {
+    const { referrals, rewards } = runReplayJob({ path, asOf, ...book }, programs);
+    spilled.add(referrals, rewards);
+  }
+  await Promise.all(onThreads);
 }
 
 /** Sums the slices' progress reports (bytes more checked) into bytes checked. */

@@ -12,15 +12,25 @@ import type {
   ThreadSetup,
 } from './messages';
 
+interface Waiting {
+  readonly resolve: (result: ScannedRange | ReplayedProgram) => void;
+  readonly reject: (error: Error) => void;
+}
+
 /**
  * A few threads for one replay. Each runs its jobs one at a time, in the
- * order they are given to it; a thread that fails rejects its job; `close`
+ * order they are given to it; a thread that fails rejects its jobs; `close`
  * ends them all.
+ *
+ * A job is posted to its thread at once, not when the one before it is done:
+ * the caller goes on to run its own share synchronously, and a job posted
+ * from a callback would wait for that share to end (the thread's messages
+ * queue up there and are answered in order instead).
  */
 export class ReplayThreads {
   private readonly threads: Worker[];
-  /** The job each thread runs last: the next one for it starts after it. */
-  private readonly tails: Promise<unknown>[];
+  /** The jobs given to each thread and not yet answered, oldest first. */
+  private readonly waiting: Waiting[][];
 
   constructor(
     count: number,
@@ -28,17 +38,21 @@ export class ReplayThreads {
     private readonly onProgress: (bytes: number) => void = () => {},
   ) {
     const setup: ThreadSetup = { programs: programs.all() };
-    this.threads = Array.from(
-      { length: count },
-      () =>
-        new Worker(threadScript(), {
-          workerData: setup,
-          // A small young generation each: the events of a book die young, and
-          // four threads with the default one would hold ~200 MB of it.
-          resourceLimits: { maxYoungGenerationSizeMb: 8 },
-        }),
-    );
-    this.tails = this.threads.map(() => Promise.resolve());
+    this.waiting = Array.from({ length: count }, () => []);
+    this.threads = Array.from({ length: count }, (_, index) => {
+      const thread = new Worker(threadScript(), {
+        workerData: setup,
+        // A small young generation each: the events of a book die young, and
+        // four threads with the default one would hold ~200 MB of it.
+        resourceLimits: { maxYoungGenerationSizeMb: 8 },
+      });
+      const waiting = this.waiting[index];
+      const failAll = (error: Error) => waiting.splice(0).forEach((job) => job.reject(error));
+      thread.on('message', (message: ThreadMessage) => this.answer(waiting, message));
+      thread.on('error', failAll);
+      thread.on('exit', (code) => failAll(new Error(`replay thread exited (${code})`)));
+      return thread;
+    });
   }
 
   get size(): number {
@@ -58,37 +72,25 @@ export class ReplayThreads {
     await Promise.all(this.threads.map((thread) => thread.terminate()));
   }
 
-  /** Runs the job on `thread` once the jobs given to it before are done. */
   private run(
     index: number,
     job: Job,
     transfer: ArrayBuffer[],
   ): Promise<ScannedRange | ReplayedProgram> {
-    const thread = this.threads[index];
-    const result = this.tails[index].then(
-      () =>
-        new Promise<ScannedRange | ReplayedProgram>((resolve, reject) => {
-          const onMessage = (message: ThreadMessage) => {
-            if (message.kind === 'progress') return this.onProgress(message.bytes);
-            stop();
-            if (message.kind === 'scanned') resolve(message.range);
-            else if (message.kind === 'replayed') resolve(message.result);
-            else reject(Object.assign(new Error(message.message), { stack: message.stack }));
-          };
-          const onError = (error: Error) => {
-            stop();
-            reject(error);
-          };
-          const onExit = (code: number) => onError(new Error(`replay thread exited (${code})`));
-          const stop = () => {
-            thread.off('message', onMessage).off('error', onError).off('exit', onExit);
-          };
-          thread.on('message', onMessage).on('error', onError).on('exit', onExit);
-          thread.postMessage(job, transfer);
-        }),
-    );
-    this.tails[index] = result.catch(() => undefined);
-    return result;
+    return new Promise((resolve, reject) => {
+      this.waiting[index].push({ resolve, reject });
+      this.threads[index].postMessage(job, transfer);
+    });
+  }
+
+  /** A thread's message: progress, or the answer to its oldest job. */
+  private answer(waiting: Waiting[], message: ThreadMessage): void {
+    if (message.kind === 'progress') return this.onProgress(message.bytes);
+    const job = waiting.shift();
+    if (!job) return;
+    if (message.kind === 'scanned') job.resolve(message.range);
+    else if (message.kind === 'replayed') job.resolve(message.result);
+    else job.reject(Object.assign(new Error(message.message), { stack: message.stack }));
   }
 }
 

@@ -15,16 +15,6 @@ export interface ReplayViews {
   close(): void;
 }
 
-/** Views already held, in printed order (as sortedResult leaves them). */
-export const viewsInMemory = (result: ReplayResult): ReplayViews => ({
-  asOf: result.asOf,
-  referralCount: result.referrals.length,
-  rewardCount: result.rewards.length,
-  referrals: () => result.referrals,
-  rewards: () => result.rewards,
-  close: () => undefined,
-});
-
 /** All of them at once, for outputs that need every view together (tables, CSV). */
 export const heldInMemory = (views: ReplayViews): ReplayResult => ({
   asOf: views.asOf,
