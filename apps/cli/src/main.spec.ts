@@ -26,6 +26,15 @@ describe('referrals --version', () => {
 });
 
 describe('referrals replay', () => {
+  it('names the variables that tune it in its help, within 100 columns', async () => {
+    const run = await runCli(['replay', '--help']);
+    expect(run.code).toBe(0);
+    expect(run.stdout).toMatch(/^ {2}REPLAY_THREADS=N +replay on N threads/m);
+    expect(run.stdout).toContain('(default 1, the least memory)');
+    expect(run.stdout).toMatch(/^ {2}REPLAY_EVENTS_PER_ENGINE=N .*default 131072/m);
+    for (const line of run.stdout.split('\n')) expect(line.length).toBeLessThanOrEqual(100);
+  });
+
   it('takes a date alone as midnight UTC', async () => {
     const run = await runCli(['replay', '--input', history, '--as-of', '2026-04-02', '--json']);
     expect(run.code).toBe(0);

@@ -8,6 +8,7 @@ import { loadPrograms, ProgramFileError } from './program-files';
 import { BadLineError } from './replay/read-history';
 import { diffCommand } from './diff/diff-command';
 import { explainCommand } from './explain/explain-command';
+import { EVENTS_PER_ENGINE } from './replay/parallel/jobs';
 import { replayCommand } from './replay/replay-command';
 import { UsageError } from './usage-error';
 
@@ -53,6 +54,13 @@ export async function main(
       new Option('--csv <table>', 'print one table as CSV').choices(['referrals', 'rewards']),
     )
     .addOption(programFile())
+    .addHelpText(
+      'after',
+      '\nEnvironment:\n' +
+        '  REPLAY_THREADS=N            replay on N threads, up to one per core: faster, with a\n' +
+        '                              heap per thread (default 1, the least memory)\n' +
+        `  REPLAY_EVENTS_PER_ENGINE=N  the most events one engine holds at once (default ${EVENTS_PER_ENGINE})`,
+    )
     .action(async (options) => {
       out.push(await replayCommand(options, now, terminal));
     });
