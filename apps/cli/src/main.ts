@@ -166,8 +166,30 @@ export async function main(
     process.stderr.write(`referrals: ${(error as Error).message}\n`);
     return 1;
   }
-  for (const piece of out) await write(piece);
-  return 0;
+  return writeAll(out);
+}
+
+/**
+ * Writes the commands' output. A reader that stops early (`referrals replay |
+ * head`) closes the pipe: the rest is not written, and the command ends
+ * quietly with 0, as the reader asked for no more. Stdout's own 'error' event
+ * is listened to meanwhile, since Node throws one that nobody listens to.
+ */
+async function writeAll(out: Output[]): Promise<number> {
+  const reported = () => undefined; // the write's callback reports it too
+  process.stdout.on('error', reported);
+  try {
+    for (const piece of out) await write(piece);
+    return 0;
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === 'EPIPE') return 0;
+    process.stderr.write(
+      `referrals: the output could not be written: ${(error as Error).message}\n`,
+    );
+    return 1;
+  } finally {
+    process.stdout.off('error', reported);
+  }
 }
 
 /** The CLI package's version (src/ and dist/ both sit beside package.json). */
