@@ -1,4 +1,4 @@
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { detectTerminal } from './output/terminal';
@@ -186,6 +186,25 @@ describe('referrals replay', () => {
     expect(run.stderr).toBe(
       `warning: no events read from ${file}\n0 events read, 0 duplicates, 0 referrals, 0 rewards\n`,
     );
+  });
+});
+
+describe('referrals programs --program-file', () => {
+  it('reads a program file that starts with a byte order mark, as some editors write', async () => {
+    const rules = readFileSync(example('programs', 'callrail-three-invoices.json'), 'utf8');
+    const marked = join(folder, 'marked-program.json');
+    writeFileSync(marked, `\ufeff${rules}`);
+    const plain = await runCli([
+      'programs',
+      '--json',
+      '--program-file',
+      example('programs', 'callrail-three-invoices.json'),
+    ]);
+    const run = await runCli(['programs', '--json', '--program-file', marked]);
+    expect(run.code).toBe(0);
+    expect(run.stderr).toBe('');
+    expect(run.stdout).toBe(plain.stdout);
+    expect(run.stdout).toContain('"callrail"');
   });
 });
 

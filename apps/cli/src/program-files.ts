@@ -19,7 +19,8 @@ function readProgramFile(path: string): Program {
   }
   let json: unknown;
   try {
-    json = JSON.parse(text);
+    // A UTF-8 byte order mark, as some editors write, is ignored (RFC 8259, 8.1).
+    json = JSON.parse(text.charCodeAt(0) === 0xfeff ? text.slice(1) : text);
   } catch (error) {
     throw new ProgramFileError(`program file ${path}: ${(error as Error).message}`);
   }

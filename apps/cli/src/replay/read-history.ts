@@ -20,6 +20,14 @@ export class BadLineError extends Error {
   }
 }
 
+/** What a line that does not parse breaks; a byte order mark, which nobody sees, is named. */
+export function notJsonRule(text: string, error: Error): string {
+  if (text.charCodeAt(0) === 0xfeff) {
+    return 'starts with a byte order mark (U+FEFF), allowed only at the start of the file';
+  }
+  return `is not valid JSON (${error.message})`;
+}
+
 export interface ReadStats {
   lines: number;
   accepted: number;
@@ -39,16 +47,16 @@ export async function* readHistory(
   const seen = new Set<string>();
   const codes = new CodeClaims();
   const lines = createInterface({ input, crlfDelay: Infinity });
-  for await (const text of lines) {
+  for await (const read of lines) {
     const line = ++stats.lines;
+    // A UTF-8 byte order mark before the first line is ignored (see scanRange).
+    const text = line === 1 && read.charCodeAt(0) === 0xfeff ? read.slice(1) : read;
     if (text.trim() === '') continue;
     let json: unknown;
     try {
       json = JSON.parse(text);
     } catch (error) {
-      throw new BadLineError(line, [
-        { path: '(line)', rule: `is not valid JSON (${(error as Error).message})` },
-      ]);
+      throw new BadLineError(line, [{ path: '(line)', rule: notJsonRule(text, error as Error) }]);
     }
     const result = validateBillingEvent(json, programs);
     if (!result.ok) throw new BadLineError(line, result.problems);

@@ -67,13 +67,30 @@ describe('the two-pass replay prints what the reference replay prints', () => {
     }
   }, 120_000);
 
-  it('with CRLF line ends, blank lines and no newline at the end', async () => {
+  it('with a byte order mark, CRLF line ends, blank lines and no newline at the end', async () => {
     const lines = readFileSync(history, 'utf8').split('\n').filter(Boolean).slice(0, 4000);
     const odd = join(folder, 'odd.ndjson');
-    writeFileSync(odd, '\n' + lines.slice(0, 2000).join('\r\n') + '\r\n\r\n   \n');
+    writeFileSync(odd, '\ufeff' + lines.slice(0, 2000).join('\r\n') + '\r\n\r\n   \n');
     appendFileSync(odd, lines.slice(2000).join('\n'));
     const run = await runCli(['replay', '--input', odd, '--as-of', '2027-06-01', '--json']);
     expect(run.code).toBe(0);
     expect(run.stdout).toBe(await reference(odd, '2027-06-01T00:00:00Z'));
+    expect(JSON.parse(run.stdout).referrals.length).toBeGreaterThan(10);
+    expect(run.stderr).toMatch(/^4000 events read, /);
+  });
+
+  it('names a byte order mark anywhere but at the start of the file', async () => {
+    const lines = readFileSync(history, 'utf8').split('\n').filter(Boolean).slice(0, 10);
+    const joined = join(folder, 'joined.ndjson'); // two files with a mark each, one after the other
+    writeFileSync(
+      joined,
+      `\ufeff${lines.slice(0, 5).join('\n')}\n\ufeff${lines.slice(5).join('\n')}\n`,
+    );
+    const run = await runCli(['replay', '--input', joined, '--as-of', '2027-06-01', '--json']);
+    expect(run.code).toBe(2);
+    expect(run.stdout).toBe('');
+    expect(run.stderr).toBe(
+      'line 6: (line): starts with a byte order mark (U+FEFF), allowed only at the start of the file\n',
+    );
   });
 });
