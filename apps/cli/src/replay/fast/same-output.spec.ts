@@ -11,6 +11,7 @@ import { join } from 'node:path';
 import { ProgramRegistry } from '@referrals/domain';
 import { writeGeneratedHistory } from '../../testing/generated-history';
 import { runCli } from '../../testing/run-cli';
+import { withEnv } from '../../testing/with-env';
 import { readHistory } from '../read-history';
 import { replay } from '../replay';
 
@@ -77,6 +78,37 @@ describe('the two-pass replay prints what the reference replay prints', () => {
     expect(run.stdout).toBe(await reference(odd, '2027-06-01T00:00:00Z'));
     expect(JSON.parse(run.stdout).referrals.length).toBeGreaterThan(10);
     expect(run.stderr).toMatch(/^4000 events read, /);
+  });
+
+  it('refuses a line that is not valid UTF-8, as the API refuses such a body', async () => {
+    const lines = readFileSync(history, 'utf8').split('\n').filter(Boolean).slice(0, 3000);
+    // U+FFFD written out is valid: only bytes that do not decode are refused.
+    const replacement = lines[5].replace(/"id":"/, '"id":"\ufffd');
+    const file = join(folder, 'latin1.ndjson');
+    const latin1 = Buffer.from(lines[2000].replace(/"id":"/, '"id":"\u00e9'), 'latin1');
+    for (const [where, last] of [
+      ['mid-file', false],
+      ['at the end, without a newline', true],
+    ] as const) {
+      const before = [replacement, ...lines.slice(1, last ? 3000 : 2000)].join('\n') + '\n';
+      const after = last ? '' : '\n' + lines.slice(2001).join('\n') + '\n';
+      writeFileSync(file, Buffer.concat([Buffer.from(before), latin1, Buffer.from(after)]));
+      const line = last ? 3001 : 2001;
+      for (const threads of ['1', '3']) {
+        const run = await withEnv({ REPLAY_THREADS: threads }, () =>
+          runCli(['replay', '--input', file, '--as-of', '2027-06-01', '--json']),
+        );
+        expect({ where, threads, code: run.code, stdout: run.stdout, stderr: run.stderr }).toEqual({
+          where,
+          threads,
+          code: 2,
+          stdout: '',
+          stderr: `line ${line}: (line): is not valid UTF-8\n`,
+        });
+      }
+    }
+    writeFileSync(file, [replacement, ...lines.slice(1)].join('\n'));
+    expect((await runCli(['replay', '--input', file, '--as-of', '2027-06-01'])).code).toBe(0);
   });
 
   it('names a byte order mark anywhere but at the start of the file', async () => {

@@ -1,3 +1,4 @@
+import { isUtf8 } from 'node:buffer';
 import { closeSync, openSync, readSync } from 'node:fs';
 import { Problem, validateBillingEvent } from '@referrals/contracts';
 import { parseInstant, ProgramRegistry } from '@referrals/domain';
@@ -75,8 +76,15 @@ export function scanRange(
   let badLine: ScannedRange['badLine'];
   const fd = openSync(path, 'r');
   try {
-    forEachLine(fd, afterByteOrderMark(fd, start), end, onProgress, (text, lineStart, bytes) => {
+    const first = afterByteOrderMark(fd, start);
+    forEachLine(fd, first, end, onProgress, (text, lineStart, bytes, utf8) => {
       const line = ++lines;
+      if (!utf8) {
+        // As the API answers such a body: decoding would replace the bytes, and
+        // two ids that differ only there would be one.
+        badLine = { line, problems: [{ path: '(line)', rule: 'is not valid UTF-8' }] };
+        return false;
+      }
       if (text.trim() === '') return true;
       let json: unknown;
       try {
@@ -188,14 +196,15 @@ export const ACCOUNT_SEED = 0x2545f491;
 
 /**
  * Calls `visit` with the text, file offset and byte length (newline left out)
- * of each line starting in `[start, end)`, until it returns false.
+ * of each line starting in `[start, end)`, and whether its bytes are valid
+ * UTF-8, until it returns false.
  */
 function forEachLine(
   fd: number,
   start: number,
   end: number,
   onProgress: ((bytesRead: number) => void) | undefined,
-  visit: (text: string, start: number, bytes: number) => boolean,
+  visit: (text: string, start: number, bytes: number, utf8: boolean) => boolean,
 ) {
   let buffer = Buffer.allocUnsafe(Math.min(CHUNK, Math.max(1 << 16, end - start + 1)));
   let filled = 0; // bytes in buffer
@@ -213,16 +222,26 @@ function forEachLine(
     position += read;
     filled += read;
     onProgress?.(Math.min(position, end) - start);
+    // No byte of a UTF-8 sequence is a newline, so one check of the whole
+    // lines in the buffer serves them all; only when it fails is each line
+    // checked on its own.
+    const lastNewline = filled > 0 ? buffer.lastIndexOf(NEWLINE, filled - 1) : -1;
+    const allUtf8 = lastNewline < 0 || isUtf8(buffer.subarray(0, lastNewline));
+    const lineUtf8 = (from: number, to: number) => allUtf8 || isUtf8(buffer.subarray(from, to));
     let from = 0;
     for (;;) {
       if (base + from >= end) return;
       const newline = buffer.indexOf(NEWLINE, from);
       if (newline < 0 || newline >= filled) break;
-      if (!visit(buffer.toString('utf8', from, newline), base + from, newline - from)) return;
+      const text = buffer.toString('utf8', from, newline);
+      if (!visit(text, base + from, newline - from, lineUtf8(from, newline))) return;
       from = newline + 1;
     }
     if (read === 0) {
-      if (from < filled) visit(buffer.toString('utf8', from, filled), base + from, filled - from);
+      if (from < filled) {
+        const text = buffer.toString('utf8', from, filled);
+        visit(text, base + from, filled - from, isUtf8(buffer.subarray(from, filled)));
+      }
       return;
     }
     buffer.copy(buffer, 0, from, filled);
