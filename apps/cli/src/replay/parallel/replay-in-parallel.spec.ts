@@ -2,6 +2,7 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { writeGeneratedHistory } from '../../testing/generated-history';
+import { runBuiltCli } from '../../testing/run-built-cli';
 import { runCli } from '../../testing/run-cli';
 import { withEnv } from '../../testing/with-env';
 
@@ -83,6 +84,16 @@ describe('the replay on several threads', () => {
       (await replayOn(1, ['--input', file, '--as-of', '2027-06-01'])).stderr,
     );
   });
+
+  it('ends, its threads closed, when its views cannot be written (a process of its own)', async () => {
+    const args = ['replay', '--input', history, '--as-of', '2027-06-01', '--json'];
+    const env = { REPLAY_THREADS: '2', TMPDIR: join(folder, 'no-such-folder') };
+    // Threads left open would keep the process alive: the run would never end.
+    const run = await runBuiltCli(args, { env });
+    expect(run.code).toBe(1);
+    expect(run.stdout).toBe(0);
+    expect(run.stderr).toMatch(/^referrals: ENOENT: .*mkdtemp .*no-such-folder/m);
+  }, 30_000);
 
   it('refuses a tuning variable that is not a whole number of at least 1, before reading', async () => {
     const args = ['--input', history, '--as-of', '2027-06-01', '--json'];

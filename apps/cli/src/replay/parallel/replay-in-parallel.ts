@@ -26,14 +26,17 @@ export async function replayInParallel(
 ): Promise<ReplayViews> {
   const progress = scannedBytes(file);
   const pool = new ReplayThreads(threads - 1, programs, progress);
-  const spilled = new SpilledViews();
+  // Made inside the try: a folder that cannot be made must still close the
+  // threads, or they would keep the process alive after the error.
+  let spilled: SpilledViews | undefined;
   try {
+    const views = (spilled = new SpilledViews());
     const books = booksOf(await scanInSlices(pool, file, programs, progress), asOf, { perEngine });
     file.checked();
-    await replayBooks(pool, file.path, programs, books, asOf, spilled);
-    return spilled.views(formatInstant(asOf));
+    await replayBooks(pool, file.path, programs, books, asOf, views);
+    return views.views(formatInstant(asOf));
   } catch (error) {
-    spilled.remove();
+    spilled?.remove();
     throw error;
   } finally {
     await pool.close();

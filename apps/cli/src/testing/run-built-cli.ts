@@ -1,0 +1,37 @@
+import { spawn } from 'node:child_process';
+import { join } from 'node:path';
+
+const BIN = join(__dirname, '..', '..', 'bin', 'referrals.js');
+
+export interface BuiltCliRun {
+  readonly code: number | null;
+  /** Bytes read from stdout. */
+  readonly stdout: number;
+  readonly stderr: string;
+}
+
+/**
+ * Runs the built CLI (`npm test` builds first) in a process of its own, as a
+ * shell would: what only a real process shows (its pipes, whether it exits).
+ * `closeAfterFirstChunk` closes stdout after the first chunk, as `| head` does.
+ */
+export function runBuiltCli(
+  args: string[],
+  {
+    env = {},
+    closeAfterFirstChunk = false,
+  }: { env?: NodeJS.ProcessEnv; closeAfterFirstChunk?: boolean } = {},
+): Promise<BuiltCliRun> {
+  const child = spawn(process.execPath, [BIN, ...args], {
+    env: { ...process.env, ...env },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let stdout = 0;
+  let stderr = '';
+  child.stdout.on('data', (chunk: Buffer) => {
+    stdout += chunk.length;
+    if (closeAfterFirstChunk) child.stdout.destroy();
+  });
+  child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
+  return new Promise((resolve) => child.on('close', (code) => resolve({ code, stdout, stderr })));
+}
