@@ -1,6 +1,3 @@
-import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { dirname, join } from 'node:path';
 import { createBullBoard } from '@bull-board/api';
 import { BullMQAdapter } from '@bull-board/api/bullMQAdapter';
 import { FastifyAdapter as BullBoardFastify } from '@bull-board/fastify';
@@ -8,6 +5,7 @@ import type { Queue } from 'bullmq';
 import type { FastifyInstance } from 'fastify';
 import type { ApiKeys } from '../auth/api-keys';
 import { isAdmin, refuse } from './admin-key';
+import { offlineViews } from './offline-views';
 
 export const QUEUE_BOARD_PATH = '/admin/queues';
 
@@ -34,22 +32,4 @@ export async function registerQueueBoard(
     });
     await scope.register(board.registerPlugin(), { prefix: QUEUE_BOARD_PATH });
   });
-}
-
-/**
- * The board's page without its web-font link: an operator's browser loads
- * nothing from outside (the system font stands in). Written once to a
- * temporary folder, since the page is a template in the installed package.
- */
-function offlineViews(): string {
-  // @bull-board/ui comes with @bull-board/fastify: resolve it from there.
-  const ui = require.resolve('@bull-board/ui/package.json', {
-    paths: [dirname(require.resolve('@bull-board/fastify'))],
-  });
-  const source = join(dirname(ui), 'dist', 'index.ejs');
-  const page = readFileSync(source, 'utf8').replace(/<link[^>]+fonts\.googleapis\.com[^>]*>/g, '');
-  const folder = join(tmpdir(), `referrals-queue-board-${process.pid}`);
-  mkdirSync(folder, { recursive: true });
-  writeFileSync(join(folder, 'index.ejs'), page);
-  return folder;
 }
