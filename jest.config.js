@@ -18,7 +18,7 @@ module.exports = {
   },
   transformIgnorePatterns: ['/node_modules/(?!content-disposition/)'],
   moduleNameMapper: {
-    '^@referrals/(contracts|domain|event-store|ingestion|projections|process-manager|runtime|rewards|stripe)$':
+    '^@referrals/(contracts|domain|event-store|ingestion|projections|process-manager|runtime|rewards|stripe|temp-folders)$':
       '<rootDir>/libs/$1/src/index.ts',
     '^@referrals/worker$': '<rootDir>/apps/worker/src/index.ts',
   },

@@ -1,9 +1,9 @@
-import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { rm, writeFile } from 'node:fs/promises';
 import { createReadStream } from 'node:fs';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
 import { Heap } from 'heap-js';
+import { processFolder } from '@referrals/temp-folders';
 import type { HistoryEntry } from './read-history';
 
 const byTimeThenArrival = (a: HistoryEntry, b: HistoryEntry) => a.at - b.at || a.seq - b.seq;
@@ -30,7 +30,7 @@ export async function* timeOrdered(
     for await (const entry of entries) {
       run.push(entry);
       if (run.length >= runSize) {
-        folder ??= await mkdtemp(join(tmpdir(), 'referrals-replay-'));
+        folder ??= processFolder('referrals-replay-');
         runFiles.push(await spill(folder, runFiles.length, run.sort(byTimeThenArrival)));
         run = [];
       }

@@ -1,15 +1,17 @@
-import { mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { rm } from 'node:fs/promises';
 import { join } from 'node:path';
+import { processFolder } from '@referrals/temp-folders';
 
 /**
  * Copies an input (standard input, the event store's COPY) to a temporary
- * file, so the replay can read it twice as it reads any history file.
+ * file, so the replay can read it twice as it reads any history file. The
+ * copy can be as big as the history: its folder is the process's own (see
+ * processFolder), so a replay killed mid-way leaves it for the next to remove.
  */
 export async function spoolToFile(
   writeTo: (path: string) => Promise<void>,
 ): Promise<{ path: string; remove(): Promise<void> }> {
-  const folder = await mkdtemp(join(tmpdir(), 'referrals-replay-'));
+  const folder = processFolder('referrals-replay-');
   const path = join(folder, 'history.ndjson');
   const remove = () => rm(folder, { recursive: true, force: true });
   try {

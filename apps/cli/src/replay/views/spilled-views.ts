@@ -1,7 +1,7 @@
-import { closeSync, mkdtempSync, openSync, rmSync, writeSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { closeSync, openSync, rmSync, writeSync } from 'node:fs';
 import { join } from 'node:path';
 import type { ReferralView, RewardView } from '@referrals/domain';
+import { processFolder } from '@referrals/temp-folders';
 import { inReferralOrder, inRewardOrder } from '../replay';
 import { readLines } from './read-lines';
 import type { ReplayViews } from './replay-views';
@@ -21,7 +21,7 @@ interface SpilledBook {
  * starts with the program), rewards in theirs (it starts with the time earned).
  */
 export class SpilledViews {
-  private readonly folder = mkdtempSync(join(tmpdir(), 'referrals-views-'));
+  private readonly folder = processFolder('referrals-views-');
   private readonly spilled: SpilledBook[] = [];
   private referralCount = 0;
   private rewardCount = 0;
