@@ -2,7 +2,7 @@ import { execFileSync, spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { basename, join } from 'node:path';
-import { processFolder } from './process-folder';
+import { processFolder, removeProcessFolder } from './process-folder';
 
 /**
  * A temporary folder of the process's own: removed when the process exits,
@@ -24,6 +24,17 @@ describe('processFolder', () => {
       expect(existsSync(folder)).toBe(true);
       expect(basename(folder)).toMatch(new RegExp(`^referrals-kind-${process.pid}-\\w{6}$`));
     }
+    [first, second].forEach(removeProcessFolder);
+    expect(existsSync(first)).toBe(false);
+  });
+
+  it('holds one exit handler however many folders it made, none once all are removed', () => {
+    const listeners = process.listenerCount('exit');
+    const folders = Array.from({ length: 20 }, () => processFolder('referrals-kind-', root));
+    expect(process.listenerCount('exit')).toBe(listeners + 1);
+    for (const folder of folders) removeProcessFolder(folder);
+    expect(process.listenerCount('exit')).toBe(listeners);
+    expect(readdirSync(root)).toEqual([]);
   });
 
   it('removes the folders of its kind whose process has ended, and only those', () => {
@@ -37,7 +48,8 @@ describe('processFolder', () => {
       `referrals-other-${ended}-AbC123`,
     ];
     for (const name of before) mkdirSync(join(root, name));
-    const made = basename(processFolder('referrals-kind-', root));
+    const folder = processFolder('referrals-kind-', root);
+    const made = basename(folder);
     expect(readdirSync(root).sort()).toEqual(
       [
         `referrals-kind-${running}-AbC123`,
@@ -46,6 +58,7 @@ describe('processFolder', () => {
         made,
       ].sort(),
     );
+    removeProcessFolder(folder);
   });
 
   it('is removed when its process exits (the built module, in a process of its own)', () => {

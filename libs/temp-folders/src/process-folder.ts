@@ -16,8 +16,23 @@ import { join } from 'node:path';
 export function processFolder(prefix: string, root = tmpdir()): string {
   removeFoldersOfEndedProcesses(prefix, root);
   const folder = mkdtempSync(join(root, `${prefix}${process.pid}-`));
-  process.once('exit', () => rmSync(folder, { recursive: true, force: true }));
+  if (owned.size === 0) process.once('exit', removeOwnedFolders);
+  owned.add(folder);
   return folder;
+}
+
+/** A folder from processFolder, removed now: the caller is done with it. */
+export function removeProcessFolder(folder: string): void {
+  rmSync(folder, { recursive: true, force: true });
+  owned.delete(folder);
+  if (owned.size === 0) process.off('exit', removeOwnedFolders);
+}
+
+/** This process's folders not yet removed; one exit handler for all of them. */
+const owned = new Set<string>();
+
+function removeOwnedFolders(): void {
+  for (const folder of owned) rmSync(folder, { recursive: true, force: true });
 }
 
 /** The folders `<prefix><pid>-…` under `root` whose process is no longer running, removed. */

@@ -1,9 +1,9 @@
-import { rm, writeFile } from 'node:fs/promises';
+import { writeFile } from 'node:fs/promises';
 import { createReadStream } from 'node:fs';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
 import { Heap } from 'heap-js';
-import { processFolder } from '@referrals/temp-folders';
+import { processFolder, removeProcessFolder } from '@referrals/temp-folders';
 import type { HistoryEntry } from './read-history';
 
 const byTimeThenArrival = (a: HistoryEntry, b: HistoryEntry) => a.at - b.at || a.seq - b.seq;
@@ -44,7 +44,7 @@ export async function* timeOrdered(
     run = [];
     yield* mergeRuns(runFiles);
   } finally {
-    if (folder) await rm(folder, { recursive: true, force: true });
+    if (folder) removeProcessFolder(folder);
   }
 }
 

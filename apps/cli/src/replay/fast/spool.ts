@@ -1,6 +1,5 @@
-import { rm } from 'node:fs/promises';
 import { join } from 'node:path';
-import { processFolder } from '@referrals/temp-folders';
+import { processFolder, removeProcessFolder } from '@referrals/temp-folders';
 
 /**
  * Copies an input (standard input, the event store's COPY) to a temporary
@@ -13,7 +12,7 @@ export async function spoolToFile(
 ): Promise<{ path: string; remove(): Promise<void> }> {
   const folder = processFolder('referrals-replay-');
   const path = join(folder, 'history.ndjson');
-  const remove = () => rm(folder, { recursive: true, force: true });
+  const remove = async () => removeProcessFolder(folder);
   try {
     await writeTo(path);
   } catch (error) {

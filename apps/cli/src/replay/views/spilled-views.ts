@@ -1,7 +1,7 @@
-import { closeSync, openSync, rmSync, writeSync } from 'node:fs';
+import { closeSync, openSync, writeSync } from 'node:fs';
 import { join } from 'node:path';
 import type { ReferralView, RewardView } from '@referrals/domain';
-import { processFolder } from '@referrals/temp-folders';
+import { processFolder, removeProcessFolder } from '@referrals/temp-folders';
 import { inReferralOrder, inRewardOrder } from '../replay';
 import { readLines } from './read-lines';
 import type { ReplayViews } from './replay-views';
@@ -62,7 +62,7 @@ export class SpilledViews {
 
   /** Removes the folder (also when the replay failed before printing). */
   remove(): void {
-    rmSync(this.folder, { recursive: true, force: true });
+    removeProcessFolder(this.folder);
   }
 }
 
