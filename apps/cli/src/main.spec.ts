@@ -1,3 +1,4 @@
+import { execFileSync, spawn } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -171,6 +172,24 @@ describe('referrals replay', () => {
       expect(run.stderr).toMatch(/^line 1: data\.\w+: .*; line 1: data\.\w+: /);
       expect(run.stderr.trimEnd().split('\n')).toHaveLength(1);
     });
+  });
+
+  it('reads a pipe given by name, as `--input <(zcat history.ndjson.gz)` gives it', async () => {
+    const fifo = join(folder, 'history.fifo');
+    execFileSync('mkfifo', [fifo]);
+    // The writer blocks until the replay opens the pipe, and ends when all is written.
+    const writer = spawn('sh', ['-c', 'cat "$0" > "$1"', history, fifo]);
+    const written = new Promise((resolve) => writer.on('close', resolve));
+    const args = ['--as-of', '2026-04-02', '--json'];
+    const fromPipe = await runCli(['replay', '--input', fifo, ...args]);
+    // Refused, the pipe would never be read, and its writer would wait for good.
+    if (fromPipe.code !== 0) writer.kill();
+    expect(fromPipe.code).toBe(0);
+    expect(await written).toBe(0);
+    const fromFile = await runCli(['replay', '--input', history, ...args]);
+    expect(JSON.parse(fromPipe.stdout).referrals.length).toBeGreaterThan(0);
+    expect(fromPipe.stdout).toBe(fromFile.stdout);
+    expect(fromPipe.stderr).toBe(fromFile.stderr);
   });
 
   it('warns when no events were read, and still prints an empty replay', async () => {

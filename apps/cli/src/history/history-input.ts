@@ -1,4 +1,4 @@
-import { createWriteStream, statSync } from 'node:fs';
+import { createReadStream, createWriteStream, Stats, statSync } from 'node:fs';
 import type { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { UsageError } from '../usage-error';
@@ -18,8 +18,9 @@ export interface HistoryInput {
 
 /**
  * `--input FILE`, `--input -` (standard input), or without `--input` the
- * configured event store. A file that is not there is an input problem
- * (exit 2), found before anything is read.
+ * configured event store. A FILE may be a pipe (process substitution) or a
+ * device. A file that is not there is an input problem (exit 2), found
+ * before anything is read.
  */
 export async function openHistoryInput(
   input: string | undefined,
@@ -32,16 +33,18 @@ export async function openHistoryInput(
     const { openStoreInput } = await import('./store-input');
     return openStoreInput(env);
   }
-  let size: number;
+  let stat: Stats;
   try {
-    const stat = statSync(input);
-    if (!stat.isFile()) throw new UsageError(`--input ${input}: not a file`);
-    size = stat.size;
+    stat = statSync(input);
   } catch (error) {
-    if (error instanceof UsageError) throw error;
     throw new UsageError(`--input ${input}: ${describeFsError(error)}`);
   }
-  return { path: input, label: input, size, close: done };
+  if (stat.isFIFO() || stat.isCharacterDevice() || stat.isSocket()) {
+    // A stream by name (`--input <(zcat h.ndjson.gz)`, /dev/stdin): read once, so copied first.
+    return { writeTo: copyStream(createReadStream(input)), label: input, close: done };
+  }
+  if (!stat.isFile()) throw new UsageError(`--input ${input}: not a file`);
+  return { path: input, label: input, size: stat.size, close: done };
 }
 
 const done = () => Promise.resolve();
