@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { describeProblems } from '@referrals/contracts';
 import { parseProgram, Program, ProgramRegistry } from '@referrals/domain';
+import { withoutByteOrderMark } from './history/byte-order-mark';
 import { describeFsError } from './history/history-input';
 
 export class ProgramFileError extends Error {}
@@ -19,8 +20,7 @@ function readProgramFile(path: string): Program {
   }
   let json: unknown;
   try {
-    // A UTF-8 byte order mark, as some editors write, is ignored (RFC 8259, 8.1).
-    json = JSON.parse(text.charCodeAt(0) === 0xfeff ? text.slice(1) : text);
+    json = JSON.parse(withoutByteOrderMark(text));
   } catch (error) {
     throw new ProgramFileError(`program file ${path}: ${(error as Error).message}`);
   }

@@ -2,6 +2,7 @@ import { createInterface } from 'node:readline';
 import type { Readable } from 'node:stream';
 import { BillingEvent, Problem, validateBillingEvent } from '@referrals/contracts';
 import { CodeClaims, codeConflictRule, parseInstant, ProgramRegistry } from '@referrals/domain';
+import { startsWithByteOrderMark, withoutByteOrderMark } from '../history/byte-order-mark';
 
 /** One accepted event of a history file, with its arrival rank (ties in time keep input order). */
 export interface HistoryEntry {
@@ -22,7 +23,7 @@ export class BadLineError extends Error {
 
 /** What a line that does not parse breaks; a byte order mark, which nobody sees, is named. */
 export function notJsonRule(text: string, error: Error): string {
-  if (text.charCodeAt(0) === 0xfeff) {
+  if (startsWithByteOrderMark(text)) {
     return 'starts with a byte order mark (U+FEFF), allowed only at the start of the file';
   }
   return `is not valid JSON (${error.message})`;
@@ -49,8 +50,7 @@ export async function* readHistory(
   const lines = createInterface({ input, crlfDelay: Infinity });
   for await (const read of lines) {
     const line = ++stats.lines;
-    // A UTF-8 byte order mark before the first line is ignored (see scanRange).
-    const text = line === 1 && read.charCodeAt(0) === 0xfeff ? read.slice(1) : read;
+    const text = line === 1 ? withoutByteOrderMark(read) : read;
     if (text.trim() === '') continue;
     let json: unknown;
     try {

@@ -2,6 +2,7 @@ import { isUtf8 } from 'node:buffer';
 import { closeSync, openSync, readSync } from 'node:fs';
 import { Problem, validateBillingEvent } from '@referrals/contracts';
 import { parseInstant, ProgramRegistry } from '@referrals/domain';
+import { afterByteOrderMark } from '../../history/byte-order-mark';
 import { notJsonRule } from '../read-history';
 import { float64s, Growable, int32s, uint8s } from './growable';
 import { murmur } from './seen-events';
@@ -173,21 +174,6 @@ function expectedLines(path: string, start: number, end: number): number {
   }
   if (read === 0 || lines === 0) return 16;
   return Math.ceil(((end - start) * lines * 1.03) / read);
-}
-
-const BYTE_ORDER_MARK = Buffer.from([0xef, 0xbb, 0xbf]);
-
-/**
- * Where the first line starts: after a UTF-8 byte order mark at the start of
- * the file, which some editors and spreadsheet exports write. JSON texts may
- * not carry one, and a reader may ignore it (RFC 8259, 8.1): the replay
- * does, rather than refuse line 1 for a character nobody sees.
- */
-function afterByteOrderMark(fd: number, start: number): number {
-  if (start !== 0) return start;
-  const head = Buffer.alloc(BYTE_ORDER_MARK.length);
-  const read = readSync(fd, head, 0, head.length, 0);
-  return read === head.length && head.equals(BYTE_ORDER_MARK) ? head.length : 0;
 }
 
 export const HASH_SEED_HI = 0x9747b28c;
