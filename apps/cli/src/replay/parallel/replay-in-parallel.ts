@@ -25,18 +25,17 @@ export async function replayInParallel(
   perEngine: number,
 ): Promise<ReplayViews> {
   const progress = scannedBytes(file);
+  // The folder before the threads: one that cannot be made then fails before
+  // any thread is open to keep the process alive after the error.
+  const spilled = new SpilledViews();
   const pool = new ReplayThreads(threads - 1, programs, progress);
-  // Made inside the try: a folder that cannot be made must still close the
-  // threads, or they would keep the process alive after the error.
-  let spilled: SpilledViews | undefined;
   try {
-    const views = (spilled = new SpilledViews());
     const books = booksOf(await scanInSlices(pool, file, programs, progress), asOf, { perEngine });
     file.checked();
-    await replayBooks(pool, file.path, programs, books, asOf, views);
-    return views.views(formatInstant(asOf));
+    await replayBooks(pool, file.path, programs, books, asOf, spilled);
+    return spilled.views(formatInstant(asOf));
   } catch (error) {
-    spilled?.remove();
+    spilled.remove();
     throw error;
   } finally {
     await pool.close();
