@@ -172,6 +172,36 @@ describe('referrals replay', () => {
       expect(run.stderr).toMatch(/^line 1: data\.\w+: .*; line 1: data\.\w+: /);
       expect(run.stderr.trimEnd().split('\n')).toHaveLength(1);
     });
+
+    it('for a line whose key could reach an object prototype, as the API refuses it', async () => {
+      const file = join(folder, 'proto.ndjson');
+      writeFileSync(
+        file,
+        '{"id":"e1","type":"account.updated","program":"kallyai","accountId":"a","occurredAt":"2026-01-01T00:00:00Z","data":{"__proto__":{"email":"x@y.io"}}}\n',
+      );
+      const run = await runCli(['replay', '--input', file]);
+      expect(run.code).toBe(2);
+      expect(run.stdout).toBe('');
+      expect(run.stderr).toBe(
+        'line 1: data.__proto__: is a forbidden key (it could reach an object prototype)\n',
+      );
+    });
+
+    it('for a line with control characters in a key or its text, still one line', async () => {
+      const file = join(folder, 'forged.ndjson');
+      writeFileSync(
+        file,
+        '{"id":"e1","type":"account.updated","program":"kallyai","accountId":"a","occurredAt":"2026-01-01T00:00:00Z","data":{"x\\nline 9: id: forged":1}}\n',
+      );
+      const key = await runCli(['replay', '--input', file]);
+      expect(key.stderr).toBe('line 1: data["x\\nline 9: id: forged"]: unknown key\n');
+      writeFileSync(file, '{"id":\u0007\u001b[31m }\n'); // JSON.parse quotes the line
+      const text = await runCli(['replay', '--input', file]);
+      expect(text.code).toBe(2);
+      // eslint-disable-next-line no-control-regex -- no raw control character may reach stderr
+      expect(text.stderr).not.toMatch(/[\u0000-\u0009\u000b-\u001f]/);
+      expect(text.stderr.trimEnd().split('\n')).toHaveLength(1);
+    });
   });
 
   it('reads a pipe given by name, as `--input <(zcat history.ndjson.gz)` gives it', async () => {

@@ -3,3 +3,4 @@ export * from './billing-event.schema';
 export * from './program-catalog';
 export * from './problems';
 export * from './validate-billing-event';
+export * from './forbidden-keys';

@@ -6,10 +6,18 @@ export interface Problem {
   readonly rule: string;
 }
 
+/**
+ * A key that reads as a name is written as is; any other (an unknown key of
+ * the input: empty, with spaces, a line break, a control character) is
+ * quoted, so that a path is one line and shows the key exactly.
+ */
+const PLAIN_KEY = /^[A-Za-z_$][A-Za-z0-9_$-]*$/;
+
 export function formatPath(path: readonly PropertyKey[]): string {
   let out = '';
   for (const key of path) {
     if (typeof key === 'number') out += `[${key}]`;
+    else if (typeof key === 'string' && !PLAIN_KEY.test(key)) out += `[${JSON.stringify(key)}]`;
     else out += out ? `.${String(key)}` : String(key);
   }
   return out || '(event)';

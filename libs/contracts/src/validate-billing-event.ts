@@ -5,6 +5,7 @@ import {
   eventDataSchemas,
 } from './billing-event.schema';
 import { fastBillingEventCheck } from './fast-billing-event-check';
+import { FORBIDDEN_KEY_RULE, forbiddenKeyPath } from './forbidden-keys';
 import type { ProgramCatalogs } from './program-catalog';
 import { Problem, problemsFromZod } from './problems';
 
@@ -36,6 +37,13 @@ export function validateBillingEvent(
   // which names every problem precisely.
   let event = fastBillingEventCheck(input);
   if (event === undefined) {
+    // The API refuses these keys with the body, before this check; a history's
+    // lines come here alone. (The fast check takes no unknown key, so a line
+    // with one always comes this way.) zod would let `data.__proto__` by.
+    const forbidden = forbiddenKeyPath(input);
+    if (forbidden !== undefined) {
+      return { ok: false, problems: [{ path: forbidden, rule: FORBIDDEN_KEY_RULE }] };
+    }
     const whole = billingEventSchema.safeParse(input);
     if (whole.success) event = whole.data;
   }

@@ -3,8 +3,8 @@ import type { Readable } from 'node:stream';
 import { promisify } from 'node:util';
 import { gunzip } from 'node:zlib';
 import type { FastifyRequest } from 'fastify';
+import { FORBIDDEN_KEY_RULE, forbiddenKeyPath } from '@referrals/contracts';
 import { bodyTooLarge } from './body-limit';
-import { forbiddenKeyPath } from './forbidden-keys';
 import { invalidInput, ProblemException } from './problem';
 
 const inflate = promisify(gunzip);
@@ -163,10 +163,6 @@ function parseJson(bytes: Buffer): unknown {
   const path = forbiddenKeyPath(value);
   if (path === undefined) return value;
   return new RejectedBody(
-    invalidInput(
-      'nothing was stored',
-      [{ path, rule: 'is a forbidden key (it could reach an object prototype)' }],
-      'forbidden-key',
-    ),
+    invalidInput('nothing was stored', [{ path, rule: FORBIDDEN_KEY_RULE }], 'forbidden-key'),
   );
 }

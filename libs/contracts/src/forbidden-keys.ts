@@ -1,7 +1,10 @@
-import { formatPath } from '@referrals/contracts';
+import { formatPath } from './problems';
 
 /** Keys that reach an object's prototype when a parsed body is merged into another object. */
 const FORBIDDEN = new Set(['__proto__', 'constructor', 'prototype']);
+
+/** What the API and the replay say of such a key. */
+export const FORBIDDEN_KEY_RULE = 'is a forbidden key (it could reach an object prototype)';
 
 interface Visit {
   readonly value: unknown;

@@ -20,8 +20,7 @@ describe('forbiddenKeyPath', () => {
   it('walks a body nested 100,000 deep without running out of stack', () => {
     const depth = 100_000;
     const nested = JSON.parse(`${'['.repeat(depth)}{"__proto__": 1}${']'.repeat(depth)}`);
-    const started = Date.now();
+    // Recursion would overflow the stack; a quadratic walk would outlast the test's timeout.
     expect(forbiddenKeyPath(nested)).toBe(`${'[0]'.repeat(depth)}.__proto__`);
-    expect(Date.now() - started).toBeLessThan(5_000); // quadratic would take minutes
   });
 });
