@@ -88,4 +88,15 @@ describe('when the referee activates', () => {
     );
     expect(expiryFor(outcome, 'alice')).toEqual(['2026-02-02T09:05:00.000Z']);
   });
+
+  // Ties in time go by arrival order for decisions too (README, rules where the contract is silent).
+  it('a cycle on a later line at the activation’s instant comes after the decision', () => {
+    const at = '2026-01-30T12:00:00Z';
+    const outcome = kallyai.given(
+      ...referrerOn({}),
+      activated('bob', { plan: 'pro' }, at),
+      paid('bob', { invoiceId: 'b-1', amount: 2900, currentPeriodEnd: '2026-02-15T00:00:00Z' }, at),
+    );
+    expect(expiryFor(outcome, 'bob')).toEqual(['2026-02-28T12:00:00.000Z']);
+  });
 });

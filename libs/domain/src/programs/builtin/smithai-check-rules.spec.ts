@@ -173,3 +173,39 @@ describe('the referee’s discount', () => {
       .thenRewards([{ kind: 'discount', amount: 10000, expiresAt: '2026-02-05T09:30:00.000Z' }]);
   });
 });
+
+// README, rules where the contract is silent: as every timer due before an event fires before it.
+describe('a check already past when the referral is created', () => {
+  // First paid in December, signed up in March: the check was due on March 1st.
+  const paidLongBefore = [
+    firm,
+    activated('r1', vr, '2025-12-01T09:30:00Z'),
+    paid('r1', { invoiceId: 'inv-1', amount: 29200 }, '2025-12-05T09:35:00Z'),
+  ];
+  const signup = '2026-03-10T09:00:00Z';
+
+  it('is decided at once, as of its own date, and pays what was due then', () => {
+    smithai
+      .given(...paidLongBefore, signedUp('r1', { referrerAccountId: 'firm' }, signup))
+      .asOf(signup)
+      .thenReferral('r1', { status: 'rewarded', successfulPayments: 1 })
+      .thenRewards([
+        {
+          kind: 'cash',
+          amount: 100000,
+          earnedAt: '2026-03-01T00:00:00.000Z',
+          dueBy: '2026-03-20',
+        },
+      ]);
+  });
+
+  it('before a later line at the signup’s instant', () => {
+    smithai
+      .given(
+        ...paidLongBefore,
+        signedUp('r1', { referrerAccountId: 'firm' }, signup),
+        paid('r1', { invoiceId: 'inv-2', amount: 29200 }, signup),
+      )
+      .thenReferral('r1', { status: 'rewarded', successfulPayments: 1 });
+  });
+});
