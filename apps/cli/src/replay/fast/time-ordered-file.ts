@@ -41,72 +41,19 @@ export function* eventsOf(
   }
 }
 
-/** Which events a book holds: all, or those of one program. */
+/** Which events a book holds: of one program, and of one share of its referral groups. */
 export interface BookFilter {
   readonly program?: number;
+  /** Only accounts taking part in a referral (see referralGroups): all a replay needs. */
+  readonly takingPartOnly?: boolean;
+  /** With `takingPartOnly`: the groups whose hash is `share` modulo `shares`. */
+  readonly share?: number;
+  readonly shares?: number;
 }
 
 /** The lines of the events up to `asOf` that `filter` keeps, by time then arrival. */
 export function bookOf(scanned: ScannedHistory, asOf: Instant, filter: BookFilter = {}): Book {
-  const { at, count } = scanned;
-  const { program } = filter;
-  let kept = 0;
-  const order = new Uint32Array(count);
-  for (let i = 0; i < count; i++) {
-    if (at[i] > asOf || (program !== undefined && scanned.program[i] !== program)) continue;
-    order[kept++] = i;
-  }
-  return linesOf(scanned, inTimeOrder(scanned, order.subarray(0, kept)));
-}
-
-/**
- * The books of the events up to `asOf` of accounts taking part in a referral
- * (see referralGroups): each program's groups cut into `shares[program]`
- * shares by their hash, a book each (the books of each program, by program).
- * Each event's group is looked up twice, however many books there are (a
- * pass over every event for each book made 2M events cost a dozen passes).
- */
-export function sharedBooks(
-  scanned: ScannedHistory,
-  asOf: Instant,
-  shares: readonly number[],
-): Book[][] {
-  const { at, count, account, groups, program } = scanned;
-  const firstBook: number[] = [];
-  let bookCount = 0;
-  for (const n of shares) {
-    firstBook.push(bookCount);
-    bookCount += n;
-  }
-  const bookOfEvent = (i: number): number => {
-    if (at[i] > asOf) return -1;
-    const group = groups.get(account[i]);
-    if (group === undefined) return -1;
-    const n = shares[program[i]];
-    return firstBook[program[i]] + (n > 1 ? (group >>> 0) % n : 0);
-  };
-  const sizes = new Uint32Array(bookCount);
-  for (let i = 0; i < count; i++) {
-    const book = bookOfEvent(i);
-    if (book >= 0) sizes[book]++;
-  }
-  // Filled in arrival order, then sorted by time: ties stay in arrival order.
-  const orders = Array.from(sizes, (size) => new Uint32Array(size));
-  const filled = new Uint32Array(bookCount);
-  for (let i = 0; i < count; i++) {
-    const book = bookOfEvent(i);
-    if (book >= 0) orders[book][filled[book]++] = i;
-  }
-  const books = orders.map((order) => linesOf(scanned, inTimeOrder(scanned, order)));
-  return firstBook.map((first, p) => books.slice(first, first + shares[p]));
-}
-
-/** Event indexes sorted by time, then arrival. */
-const inTimeOrder = ({ at }: ScannedHistory, order: Uint32Array): Uint32Array =>
-  order.sort((a, b) => at[a] - at[b] || a - b);
-
-/** Where the lines of the events at `order` are. */
-function linesOf(scanned: ScannedHistory, order: Uint32Array): Book {
+  const order = timeOrder(scanned, asOf, filter);
   const offset = new Float64Array(order.length);
   const length = new Int32Array(order.length);
   for (let i = 0; i < order.length; i++) {
@@ -114,4 +61,21 @@ function linesOf(scanned: ScannedHistory, order: Uint32Array): Book {
     length[i] = scanned.length[order[i]];
   }
   return { offset, length };
+}
+
+/** Indexes of the events bookOf reads, in its order. */
+function timeOrder(scanned: ScannedHistory, asOf: Instant, filter: BookFilter): Uint32Array {
+  const { at, count, account, groups } = scanned;
+  const { program, takingPartOnly = false, share = 0, shares = 1 } = filter;
+  let kept = 0;
+  const order = new Uint32Array(count);
+  for (let i = 0; i < count; i++) {
+    if (at[i] > asOf || (program !== undefined && scanned.program[i] !== program)) continue;
+    if (takingPartOnly) {
+      const group = groups.get(account[i]);
+      if (group === undefined || (shares > 1 && (group >>> 0) % shares !== share)) continue;
+    }
+    order[kept++] = i;
+  }
+  return order.subarray(0, kept).sort((a, b) => at[a] - at[b] || a - b);
 }

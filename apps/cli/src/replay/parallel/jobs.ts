@@ -2,7 +2,7 @@ import { Instant, ProgramRegistry, ReferralEngine } from '@referrals/domain';
 import { wholeNumberFromEnv } from '../../options/whole-number-env';
 import type { ScannedHistory } from '../fast/merge-ranges';
 import { scanRange, ScannedRange } from '../fast/scan-range';
-import { Book, bookOf, eventsOf, sharedBooks } from '../fast/time-ordered-file';
+import { Book, bookOf, eventsOf } from '../fast/time-ordered-file';
 import type { ReplayedProgram, ReplayJob, ScanJob } from './messages';
 
 /** Pass one over a slice of the file (see scanRange); on a replay thread or this one. */
@@ -63,10 +63,13 @@ export function booksOf(
     }));
   }
   const sizes = takingPartEvents(scanned, asOf);
-  const shares = sizes.map((size) => Math.max(1, Math.ceil(size / perEngine)));
-  return sharedBooks(scanned, asOf, shares).flatMap((books, program) =>
-    books.map((book) => ({ program, ...book })),
-  );
+  return scanned.programIds.flatMap((_, program) => {
+    const shares = Math.max(1, Math.ceil(sizes[program] / perEngine));
+    return Array.from({ length: shares }, (_, share) => ({
+      program,
+      ...bookOf(scanned, asOf, { program, takingPartOnly: true, share, shares }),
+    }));
+  });
 }
 
 /** Each program's events up to `asOf` of accounts taking part in a referral. */
