@@ -160,7 +160,7 @@ export async function main(
       error instanceof UsageError ||
       error instanceof ProgramFileError
     ) {
-      process.stderr.write(`${error.message}\n`);
+      process.stderr.write(`${oneLine(error.message)}\n`);
       return 2;
     }
     process.stderr.write(`referrals: ${(error as Error).message}\n`);
@@ -168,6 +168,19 @@ export async function main(
   }
   return writeAll(out);
 }
+
+/**
+ * An input problem as one line of stderr: control characters and line
+ * separators written as `\uXXXX`. Its message may quote the input (a line of
+ * a history or a program file, in JSON.parse's words), and stderr must stay
+ * one line a problem, with no raw NUL or escape sequence of the input in it.
+ */
+const oneLine = (text: string) =>
+  text.replace(
+    // eslint-disable-next-line no-control-regex -- matching control characters is the point
+    /[\u0000-\u001f\u007f-\u009f\u2028\u2029]/g,
+    (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`,
+  );
 
 /**
  * Writes the commands' output. A reader that stops early (`referrals replay |

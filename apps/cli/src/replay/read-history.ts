@@ -17,21 +17,9 @@ export class BadLineError extends Error {
     readonly line: number,
     readonly problems: readonly Problem[],
   ) {
-    super(oneLine(problems.map((p) => `line ${line}: ${p.path}: ${p.rule}`).join('; ')));
+    super(problems.map((p) => `line ${line}: ${p.path}: ${p.rule}`).join('; '));
   }
 }
-
-/**
- * Control characters and line separators written as `\uXXXX`: a rule may
- * quote the line (JSON.parse's message does), and stderr must stay one line a
- * problem, with no raw NUL or escape sequence of the input in it.
- */
-const oneLine = (text: string) =>
-  text.replace(
-    // eslint-disable-next-line no-control-regex -- matching control characters is the point
-    /[\u0000-\u001f\u007f-\u009f\u2028\u2029]/g,
-    (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`,
-  );
 
 /** What a line that does not parse breaks; a byte order mark, which nobody sees, is named. */
 export function notJsonRule(text: string, error: Error): string {
