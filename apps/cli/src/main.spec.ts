@@ -255,6 +255,24 @@ describe('referrals programs --program-file', () => {
     expect(run.stdout).toBe(plain.stdout);
     expect(run.stdout).toContain('"callrail"');
   });
+
+  it('refuses a program file with a key that could reach an object prototype', async () => {
+    const rules = JSON.parse(
+      readFileSync(example('programs', 'callrail-three-invoices.json'), 'utf8'),
+    ) as object;
+    const polluted = join(folder, 'polluted-program.json');
+    // As JSON.parse reads it: an own key, which zod's strict object would let by.
+    writeFileSync(
+      polluted,
+      JSON.stringify(rules).replace('"eligibility":{', '"eligibility":{"__proto__":{"x":1},'),
+    );
+    const run = await runCli(['programs', '--json', '--program-file', polluted]);
+    expect(run.code).toBe(2);
+    expect(run.stdout).toBe('');
+    expect(run.stderr).toBe(
+      `program file ${polluted}: eligibility.__proto__: is a forbidden key (it could reach an object prototype)\n`,
+    );
+  });
 });
 
 describe('the terminal', () => {
