@@ -26,6 +26,13 @@ if (!existsSync(join(root, 'apps/cli/dist/main.js'))) {
   spawnSync('npm', ['run', 'build'], { cwd: root, stdio: 'inherit' });
 }
 
+// The node flags the `referrals` command starts with (its shebang's), so the replay measured
+// here runs as the command does.
+const cliNodeFlags = readFileSync(join(root, 'apps/cli/bin/referrals.js'), 'utf8')
+  .split('\n')[0]
+  .split(' ')
+  .filter((word) => word.startsWith('--'));
+
 const { replayThreadCount } = await import(
   join(root, 'apps/cli/dist/replay/parallel/thread-count.js')
 );
@@ -62,6 +69,7 @@ try {
       const child = spawnSync(
         process.execPath,
         [
+          ...cliNodeFlags,
           join(root, 'bench/replay-runner.cjs'),
           ...['replay', '--input', file, '--as-of', values['as-of'], '--json'],
         ],
