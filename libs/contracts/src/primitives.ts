@@ -32,7 +32,11 @@ const characters = (s: string) => {
   return n;
 };
 
-/** Free text: any length rule the caller sets, and never U+0000 (no string of an event may hold it). */
+/**
+ * Free text: any length rule the caller sets, never U+0000 (no string of an
+ * event may hold it) and no lone surrogate: half a character is not text, no
+ * UTF-8 can carry it, and PostgreSQL refuses it in the stored event.
+ */
 export const shortText = (max: number) =>
   z
     .string()
@@ -40,7 +44,8 @@ export const shortText = (max: number) =>
       const n = characters(s);
       return n >= 1 && n <= max;
     }, `must be 1 to ${max} characters`)
-    .refine((s) => !s.includes('\u0000'), 'must not contain U+0000');
+    .refine((s) => !s.includes('\u0000'), 'must not contain U+0000')
+    .refine((s) => !LONE_SURROGATE.test(s), 'must not contain a lone surrogate');
 
 /** §1's id rule: 1..max characters, no control characters, no lone surrogates. */
 export const identifierOf = (max: number) =>

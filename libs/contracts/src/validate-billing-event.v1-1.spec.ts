@@ -66,6 +66,22 @@ describe('characters', () => {
       { path: 'data.name', rule: 'must not contain U+0000' },
     ]);
   });
+
+  it.each([
+    ['name', 'account.updated', 'Zoë \ud83d'],
+    ['email', 'account.updated', 'a\udc00@example.com'],
+    ['reason', 'subscription.cancelled', '\udc00'],
+  ])(
+    'free text (%s) may not hold a lone surrogate: half a character, not storable',
+    (field, type, text) => {
+      expect(problemsOf(event({ type, data: { [field]: text } }))).toEqual([
+        { path: `data.${field}`, rule: 'must not contain a lone surrogate' },
+      ]);
+      expect(
+        pathsOf(event({ type, data: { [field]: `${field === 'email' ? 'a@' : ''}Zoë 🎉` } })),
+      ).toEqual([]);
+    },
+  );
 });
 
 describe('occurredAt', () => {

@@ -1,3 +1,4 @@
+import { IdParamPipe } from './edge/id-param.pipe';
 import { Controller, Get, Inject, NotFoundException, Param, Put, UseGuards } from '@nestjs/common';
 import type { ProgramRegistry } from '@referrals/domain';
 import type { ReadModelQueries } from '@referrals/projections';
@@ -18,33 +19,48 @@ export class AccountsController {
 
   /** The referrer's view: every account it referred, with status and progress. */
   @Get('accounts/:accountId/referrals')
-  async referrals(@Param('program') program: string, @Param('accountId') accountId: string) {
+  async referrals(
+    @Param('program') program: string,
+    @Param('accountId', IdParamPipe) accountId: string,
+  ) {
     this.known(program);
     return { program, accountId, referrals: await this.queries.referralsOf(program, accountId) };
   }
 
   /** Rewards where the account is the beneficiary. */
   @Get('accounts/:accountId/rewards')
-  async rewards(@Param('program') program: string, @Param('accountId') accountId: string) {
+  async rewards(
+    @Param('program') program: string,
+    @Param('accountId', IdParamPipe) accountId: string,
+  ) {
     this.known(program);
     return { program, accountId, rewards: await this.queries.rewardsOf(program, accountId) };
   }
 
   /** Ledger balances by kind and unit: credit, bonus minutes (net of expiries), cash owed, discounts. */
   @Get('accounts/:accountId/balance')
-  async balance(@Param('program') program: string, @Param('accountId') accountId: string) {
+  async balance(
+    @Param('program') program: string,
+    @Param('accountId', IdParamPipe) accountId: string,
+  ) {
     this.known(program);
     return { program, accountId, balances: await this.payouts.balances(program, accountId) };
   }
 
   @Put('accounts/:accountId/referral-code')
-  async issueCode(@Param('program') program: string, @Param('accountId') accountId: string) {
+  async issueCode(
+    @Param('program') program: string,
+    @Param('accountId', IdParamPipe) accountId: string,
+  ) {
     this.known(program);
     return this.codes.issue(program, accountId);
   }
 
   @Get('accounts/:accountId/referral-code')
-  async code(@Param('program') program: string, @Param('accountId') accountId: string) {
+  async code(
+    @Param('program') program: string,
+    @Param('accountId', IdParamPipe) accountId: string,
+  ) {
     this.known(program);
     const code = await this.codes.current(program, accountId);
     if (!code)

@@ -1,3 +1,4 @@
+import { IdParamPipe } from './edge/id-param.pipe';
 import {
   Body,
   Controller,
@@ -33,9 +34,9 @@ import { QueueAdmin } from '../queue-admin';
 
 /** The body of `POST /v1/admin/payout-batches`: which approved cash goes out (default: all of it). */
 export const payoutBatchRequestSchema = z.strictObject({
-  dueBefore: z
-    .string()
-    .regex(/^\d{4}-\d{2}-\d{2}$/, 'must be a date, YYYY-MM-DD')
+  // A real calendar date: 2026-13-45 used to pass the pattern and select all or nothing.
+  dueBefore: z.iso
+    .date('must be a date, YYYY-MM-DD, that exists')
     .optional()
     .describe('Only cash due by this date (inclusive)'),
 });
@@ -63,7 +64,10 @@ export class AdminController {
 
   @Post('deliveries/:deliveryId/retry')
   @HttpCode(200)
-  async retryDelivery(@Param('deliveryId') deliveryId: string, @Req() request: AuthedRequest) {
+  async retryDelivery(
+    @Param('deliveryId', IdParamPipe) deliveryId: string,
+    @Req() request: AuthedRequest,
+  ) {
     this.adminOnly(request);
     if (!(await this.queues.deliveries.retry(deliveryId)))
       throw new NotFoundException(`no dead delivery ${deliveryId}`);
@@ -79,13 +83,13 @@ export class AdminController {
 
   @Post('rewards/:rewardId/approve')
   @HttpCode(200)
-  approve(@Param('rewardId') rewardId: string, @Req() request: AuthedRequest) {
+  approve(@Param('rewardId', IdParamPipe) rewardId: string, @Req() request: AuthedRequest) {
     return this.act(rewardId, 'approve', request);
   }
 
   @Post('rewards/:rewardId/void')
   @HttpCode(200)
-  void(@Param('rewardId') rewardId: string, @Req() request: AuthedRequest) {
+  void(@Param('rewardId', IdParamPipe) rewardId: string, @Req() request: AuthedRequest) {
     return this.act(rewardId, 'void', request);
   }
 
@@ -122,13 +126,13 @@ export class AdminController {
 
   @Get('payout-batches/:batchId.csv')
   @Header('content-type', 'text/csv; charset=utf-8')
-  async batchCsv(@Param('batchId') batchId: string, @Req() request: AuthedRequest) {
+  async batchCsv(@Param('batchId', IdParamPipe) batchId: string, @Req() request: AuthedRequest) {
     this.adminOnly(request);
     return (await this.found(() => this.batches.get(batchId))).csv;
   }
 
   @Get('payout-batches/:batchId')
-  async batch(@Param('batchId') batchId: string, @Req() request: AuthedRequest) {
+  async batch(@Param('batchId', IdParamPipe) batchId: string, @Req() request: AuthedRequest) {
     this.adminOnly(request);
     return this.found(() => this.batches.get(batchId));
   }
@@ -136,7 +140,7 @@ export class AdminController {
   /** The batch went out: its cash is paid out, and upstream is told as of any paid reward. */
   @Post('payout-batches/:batchId/confirm')
   @HttpCode(200)
-  confirmBatch(@Param('batchId') batchId: string, @Req() request: AuthedRequest) {
+  confirmBatch(@Param('batchId', IdParamPipe) batchId: string, @Req() request: AuthedRequest) {
     const by = this.adminOnly(request);
     return this.found(() => this.batches.confirm(batchId, by));
   }
@@ -144,7 +148,7 @@ export class AdminController {
   /** The batch will not go out: its cash is free for the next batch. */
   @Post('payout-batches/:batchId/cancel')
   @HttpCode(200)
-  cancelBatch(@Param('batchId') batchId: string, @Req() request: AuthedRequest) {
+  cancelBatch(@Param('batchId', IdParamPipe) batchId: string, @Req() request: AuthedRequest) {
     const by = this.adminOnly(request);
     return this.found(() => this.batches.cancel(batchId, by));
   }

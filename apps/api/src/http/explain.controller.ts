@@ -1,3 +1,4 @@
+import { IdParamPipe } from './edge/id-param.pipe';
 import { Controller, Get, Inject, NotFoundException, Param, UseGuards } from '@nestjs/common';
 import type { ProgramRegistry } from '@referrals/domain';
 import type { EventStore } from '@referrals/event-store';
@@ -15,7 +16,10 @@ export class ExplainController {
   ) {}
 
   @Get(':refereeId/explain')
-  async explain(@Param('program') programId: string, @Param('refereeId') refereeId: string) {
+  async explain(
+    @Param('program') programId: string,
+    @Param('refereeId', IdParamPipe) refereeId: string,
+  ) {
     const program = this.programs.get(programId);
     if (!program) throw new NotFoundException(`unknown program ${programId}`);
     const story = await storedReferralStory(this.store, program, refereeId, Date.now());

@@ -1,3 +1,4 @@
+import { IdParamPipe } from '../http/edge/id-param.pipe';
 import { Controller, Inject, NotFoundException, Param, Post, UseGuards } from '@nestjs/common';
 import type { ProgramRegistry } from '@referrals/domain';
 import { AuthGuard } from '../auth/auth.guard';
@@ -20,7 +21,7 @@ export class PortalLinkController {
   ) {}
 
   @Post('accounts/:accountId/portal-link')
-  link(@Param('program') program: string, @Param('accountId') accountId: string) {
+  link(@Param('program') program: string, @Param('accountId', IdParamPipe) accountId: string) {
     if (!this.programs.get(program)) throw new NotFoundException(`unknown program ${program}`);
     const expiresAt = this.settings.clock() + this.settings.linkTtlMs;
     const token = this.tokens.sign({ program, accountId, expiresAt });

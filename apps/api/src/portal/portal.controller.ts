@@ -1,5 +1,6 @@
 import { Controller, Get, Inject, Param, Query, Res } from '@nestjs/common';
 import type { FastifyReply } from 'fastify';
+import { identifierOf } from '@referrals/contracts';
 import { foldedCode, type ProgramRegistry } from '@referrals/domain';
 import type { EventStore } from '@referrals/event-store';
 import { codeStream, CodeClaimed } from '@referrals/ingestion';
@@ -14,6 +15,8 @@ import { PortalTokens } from './portal-token';
 import { portalModel } from './portal-view';
 import { portalPage } from './portal.page';
 import { PORTAL_SETTINGS, PortalSettings } from './portal.tokens';
+
+const REFERRAL_CODE_PARAM = identifierOf(64);
 
 const ASSETS: Record<string, { type: string; body: string }> = {
   'portal.css': { type: 'text/css; charset=utf-8', body: PORTAL_CSS },
@@ -53,12 +56,14 @@ export class PortalController {
   async portal(
     @Param('program') programId: string,
     @Param('accountId') accountId: string,
-    @Query('token') token: string | undefined,
+    // An array when the query repeats it (`?token=a&token=b`): no link has that.
+    @Query('token') token: unknown,
     @Res() reply: FastifyReply,
   ) {
-    const check = token
-      ? this.tokens.verify(token, this.settings.clock())
-      : ({ ok: false, reason: 'malformed' } as const);
+    const check =
+      typeof token === 'string' && token !== ''
+        ? this.tokens.verify(token, this.settings.clock())
+        : ({ ok: false, reason: 'malformed' } as const);
     if (!check.ok) {
       const message =
         check.reason === 'expired'
@@ -95,7 +100,12 @@ export class PortalController {
     @Res() reply: FastifyReply,
   ) {
     const program = this.programs.get(programId);
-    const holder = program && (await this.holder(programId, code));
+    // A code is a signup's `referralCode` (§1: 1 to 64 characters, the id rule); anything
+    // else is held by no one, and a NUL would not even reach the store's lookup.
+    const holder =
+      program &&
+      REFERRAL_CODE_PARAM.safeParse(code).success &&
+      (await this.holder(programId, code));
     if (!program || !holder)
       return page(
         reply,

@@ -14,6 +14,10 @@ import { sendProblem } from './send-problem';
 /** Fastify's own options for the edge: the body limit, and problems for what never reaches a route. */
 export const edgeFastifyOptions = (bodyLimit: number): FastifyServerOptions => ({
   bodyLimit,
+  // An id is up to 200 characters (§1), and a path carries it percent-encoded: up to
+  // 4 UTF-8 bytes a character, 3 characters a byte. Fastify's default (100) refused
+  // ids that events carry. The id rule itself is IdParamPipe's.
+  routerOptions: { maxParamLength: 200 * 4 * 3 },
   clientErrorHandler: answerMalformedHttp,
   frameworkErrors: answerBadUrl,
 });
