@@ -124,6 +124,31 @@ describe('Stripe webhooks into the live engine (PostgreSQL)', () => {
       expect(elsewhere.status).toBe(404);
       expect(await stripeStreams()).toEqual([]);
     });
+
+    it('answers 415 to a body of another media type, as every route does', async () => {
+      const { body, signature } = signedDelivery(life.stripeLife[0], life.WEBHOOK_SECRET);
+      const answer = await fetch(endpoint(harness.engine), {
+        method: 'POST',
+        headers: { 'content-type': 'text/plain', 'stripe-signature': signature },
+        body,
+      });
+      expect(answer.status).toBe(415);
+      expect(answer.headers.get('content-type')).toBe('application/problem+json');
+    });
+
+    it('answers 400 to a signed body PostgreSQL could not keep (U+0000), and stores nothing', async () => {
+      const [first] = life.stripeLife;
+      const answer = await deliver(harness.engine, {
+        ...first,
+        id: 'evt_nul\u0000',
+      } as typeof first);
+      expect(answer.status).toBe(400);
+      expect(answer.body).toMatchObject({
+        type: 'urn:referrals:problem:invalid-stripe-event',
+        problems: [{ path: 'id', rule: expect.stringContaining('control characters') }],
+      });
+      expect(await stripeStreams()).toEqual([]);
+    });
   });
 
   describe('when a whole customer life is delivered, every event twice', () => {

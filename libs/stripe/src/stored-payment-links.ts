@@ -1,17 +1,18 @@
 import type { EventStore } from '@referrals/event-store';
-import type Stripe from 'stripe';
-import { InMemoryPaymentLinks, PaymentLink, paymentsReferredBy } from './payment-links';
+import { InMemoryPaymentLinks, PaymentLink } from './payment-links';
 import { paymentLinkStream } from './stripe-streams';
 
 /**
  * The links one live Stripe event needs, read from their streams before the
  * (synchronous, pure) mapping runs: the refunded payments' invoices, then
- * those invoices' customers.
+ * those invoices' customers. `payments`: the ones the event refers to
+ * (paymentsReferredBy, worked out by the caller with the rest of its reading
+ * of the event, so that a store error is all this can throw).
  */
 export async function storedLinksFor(
   store: EventStore,
   program: string,
-  event: Stripe.Event,
+  payments: readonly string[],
 ): Promise<InMemoryPaymentLinks> {
   const links = new InMemoryPaymentLinks();
   const read = async (kind: PaymentLink['kind'], key: string) => {
@@ -20,7 +21,6 @@ export async function storedLinksFor(
     });
     if (first) links.add([first.data as PaymentLink]);
   };
-  const payments = paymentsReferredBy(event);
   await Promise.all(payments.map((id) => read('payment', id)));
   const invoices = new Set(
     payments.map((id) => links.invoiceOfPayment(id)).filter((id): id is string => !!id),

@@ -189,4 +189,50 @@ describe('the Stripe inbox', () => {
       }),
     ]);
   });
+
+  describe('a signed body of a shape Stripe never sends is answered, never thrown', () => {
+    /** The signup's event with parts replaced, signed as Stripe would sign it. */
+    const deliver = async (inbox: StripeInbox, change: Record<string, unknown>) => {
+      const { body, signature } = signedDelivery(
+        { ...signup, ...change } as unknown as typeof signup,
+        SECRET,
+      );
+      return inbox.receive('callrail', body, signature);
+    };
+
+    it.each([
+      ['an id with U+0000', { id: 'evt_\u0000' }, 'id'],
+      ['a created time past any date', { created: 1e20 }, 'created'],
+      ['no data', { data: null }, 'data.object'],
+      ['a null object', { data: { object: null } }, 'data.object'],
+      [
+        'text the store cannot hold',
+        { data: { object: { ...signup.data.object, name: 'a\udc00' } } },
+        'data.object.name',
+      ],
+    ])('%s: invalid, naming %s, and nothing kept', async (_, change, path) => {
+      const { inbox, raw } = given();
+      const receipt = await deliver(inbox, change);
+      expect(receipt).toMatchObject({ status: 'invalid', problems: [{ path }] });
+      expect(await raw()).toEqual([]);
+    });
+
+    it('an object the mapping cannot read is kept raw and rejected, as an unmappable event is', async () => {
+      const { inbox, raw, accountEvents } = given();
+      const refundOfNothing = stripeEvent(
+        'charge.refunded',
+        { id: 'ch_1', object: 'charge', refunds: { data: [null] } } as never,
+        { id: 'evt_odd_refund', created: t('2026-03-02T00:00:00Z') },
+      );
+      const { body, signature } = signedDelivery(refundOfNothing, SECRET);
+      const receipt = await inbox.receive('callrail', body, signature);
+      expect(receipt).toMatchObject({
+        status: 'rejected',
+        stripeEventId: 'evt_odd_refund',
+        problems: [{ path: 'data.object', rule: expect.stringMatching(/^is not of the shape/) }],
+      });
+      expect(await raw()).toHaveLength(1);
+      expect(await accountEvents()).toEqual([]);
+    });
+  });
 });

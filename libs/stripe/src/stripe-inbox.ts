@@ -4,9 +4,10 @@ import type { EventIngestor } from '@referrals/ingestion';
 import Stripe from 'stripe';
 import { mapStripeEvent } from './map-stripe-event';
 import type { Mapping } from './mapping';
-import { linksIn } from './payment-links';
+import { linksIn, paymentsReferredBy } from './payment-links';
 import { storedLinksFor } from './stored-payment-links';
 import { programSettings, secretsOf, StripeSettings } from './stripe-settings';
+import { stripeEnvelopeProblems } from './stripe-envelope';
 import { rawStripeWrites } from './stripe-streams';
 
 /** Stripe's default: a signature older than five minutes is a replay, not a delivery. */
@@ -17,6 +18,8 @@ export type StripeReceipt =
   | { readonly status: 'no_endpoint' }
   /** Unsigned, signed with another secret, or signed too long ago: nothing is stored. */
   | { readonly status: 'bad_signature'; readonly detail: string }
+  /** Signed, but no event this endpoint can keep (see stripeEnvelopeProblems): nothing is stored. */
+  | { readonly status: 'invalid'; readonly problems: readonly Problem[] }
   | {
       readonly status: 'accepted';
       readonly stripeEventId: string;
@@ -32,7 +35,7 @@ export type StripeReceipt =
     };
 
 /** How one verified Stripe event ended, for a metric by program, Stripe type and outcome. */
-export type StripeOutcome = Mapping['kind'] | 'rejected' | 'bad_signature';
+export type StripeOutcome = Mapping['kind'] | 'rejected' | 'invalid' | 'bad_signature';
 export type StripeReceiptListener = (
   program: string,
   stripeType: string,
@@ -43,6 +46,8 @@ export type StripeReceiptListener = (
 export interface StripeCounters {
   received: number;
   badSignatures: number;
+  /** Signed, but no event this endpoint can keep: not received, nothing stored. */
+  invalid: number;
   /** Per Stripe type the mapping does not read. */
   unmapped: Record<string, number>;
   ignored: number;
@@ -59,6 +64,7 @@ export class StripeInbox {
   private readonly counters: StripeCounters = {
     received: 0,
     badSignatures: 0,
+    invalid: 0,
     unmapped: {},
     ignored: 0,
     mapped: 0,
@@ -88,6 +94,12 @@ export class StripeInbox {
       return { status: 'bad_signature', detail: verified.detail };
     }
     const event = verified.event;
+    const problems = stripeEnvelopeProblems(event);
+    if (problems.length > 0) {
+      this.counters.invalid++;
+      for (const listener of this.listeners) listener(program, event.type, 'invalid');
+      return { status: 'invalid', problems };
+    }
     this.counters.received++;
     const receipt = await this.keepAndMap(program, event);
     const outcome = receipt.status === 'accepted' ? receipt.mapping : 'rejected';
@@ -96,15 +108,27 @@ export class StripeInbox {
   }
 
   private async keepAndMap(program: string, event: Stripe.Event): Promise<StripeReceipt> {
+    // An object of a shape the mapping does not expect (a null where Stripe puts an
+    // object, a date that is no number) is kept raw and answered 422, as an event that
+    // cannot be mapped is: a fixed mapping can then be replayed over it.
+    // Only the event is read here: a store error goes on up (503), never into a 422.
+    const read = unlessThrown(() => ({
+      links: linksIn(event),
+      payments: paymentsReferredBy(event),
+    }));
     await this.store.appendBatch(
-      rawStripeWrites(program, event, linksIn(event), this.clock().toISOString()),
+      rawStripeWrites(program, event, read.ok ? read.value.links : [], this.clock().toISOString()),
     );
-    const links = await storedLinksFor(this.store, program, event);
-    const mapping = mapStripeEvent(event, {
-      program,
-      settings: programSettings(this.settings, program),
-      links,
-    });
+    if (!read.ok) return this.rejected(event, [read.problem]);
+    const links = await storedLinksFor(this.store, program, read.value.payments);
+    const mapping = unlessThrown(() =>
+      mapStripeEvent(event, { program, settings: programSettings(this.settings, program), links }),
+    );
+    if (!mapping.ok) return this.rejected(event, [mapping.problem]);
+    return this.ingestMapping(event, mapping.value);
+  }
+
+  private async ingestMapping(event: Stripe.Event, mapping: Mapping): Promise<StripeReceipt> {
     switch (mapping.kind) {
       case 'unmapped':
         this.counters.unmapped[event.type] = (this.counters.unmapped[event.type] ?? 0) + 1;
@@ -113,18 +137,19 @@ export class StripeInbox {
         this.counters.ignored++;
         return accepted(event, mapping, 0, 0);
       case 'unmappable':
-        this.counters.rejected++;
-        return { status: 'rejected', stripeEventId: event.id, problems: mapping.problems };
+        return this.rejected(event, mapping.problems);
       case 'mapped': {
         const outcome = await this.ingestor.ingest(mapping.events);
-        if (outcome.status !== 'accepted') {
-          this.counters.rejected++;
-          return { status: 'rejected', stripeEventId: event.id, problems: outcome.problems };
-        }
+        if (outcome.status !== 'accepted') return this.rejected(event, outcome.problems);
         this.counters.mapped++;
         return accepted(event, mapping, outcome.stored, outcome.duplicates);
       }
     }
+  }
+
+  private rejected(event: Stripe.Event, problems: readonly Problem[]): StripeReceipt {
+    this.counters.rejected++;
+    return { status: 'rejected', stripeEventId: event.id, problems };
   }
 
   /** Told of every verified event's outcome (the Prometheus counter listens here). */
@@ -149,6 +174,21 @@ const accepted = (
   stored,
   duplicates,
 });
+
+/** A mapping step's value, or the problem of the shape it did not expect. */
+function unlessThrown<T>(step: () => T): { ok: true; value: T } | { ok: false; problem: Problem } {
+  try {
+    return { ok: true, value: step() };
+  } catch (error) {
+    return {
+      ok: false,
+      problem: {
+        path: 'data.object',
+        rule: `is not of the shape Stripe sends: ${(error as Error).message}`,
+      },
+    };
+  }
+}
 
 /** Any of the program's secrets may have signed it (Stripe signs with old and new while a secret rolls). */
 function verify(

@@ -39,7 +39,7 @@ export class EngineMetrics {
     });
     this.stripeEvents = new Counter({
       name: 'referrals_stripe_events_total',
-      help: 'Stripe webhook events by program, Stripe type and outcome (mapped, ignored, unmapped, rejected, bad_signature)',
+      help: 'Stripe webhook events by program, Stripe type and outcome (mapped, ignored, unmapped, rejected, invalid, bad_signature)',
       labelNames: ['program', 'type', 'outcome'],
       registers,
     });

@@ -13,6 +13,7 @@ import {
 import type { FastifyRequest } from 'fastify';
 import { StripeInbox } from '@referrals/stripe';
 import { AuthedRequest, AuthGuard } from '../auth/auth.guard';
+import { RejectedBody } from '../http/edge/json-body';
 import { ProblemException } from '../http/edge/problem';
 
 /** The body's bytes as they arrived: the signature is over them, not over re-serialized JSON. */
@@ -34,6 +35,8 @@ export class StripeWebhookController {
     @Req() request: WithRawBody,
     @Headers('stripe-signature') signature: string | undefined,
   ) {
+    // A body of another media type (415) or coding is refused as on every route.
+    if (request.body instanceof RejectedBody && !request.rawBody) throw request.body.problem;
     if (!request.rawBody)
       throw new ProblemException(400, {
         kind: 'invalid-stripe-event',
@@ -53,6 +56,13 @@ export class StripeWebhookController {
           kind: 'invalid-stripe-signature',
           title: 'Invalid Stripe signature',
           detail: `the Stripe-Signature does not verify (${receipt.detail}); nothing was stored`,
+        });
+      case 'invalid':
+        throw new ProblemException(400, {
+          kind: 'invalid-stripe-event',
+          title: 'Not a Stripe event',
+          detail: 'the signed body is no Stripe event this endpoint can keep; nothing was stored',
+          problems: receipt.problems,
         });
       case 'rejected':
         // Not 2xx, so Stripe retries (and shows it failing) while the mapping or configuration is fixed.
