@@ -2,6 +2,7 @@ import { identifier, type Problem } from '@referrals/contracts';
 import type Stripe from 'stripe';
 
 // PostgreSQL's jsonb holds no U+0000 and no lone surrogate; a Stripe event is kept as received.
+// eslint-disable-next-line no-control-regex -- U+0000 is what is looked for
 const UNSTORABLE = /\u0000|[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/;
 
 /**
