@@ -102,4 +102,20 @@ describe('what a client sends is answered, never with a 500', () => {
     const landing = await api(harness.engine, 'GET', '/r/kallyai/A%00B', undefined, null);
     expect(landing.status).toBe(404);
   });
+
+  it('a body that is not JSON is a 415 on a route that reads none too, after the key is checked', async () => {
+    const send = (path: string, key: string) =>
+      fetch(`${harness.engine.url}${path}`, {
+        method: 'PUT',
+        headers: { 'content-type': 'text/plain', authorization: `Bearer ${key}` },
+        body: 'issue me a code',
+      });
+    const refused = await send('/v1/programs/kallyai/accounts/text-body/referral-code', ADMIN_KEY);
+    expect(refused.status).toBe(415);
+    expect(refused.headers.get('content-type')).toBe('application/problem+json');
+    const unknown = await send('/v1/programs/kallyai/accounts/text-body/referral-code', 'nope');
+    expect(unknown.status).toBe(401);
+    const code = await call('GET', '/v1/programs/kallyai/accounts/text-body/referral-code');
+    expect(code.status).toBe(404);
+  });
 });

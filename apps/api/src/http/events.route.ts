@@ -17,7 +17,7 @@ import { answerError } from './edge/problem.filter';
  * filter's dispatch) cost about a fifth of a single event's CPU. It answers as
  * the controller it replaces did, step for step: the edge's hooks and body
  * parser as for every route (413, 415, gzip, request lines), then `AuthGuard`'s
- * 401 (`callerOf`), then `RejectedBodyPipe`'s problem of a refused body, then
+ * 401 (`callerOf`), then `RejectedBodyInterceptor`'s problem of a refused body, then
  * the route's own checks; every error shaped by `ProblemFilter`'s
  * `answerError`. The ingestor is the counting one, as Nest injected.
  */

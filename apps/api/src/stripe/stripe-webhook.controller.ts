@@ -13,7 +13,6 @@ import {
 import type { FastifyRequest } from 'fastify';
 import { StripeInbox } from '@referrals/stripe';
 import { AuthedRequest, AuthGuard } from '../auth/auth.guard';
-import { RejectedBody } from '../http/edge/json-body';
 import { ProblemException } from '../http/edge/problem';
 
 /** The body's bytes as they arrived: the signature is over them, not over re-serialized JSON. */
@@ -35,8 +34,6 @@ export class StripeWebhookController {
     @Req() request: WithRawBody,
     @Headers('stripe-signature') signature: string | undefined,
   ) {
-    // A body of another media type (415) or coding is refused as on every route.
-    if (request.body instanceof RejectedBody && !request.rawBody) throw request.body.problem;
     if (!request.rawBody)
       throw new ProblemException(400, {
         kind: 'invalid-stripe-event',

@@ -8,7 +8,7 @@ import { closeConnectionsGracefully } from './lingering-close';
 import { answerBadUrl, answerMalformedHttp } from './malformed-http';
 import { answerWrongMethods } from './method-not-allowed';
 import { ProblemFilter } from './problem.filter';
-import { RejectedBodyPipe } from './rejected-body.pipe';
+import { RejectedBodyInterceptor } from './rejected-body.interceptor';
 import { sendProblem } from './send-problem';
 
 /** Fastify's own options for the edge: the body limit, and problems for what never reaches a route. */
@@ -34,7 +34,7 @@ export function configureHttpEdge(app: NestFastifyApplication, bodyLimit: number
   const fastify = app.getHttpAdapter().getInstance();
   const server = app.getHttpServer() as Server;
   app.useGlobalFilters(new ProblemFilter());
-  app.useGlobalPipes(new RejectedBodyPipe());
+  app.useGlobalInterceptors(new RejectedBodyInterceptor());
   closeConnectionsGracefully(server);
   const waitingForContinue = holdContinue(server);
 

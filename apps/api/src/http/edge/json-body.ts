@@ -13,8 +13,8 @@ const utf8 = new TextDecoder('utf-8', { fatal: true });
 /**
  * A body refused for what it is (not JSON, not UTF-8, a forbidden key…). The
  * parser leaves it as the request's body instead of failing, so that the
- * guards decide 401/403 first; `RejectedBodyPipe` throws its problem when a
- * route asks for the body. A route that takes no body never looks at it.
+ * guards decide 401/403 first; `RejectedBodyInterceptor` then throws its problem
+ * on every route, whether or not it reads a body.
  */
 export class RejectedBody {
   constructor(readonly problem: ProblemException) {}
