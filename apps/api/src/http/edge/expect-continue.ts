@@ -1,5 +1,6 @@
 import type { IncomingMessage, Server, ServerResponse } from 'node:http';
 import type { preParsingHookHandler } from 'fastify';
+import { problemDocument, PROBLEM_CONTENT_TYPE } from './problem';
 
 /**
  * `Expect: 100-continue` asks before sending a body. Node would say
@@ -23,4 +24,23 @@ export function continueBeforeBody(waiting: WeakSet<IncomingMessage>): preParsin
     if (waiting.delete(request.raw)) reply.raw.writeContinue();
     done(null, payload);
   };
+}
+
+/**
+ * Any other `Expect` cannot be met (RFC 9110 §10.1.1): Node answers 417 with
+ * no body of its own; this answers it in the one problem shape.
+ */
+export function refuseOtherExpectations(server: Server): void {
+  server.on('checkExpectation', (request: IncomingMessage, response: ServerResponse) => {
+    const body = JSON.stringify(
+      problemDocument(417, { detail: 'the only expectation this server meets is 100-continue' }),
+    );
+    response.writeHead(417, {
+      'content-type': PROBLEM_CONTENT_TYPE,
+      'content-length': Buffer.byteLength(body),
+      connection: 'close',
+    });
+    response.end(body);
+    request.resume();
+  });
 }

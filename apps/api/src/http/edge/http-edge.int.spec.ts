@@ -350,4 +350,25 @@ describe('the HTTP edge', () => {
       expect(JSON.parse(answer.body)).toMatchObject({ status: 413, title: 'Body too large' });
     });
   });
+
+  describe('what Node would answer with an empty body', () => {
+    it.each([
+      ['an HTTP/1.1 request without Host', 'GET /health/live HTTP/1.1\r\n', 400],
+      [
+        'an expectation other than 100-continue',
+        'GET /health/live HTTP/1.1\r\nHost: x\r\nExpect: bogus\r\n',
+        417,
+      ],
+    ])('answers %s as a problem', async (_, head, status) => {
+      const { response } = await sendWhole(
+        harness.engine.url,
+        `${head}Connection: close\r\n\r\n`,
+        Buffer.alloc(0),
+      );
+      const answer = firstAnswer(response);
+      expect(answer.status).toBe(status);
+      expect(answer.headers.toLowerCase()).toContain('content-type: application/problem+json');
+      expect(JSON.parse(answer.body)).toMatchObject({ status });
+    });
+  });
 });

@@ -1,23 +1,26 @@
 import type { Server } from 'node:http';
-import type { FastifyReply, FastifyRequest, FastifyServerOptions } from 'fastify';
+import type { FastifyHttpOptions, FastifyReply, FastifyRequest } from 'fastify';
 import type { NestFastifyApplication } from '@nestjs/platform-fastify';
 import { bodyTooLarge, declaredLength } from './body-limit';
-import { continueBeforeBody, holdContinue } from './expect-continue';
+import { continueBeforeBody, holdContinue, refuseOtherExpectations } from './expect-continue';
 import { jsonBodyParser } from './json-body';
 import { closeConnectionsGracefully } from './lingering-close';
 import { answerBadUrl, answerMalformedHttp } from './malformed-http';
 import { answerWrongMethods } from './method-not-allowed';
+import { problemDocument } from './problem';
 import { ProblemFilter } from './problem.filter';
 import { RejectedBodyInterceptor } from './rejected-body.interceptor';
 import { sendProblem } from './send-problem';
 
 /** Fastify's own options for the edge: the body limit, and problems for what never reaches a route. */
-export const edgeFastifyOptions = (bodyLimit: number): FastifyServerOptions => ({
+export const edgeFastifyOptions = (bodyLimit: number): FastifyHttpOptions<Server> => ({
   bodyLimit,
   // An id is up to 200 characters (§1), and a path carries it percent-encoded: up to
   // 4 UTF-8 bytes a character, 3 characters a byte. Fastify's default (100) refused
   // ids that events carry. The id rule itself is IdParamPipe's.
   routerOptions: { maxParamLength: 200 * 4 * 3 },
+  // Node would answer a missing Host with an empty 400; answeredWithoutHost gives the problem.
+  http: { requireHostHeader: false },
   clientErrorHandler: answerMalformedHttp,
   frameworkErrors: answerBadUrl,
 });
@@ -37,6 +40,16 @@ export function configureHttpEdge(app: NestFastifyApplication, bodyLimit: number
   app.useGlobalInterceptors(new RejectedBodyInterceptor());
   closeConnectionsGracefully(server);
   const waitingForContinue = holdContinue(server);
+  refuseOtherExpectations(server);
+
+  fastify.addHook('onRequest', async (request: FastifyRequest, reply: FastifyReply) => {
+    // HTTP/1.1 requires a Host (RFC 9112 §3.2); HTTP/1.0 did not.
+    if (request.raw.httpVersion !== '1.1' || request.headers.host !== undefined) return;
+    return sendProblem(
+      reply,
+      problemDocument(400, { detail: 'an HTTP/1.1 request must have a Host header' }),
+    );
+  });
 
   fastify.addHook('onRequest', async (request: FastifyRequest, reply: FastifyReply) => {
     if ((declaredLength(request.headers) ?? 0) <= bodyLimit) return;
