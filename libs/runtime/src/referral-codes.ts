@@ -1,4 +1,4 @@
-import { randomInt } from 'node:crypto';
+import { createHash, randomInt } from 'node:crypto';
 import type { BillingEvent } from '@referrals/contracts';
 import type { EventStore } from '@referrals/event-store';
 import { accountStream, EventIngestor } from '@referrals/ingestion';
@@ -10,6 +10,17 @@ const randomCode = () =>
     { length: 8 },
     (_, i) => (i === 4 ? '-' : '') + ALPHABET[randomInt(ALPHABET.length)],
   ).join('');
+
+/**
+ * The id of the event that issues an account's code: the account's id in it,
+ * unless that would pass §1's 200 characters (an account id may have 200 of
+ * its own); then a digest of it, so every account can be issued a code.
+ */
+export function issuedCodeEventId(accountId: string): string {
+  const id = `engine-issued-code:${accountId}`;
+  if ([...id].length <= 200) return id;
+  return `engine-issued-code:sha256:${createHash('sha256').update(accountId).digest('hex')}`;
+}
 
 export interface IssuedCode {
   program: string;
@@ -46,7 +57,7 @@ export class ReferralCodes {
       if (existing) return existing;
       const outcome = await this.ingestor.ingest({
         // One engine-issued code per account: a concurrent second request is a duplicate.
-        id: `engine-issued-code:${accountId}`,
+        id: issuedCodeEventId(accountId),
         type: 'referral_code.assigned',
         program,
         accountId,
