@@ -355,6 +355,11 @@ describe('the HTTP edge', () => {
     it.each([
       ['an HTTP/1.1 request without Host', 'GET /health/live HTTP/1.1\r\n', 400],
       [
+        'Authorization sent twice',
+        `GET /v1/programs/kallyai/summary HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer ${ADMIN_KEY}\r\nAuthorization: Bearer nope\r\n`,
+        400,
+      ],
+      [
         'an expectation other than 100-continue',
         'GET /health/live HTTP/1.1\r\nHost: x\r\nExpect: bogus\r\n',
         417,

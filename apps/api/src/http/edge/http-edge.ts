@@ -3,11 +3,11 @@ import type { FastifyHttpOptions, FastifyReply, FastifyRequest } from 'fastify';
 import type { NestFastifyApplication } from '@nestjs/platform-fastify';
 import { bodyTooLarge, declaredLength } from './body-limit';
 import { continueBeforeBody, holdContinue, refuseOtherExpectations } from './expect-continue';
+import { headerProblem } from './header-rules';
 import { jsonBodyParser } from './json-body';
 import { closeConnectionsGracefully } from './lingering-close';
 import { answerBadUrl, answerMalformedHttp } from './malformed-http';
 import { answerWrongMethods } from './method-not-allowed';
-import { problemDocument } from './problem';
 import { ProblemFilter } from './problem.filter';
 import { RejectedBodyInterceptor } from './rejected-body.interceptor';
 import { sendProblem } from './send-problem';
@@ -19,7 +19,7 @@ export const edgeFastifyOptions = (bodyLimit: number): FastifyHttpOptions<Server
   // 4 UTF-8 bytes a character, 3 characters a byte. Fastify's default (100) refused
   // ids that events carry. The id rule itself is IdParamPipe's.
   routerOptions: { maxParamLength: 200 * 4 * 3 },
-  // Node would answer a missing Host with an empty 400; answeredWithoutHost gives the problem.
+  // Node would answer a missing Host with an empty 400; headerProblem gives the problem.
   http: { requireHostHeader: false },
   clientErrorHandler: answerMalformedHttp,
   frameworkErrors: answerBadUrl,
@@ -43,12 +43,8 @@ export function configureHttpEdge(app: NestFastifyApplication, bodyLimit: number
   refuseOtherExpectations(server);
 
   fastify.addHook('onRequest', async (request: FastifyRequest, reply: FastifyReply) => {
-    // HTTP/1.1 requires a Host (RFC 9112 §3.2); HTTP/1.0 did not.
-    if (request.raw.httpVersion !== '1.1' || request.headers.host !== undefined) return;
-    return sendProblem(
-      reply,
-      problemDocument(400, { detail: 'an HTTP/1.1 request must have a Host header' }),
-    );
+    const problem = headerProblem(request.raw);
+    if (problem) return sendProblem(reply, problem);
   });
 
   fastify.addHook('onRequest', async (request: FastifyRequest, reply: FastifyReply) => {
