@@ -21,7 +21,8 @@ interface SpilledBook {
  * starts with the program), rewards in theirs (it starts with the time earned).
  */
 export class SpilledViews {
-  private readonly folder = processFolder('referrals-views-');
+  /** Where the lists are written (removed by `remove`, or by closing the views). */
+  readonly folder = processFolder('referrals-views-');
   private readonly spilled: SpilledBook[] = [];
   private referralCount = 0;
   private rewardCount = 0;
