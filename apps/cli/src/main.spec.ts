@@ -147,6 +147,11 @@ describe('referrals replay', () => {
         /^--as-of: 2026-02-30 is not a calendar date\n$/,
       ],
       [
+        'a date-time on no calendar date (Date.parse rolls it into March)',
+        ['--input', history, '--as-of', '2026-02-30T00:00:00Z'],
+        /^--as-of: 2026-02-30 is not a calendar date\n$/,
+      ],
+      [
         'a date-time without an offset',
         ['--input', history, '--as-of', '2026-02-01T10:00:00'],
         /^--as-of: must be /,

@@ -1,6 +1,7 @@
 import type { EventIngestor } from '@referrals/ingestion';
 import { createRuntime, loadConfig, stripeSettings } from '@referrals/runtime';
 import { RemappedStripeEvent, remapStripe } from '@referrals/stripe';
+import { parseInstantOption } from './options/as-of';
 import { UsageError } from './usage-error';
 
 export interface StripeRemapOptions {
@@ -17,9 +18,7 @@ export interface StripeRemapOptions {
  * duplicates and only what the old mapping missed is added.
  */
 export async function stripeRemapCommand(options: StripeRemapOptions): Promise<string> {
-  const since = new Date(options.since);
-  if (Number.isNaN(since.getTime()))
-    throw new UsageError(`--since: must be an ISO-8601 date or date-time, not ${options.since}`);
+  const since = new Date(parseInstantOption('--since', options.since));
   const config = loadConfig();
   const runtime = await createRuntime(config);
   try {

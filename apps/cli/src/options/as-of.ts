@@ -10,16 +10,27 @@ const WITH_OFFSET = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d+)?)?([zZ]|[+-]\d
  */
 export function parseAsOf(value: string | undefined, now: () => Date): number {
   if (value === undefined) return now().getTime();
+  return parseInstantOption('--as-of', value);
+}
+
+/** A date-time option (`--as-of`, `--since`): as `--as-of` reads it, named by `option` in its error. */
+export function parseInstantOption(option: string, value: string): number {
   const iso = DATE_ONLY.test(value) ? `${value}T00:00:00Z` : value;
   const at = Date.parse(iso);
   if (!(DATE_ONLY.test(value) || WITH_OFFSET.test(value)) || Number.isNaN(at)) {
     throw new UsageError(
-      `--as-of: must be a date (2026-04-02, midnight UTC) or an ISO-8601 date-time with an offset or Z, got ${value}`,
+      `${option}: must be a date (2026-04-02, midnight UTC) or an ISO-8601 date-time with an offset or Z, got ${value}`,
     );
   }
-  // Date.parse rolls 2026-02-30 over to March; a calendar date must exist as written.
-  if (DATE_ONLY.test(value) && new Date(at).toISOString().slice(0, 10) !== value) {
-    throw new UsageError(`--as-of: ${value} is not a calendar date`);
+  // Date.parse rolls 2026-02-30 over to March, with a time too; the date must exist as written.
+  if (!isCalendarDate(value.slice(0, 10))) {
+    throw new UsageError(`${option}: ${value.slice(0, 10)} is not a calendar date`);
   }
   return at;
+}
+
+function isCalendarDate(date: string): boolean {
+  const [year, month, day] = date.split('-').map(Number);
+  const at = new Date(Date.UTC(year, month - 1, day));
+  return at.getUTCFullYear() === year && at.getUTCMonth() === month - 1 && at.getUTCDate() === day;
 }
