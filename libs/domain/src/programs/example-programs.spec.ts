@@ -38,6 +38,20 @@ describe('every example program file', () => {
       );
     }
   });
+
+  it('a reward lasting past any date is refused when read, not when a replay computes it', () => {
+    const program = structuredClone(exampleProgram('callrail-three-invoices.json'));
+    (program.triggers[0].rewards[0] as { expiresAfterMonths?: number }).expiresAfterMonths = 1e9;
+    expect(parseProgram(program)).toEqual({
+      ok: false,
+      problems: [
+        {
+          path: 'triggers[0].rewards[0].expiresAfterMonths',
+          rule: expect.stringContaining('1200'),
+        },
+      ],
+    });
+  });
 });
 
 const day = (month: number, d: number) =>

@@ -48,7 +48,8 @@ export const rewardSpecSchema = z
      * is known or it has passed).
      */
     expiry: z.enum(['months_after_earning', 'billing_cycle']).default('months_after_earning'),
-    expiresAfterMonths: z.number().int().min(1).optional(),
+    // At most a century: every instant is in 2000-2099, and a date a billion months on is no date.
+    expiresAfterMonths: z.number().int().min(1).max(1200).optional(),
     /** Payable by the nth business day of the month it is earned in (see the program's `businessCalendar`). */
     dueByBusinessDay: z.number().int().min(1).max(23).optional(),
   })
