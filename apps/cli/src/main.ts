@@ -163,6 +163,13 @@ export async function main(
       process.stderr.write(`${oneLine(error.message)}\n`);
       return 2;
     }
+    // A setting the analyst typed (the store's, for the commands that open one), by name:
+    // the runtime's ConfigError, whose module this one does not load for a replay.
+    if ((error as Error).name === 'ConfigError') {
+      const { problems } = error as Error & { problems: readonly string[] };
+      process.stderr.write(`${oneLine(`settings: ${problems.join('; ')}`)}\n`);
+      return 2;
+    }
     process.stderr.write(`referrals: ${(error as Error).message}\n`);
     return 1;
   }

@@ -120,4 +120,26 @@ describe('referrals explain', () => {
     expect(run.code).toBe(2);
     expect(run.stderr).toMatch(/^--program: unknown program "nope"/);
   });
+
+  it('refuses an account the history never speaks of with exit code 2, as the API answers 404', async () => {
+    const run = await explain(
+      '--program',
+      'smithai',
+      '--referee',
+      'nobody',
+      '--as-of',
+      '2026-06-01',
+    );
+    expect(run.code).toBe(2);
+    expect(run.stdout).toBe('');
+    expect(run.stderr).toMatch(/^--referee nobody: no account of smithai has that id/m);
+  });
+
+  it('refuses a referee id that breaks the id rule', async () => {
+    const run = await explain('--program', 'smithai', '--referee', 'a\nb');
+    expect(run.code).toBe(2);
+    expect(run.stderr).toBe(
+      '--referee: must not contain control characters (U+0000–U+001F, U+007F)\n',
+    );
+  });
 });

@@ -1,3 +1,4 @@
+import { identifier } from '@referrals/contracts';
 import { ReferralEngine, ReferralStoryRecorder } from '@referrals/domain';
 import { readOrdered, summaryLine } from '../history/read-ordered';
 import { parseAsOf } from '../options/as-of';
@@ -28,6 +29,9 @@ export async function explainCommand(
       `--program: unknown program "${options.program}" (known: ${programs.programIds().join(', ')})`,
     );
   }
+  const referee = identifier.safeParse(options.referee);
+  if (!referee.success)
+    throw new UsageError(`--referee: ${referee.error.issues.map((i) => i.message).join('; ')}`);
   const asOf = parseAsOf(options.asOf, now);
   const read = await readOrdered(
     { input: options.input, asOf, programs, terminal },
@@ -37,12 +41,22 @@ export async function explainCommand(
         program,
         options.referee,
       );
-      for (const event of events) recorder.apply(event);
+      let aboutReferee = 0;
+      for (const event of events) {
+        if (event.accountId === options.referee && event.program === options.program)
+          aboutReferee++;
+        recorder.apply(event);
+      }
       recorder.advanceTo(asOf);
-      return recorder.story(asOf);
+      return { story: recorder.story(asOf), aboutReferee };
     },
   );
-  const story = read.value;
+  // As the API answers 404: a story of an account the history never speaks of would be made up.
+  if (read.value.aboutReferee === 0)
+    throw new UsageError(
+      `--referee ${options.referee}: no account of ${options.program} has that id in the history (up to --as-of)`,
+    );
+  const story = read.value.story;
   process.stderr.write(`${summaryLine(read, `${story.steps.length} steps`)}\n`);
   return options.json ? JSON.stringify(story, null, 2) : renderStory(story, terminal.columns);
 }

@@ -1,5 +1,5 @@
 import { execFileSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Client } from 'pg';
@@ -145,5 +145,27 @@ describe('replay from the event store', () => {
     const run = await withEnv({ EVENT_STORE: 'memory' }, () => runCli(['replay']));
     expect(run.code).toBe(2);
     expect(run.stderr).toBe('no --input, and EVENT_STORE=memory keeps no history to replay\n');
+  });
+
+  it('refuses a DATA_DIR that holds no PGlite database, and makes none there (a replay only reads)', async () => {
+    const dataDir = join(tmpdir(), `referrals-no-data-${process.pid}`, 'a', 'b');
+    const run = await withEnv({ EVENT_STORE: 'pglite', DATA_DIR: dataDir }, () =>
+      runCli(['replay']),
+    );
+    expect(run.code).toBe(2);
+    expect(run.stderr).toBe(
+      `no --input, and DATA_DIR ${dataDir} holds no PGlite database (no ${join(dataDir, 'pglite')})\n`,
+    );
+    expect(existsSync(dataDir)).toBe(false);
+  });
+
+  it('answers a store setting the analyst typed wrong with exit 2, naming it', async () => {
+    const run = await withEnv(
+      { EVENT_STORE: 'postgres', DATABASE_URL, DATABASE_SCHEMA: '1abc' },
+      () =>
+        runCli(['migrate-rules', '--program-file', example('programs', 'callrail-capped.json')]),
+    );
+    expect(run.code).toBe(2);
+    expect(run.stderr).toMatch(/^settings: DATABASE_SCHEMA: /);
   });
 });

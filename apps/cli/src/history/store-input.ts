@@ -1,4 +1,4 @@
-import { createReadStream, createWriteStream } from 'node:fs';
+import { createReadStream, createWriteStream, existsSync } from 'node:fs';
 import { rm } from 'node:fs/promises';
 import { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
@@ -8,6 +8,7 @@ import {
   createEventStore,
   eventStoreConfigFromEnv,
   EventStoreConfig,
+  pgliteLocation,
   quoteIdent,
 } from '@referrals/event-store';
 import { accountHistory } from '@referrals/ingestion';
@@ -31,6 +32,12 @@ export async function openStoreInput(env: NodeJS.ProcessEnv): Promise<HistoryInp
   }
   if (config.kind === 'memory') {
     throw new UsageError('no --input, and EVENT_STORE=memory keeps no history to replay');
+  }
+  // Opening PGlite where it has no database would make one: a replay only reads.
+  if (config.kind === 'pglite' && !existsSync(pgliteLocation(config.dataDir))) {
+    throw new UsageError(
+      `no --input, and DATA_DIR ${config.dataDir} holds no PGlite database (no ${pgliteLocation(config.dataDir)})`,
+    );
   }
   return config.kind === 'postgres' ? copyFromPostgres(config) : pagesFromStore(config);
 }
