@@ -1,4 +1,6 @@
 import Table from 'cli-table3';
+// The measure cli-table3 itself draws with: an emoji or a CJK character takes two columns.
+import stringWidth from 'string-width';
 import type { Terminal } from './terminal';
 
 /**
@@ -35,48 +37,70 @@ const cyan = (text: string) =>
     .map((line) => `\u001b[36m${line}\u001b[39m`)
     .join('\n');
 
-/** Column widths (padding included) whose sum, with the borders, is at most `width` if it can be. */
+/**
+ * Column widths (padding included) whose sum, with the borders, is at most
+ * `width` if it can be: the widest columns give way first, down to their
+ * longest header word; on a terminal narrower still, down to one character.
+ */
 export function fitWidths(
   head: readonly string[],
   rows: readonly (readonly string[])[],
   width: number,
 ): number[] {
   const widths = head.map(
-    (title, i) => Math.max(title.length, ...rows.map((row) => (row[i] ?? '').length)) + PADDING,
+    (title, i) =>
+      Math.max(stringWidth(title), ...rows.map((row) => stringWidth(row[i] ?? ''))) + PADDING,
   );
-  // A header word never breaks: it is each column's narrowest.
-  const narrowest = head.map(
-    (title) => Math.max(4, ...title.split(' ').map((w) => w.length)) + PADDING,
+  // A header word breaks only when nothing else is left to give.
+  const wholeWords = head.map(
+    (title) => Math.max(4, ...title.split(' ').map((w) => stringWidth(w))) + PADDING,
   );
   let excess = widths.reduce((sum, w) => sum + w, 0) + head.length + 1 - width;
-  while (excess > 0) {
-    let widest = -1;
-    for (let i = 0; i < widths.length; i++)
-      if (widths[i] > narrowest[i] && (widest < 0 || widths[i] > widths[widest])) widest = i;
-    if (widest < 0) break;
-    widths[widest] -= 1;
-    excess -= 1;
+  for (const floor of [wholeWords, head.map(() => 1 + PADDING)]) {
+    while (excess > 0) {
+      let widest = -1;
+      for (let i = 0; i < widths.length; i++)
+        if (widths[i] > floor[i] && (widest < 0 || widths[i] > widths[widest])) widest = i;
+      if (widest < 0) break;
+      widths[widest] -= 1;
+      excess -= 1;
+    }
   }
   return widths;
 }
 
-/** Lines of at most `width` characters: breaks at spaces, and inside words longer than a line. */
+const graphemes = new Intl.Segmenter(undefined, { granularity: 'grapheme' });
+
+/**
+ * Lines at most `width` columns wide: breaks at spaces, and inside words
+ * longer than a line between characters as people see them (an emoji, or a
+ * letter with its accents, is never cut in half).
+ */
 export function wrapText(text: string, width: number): string {
-  if (text.length <= width) return text;
+  if (stringWidth(text) <= width) return text;
   const lines: string[] = [];
   let line = '';
-  for (let word of text.split(' ')) {
-    if (line !== '' && line.length + 1 + word.length <= width) {
+  let lineWidth = 0;
+  const flush = () => {
+    if (line !== '') lines.push(line);
+    line = '';
+    lineWidth = 0;
+  };
+  for (const word of text.split(' ')) {
+    const wordWidth = stringWidth(word);
+    if (line !== '' && lineWidth + 1 + wordWidth <= width) {
       line += ` ${word}`;
+      lineWidth += 1 + wordWidth;
       continue;
     }
-    if (line !== '') lines.push(line);
-    while (word.length > width) {
-      lines.push(word.slice(0, width));
-      word = word.slice(width);
+    flush();
+    for (const { segment } of graphemes.segment(word)) {
+      const segmentWidth = stringWidth(segment);
+      if (line !== '' && lineWidth + segmentWidth > width) flush();
+      line += segment;
+      lineWidth += segmentWidth;
     }
-    line = word;
   }
-  if (line !== '') lines.push(line);
+  flush();
   return lines.join('\n');
 }
