@@ -22,6 +22,14 @@ export class BadLineError extends Error {
 }
 
 /** What a line that does not parse breaks; a byte order mark, which nobody sees, is named. */
+/**
+ * A line of JSON whitespace alone (spaces, tabs, a CR before the newline) is
+ * skipped. Other spaces (a no-break space, a vertical tab, a form feed) are
+ * no JSON whitespace: such a line is not valid JSON, as it is when the same
+ * character stands before an object.
+ */
+export const isBlankLine = (text: string): boolean => /^[ \t\r]*$/.test(text);
+
 export function notJsonRule(text: string, error: Error): string {
   if (startsWithByteOrderMark(text)) {
     return 'starts with a byte order mark (U+FEFF), allowed only at the start of the file';
@@ -51,7 +59,7 @@ export async function* readHistory(
   for await (const read of lines) {
     const line = ++stats.lines;
     const text = line === 1 ? withoutByteOrderMark(read) : read;
-    if (text.trim() === '') continue;
+    if (isBlankLine(text)) continue;
     let json: unknown;
     try {
       json = JSON.parse(text);

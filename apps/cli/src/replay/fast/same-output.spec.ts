@@ -80,6 +80,17 @@ describe('the two-pass replay prints what the reference replay prints', () => {
     expect(run.stderr).toMatch(/^4000 events read, /);
   });
 
+  it('skips a line of JSON whitespace only: a no-break space or a form feed is not blank', async () => {
+    const lines = readFileSync(history, 'utf8').split('\n').filter(Boolean).slice(0, 2);
+    for (const space of ['\u00a0', '\f', '\v']) {
+      const file = join(folder, 'spaces.ndjson');
+      writeFileSync(file, `${lines[0]}\n \t\n${space}\n${lines[1]}\n`);
+      const run = await runCli(['replay', '--input', file, '--json']);
+      expect(run.code).toBe(2);
+      expect(run.stderr).toMatch(/^line 3: \(line\): /);
+    }
+  });
+
   it('refuses a line that is not valid UTF-8, as the API refuses such a body', async () => {
     const lines = readFileSync(history, 'utf8').split('\n').filter(Boolean).slice(0, 3000);
     // U+FFFD written out is valid: only bytes that do not decode are refused.

@@ -3,7 +3,7 @@ import { closeSync, openSync, readSync } from 'node:fs';
 import { Problem, validateBillingEvent } from '@referrals/contracts';
 import { parseInstant, ProgramRegistry } from '@referrals/domain';
 import { afterByteOrderMark } from '../../history/byte-order-mark';
-import { notJsonRule } from '../read-history';
+import { isBlankLine, notJsonRule } from '../read-history';
 import { float64s, Growable, int32s, uint8s } from './growable';
 import { murmur } from './seen-events';
 
@@ -86,7 +86,7 @@ export function scanRange(
         badLine = { line, problems: [{ path: '(line)', rule: 'is not valid UTF-8' }] };
         return false;
       }
-      if (text.trim() === '') return true;
+      if (isBlankLine(text)) return true;
       let json: unknown;
       try {
         json = JSON.parse(text);
