@@ -1,8 +1,9 @@
 import { execFileSync, spawn } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { closeSync, mkdtempSync, openSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { detectTerminal } from './output/terminal';
+import { runBuiltCli } from './testing/run-built-cli';
 import { example, PLAIN, runCli } from './testing/run-cli';
 
 /** The CLI as a pipeline sees it: exit codes, one-line errors, plain output, CSV, a summary on stderr. */
@@ -132,6 +133,11 @@ describe('referrals replay', () => {
   describe('exits 2 with one line on stderr and nothing on stdout', () => {
     const cases: [string, string[], RegExp][] = [
       [
+        'two output forms at once (--json was printed, --csv ignored)',
+        ['--input', history, '--csv', 'rewards', '--json'],
+        /^error: option '--csv <table>' cannot be used with option '--json'\n$/,
+      ],
+      [
         'a missing --input file',
         ['--input', join('nowhere', 'h.ndjson')],
         /^--input .*h\.ndjson: no such file\n$/,
@@ -207,6 +213,20 @@ describe('referrals replay', () => {
       expect(text.stderr).not.toMatch(/[\u0000-\u0009\u000b-\u001f]/);
       expect(text.stderr.trimEnd().split('\n')).toHaveLength(1);
     });
+  });
+
+  it('refuses standard input that is a directory (`< /tmp`), which reads as no history at all', async () => {
+    const directory = openSync(folder, 'r');
+    try {
+      const run = await runBuiltCli(['replay', '--input', '-', '--json'], { stdin: directory });
+      expect(run).toEqual({
+        code: 2,
+        stdout: 0,
+        stderr: '--input -: standard input is a directory\n',
+      });
+    } finally {
+      closeSync(directory);
+    }
   });
 
   it('reads a pipe given by name, as `--input <(zcat history.ndjson.gz)` gives it', async () => {

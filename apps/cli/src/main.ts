@@ -51,7 +51,9 @@ export async function main(
     .addOption(asOf())
     .option('--json', 'print one JSON object { asOf, referrals, rewards }')
     .addOption(
-      new Option('--csv <table>', 'print one table as CSV').choices(['referrals', 'rewards']),
+      new Option('--csv <table>', 'print one table as CSV')
+        .choices(['referrals', 'rewards'])
+        .conflicts('json'),
     )
     .addOption(programFile())
     .addHelpText(
@@ -75,7 +77,9 @@ export async function main(
     .addOption(programFile().makeOptionMandatory())
     .option('--json', 'print one JSON object { asOf, rules, totals, referrals }')
     .addOption(
-      new Option('--csv <table>', 'print one table as CSV').choices(['totals', 'referrals']),
+      new Option('--csv <table>', 'print one table as CSV')
+        .choices(['totals', 'referrals'])
+        .conflicts('json'),
     )
     .addHelpText(
       'after',

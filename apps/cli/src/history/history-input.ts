@@ -1,4 +1,4 @@
-import { createReadStream, createWriteStream, Stats, statSync } from 'node:fs';
+import { createReadStream, createWriteStream, fstatSync, Stats, statSync } from 'node:fs';
 import type { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { UsageError } from '../usage-error';
@@ -27,6 +27,9 @@ export async function openHistoryInput(
   env: NodeJS.ProcessEnv = process.env,
 ): Promise<HistoryInput> {
   if (input === '-') {
+    // `< /tmp` gives a directory, which Node reads as an empty stream: no history, not none.
+    if (fstatSync(0).isDirectory())
+      throw new UsageError('--input -: standard input is a directory');
     return { writeTo: copyStream(process.stdin), label: 'standard input', close: done };
   }
   if (input === undefined) {

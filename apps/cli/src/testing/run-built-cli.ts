@@ -20,11 +20,17 @@ export function runBuiltCli(
   {
     env = {},
     closeAfterFirstChunk = false,
-  }: { env?: NodeJS.ProcessEnv; closeAfterFirstChunk?: boolean } = {},
+    stdin = 'ignore',
+  }: {
+    env?: NodeJS.ProcessEnv;
+    closeAfterFirstChunk?: boolean;
+    /** What its standard input is: nothing, or an open file descriptor (`< file`). */
+    stdin?: 'ignore' | number;
+  } = {},
 ): Promise<BuiltCliRun> {
   const child = spawn(process.execPath, [BIN, ...args], {
     env: { ...process.env, ...env },
-    stdio: ['ignore', 'pipe', 'pipe'],
+    stdio: [stdin, 'pipe', 'pipe'],
   });
   let stdout = 0;
   let stderr = '';
