@@ -39,6 +39,16 @@ describe('every example program file', () => {
     }
   });
 
+  it('a plan or a product named twice is refused', () => {
+    const program = structuredClone(exampleProgram('callrail-three-invoices.json'));
+    const plans = program.plans as { id: string }[];
+    plans.push({ ...plans[0] });
+    expect(parseProgram(program)).toEqual({
+      ok: false,
+      problems: [{ path: 'plans', rule: 'plan ids must be unique' }],
+    });
+  });
+
   it('a reward lasting past any date is refused when read, not when a replay computes it', () => {
     const program = structuredClone(exampleProgram('callrail-three-invoices.json'));
     (program.triggers[0].rewards[0] as { expiresAfterMonths?: number }).expiresAfterMonths = 1e9;

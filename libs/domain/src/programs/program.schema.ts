@@ -151,6 +151,13 @@ export const programSchema = z
     if (new Set(ids).size !== ids.length) {
       ctx.addIssue({ code: 'custom', path: ['triggers'], message: 'trigger ids must be unique' });
     }
+    // A plan or product named twice would make "lowest to highest" and the amounts by it a guess.
+    const plans = program.plans === 'any' ? [] : program.plans.map((plan) => plan.id);
+    if (new Set(plans).size !== plans.length)
+      ctx.addIssue({ code: 'custom', path: ['plans'], message: 'plan ids must be unique' });
+    const products = program.products ?? [];
+    if (new Set(products).size !== products.length)
+      ctx.addIssue({ code: 'custom', path: ['products'], message: 'products must be unique' });
     program.triggers.forEach((trigger, t) =>
       trigger.rewards.forEach((reward, r) => {
         if (reward.amount.type === 'percent_of_plan_units') {
