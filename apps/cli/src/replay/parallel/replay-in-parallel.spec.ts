@@ -101,14 +101,14 @@ describe('the replay on several threads', () => {
     const perEngine = await withEnv({ REPLAY_EVENTS_PER_ENGINE: '0' }, () =>
       runCli(['replay', ...args]),
     );
-    for (const [run, name, raw] of [
-      [threads, 'REPLAY_THREADS', 'many'],
-      [perEngine, 'REPLAY_EVENTS_PER_ENGINE', '0'],
+    for (const [run, message] of [
+      [threads, 'REPLAY_THREADS: must be a whole number from 1 to 64, not "many"'],
+      [perEngine, 'REPLAY_EVENTS_PER_ENGINE: must be a whole number of at least 1, not "0"'],
     ] as const) {
       expect(run.code).toBe(2);
       expect(run.stdout).toBe('');
       // One line, and no summary: nothing was read.
-      expect(run.stderr).toBe(`${name}: must be a whole number of at least 1, not "${raw}"\n`);
+      expect(run.stderr).toBe(`${message}\n`);
     }
   });
 });
