@@ -1,4 +1,5 @@
-import { spawn } from 'node:child_process';
+import { ChildProcessByStdio, spawn } from 'node:child_process';
+import type { Readable } from 'node:stream';
 import { join } from 'node:path';
 
 const BIN = join(__dirname, '..', '..', 'bin', 'referrals.js');
@@ -28,10 +29,11 @@ export function runBuiltCli(
     stdin?: 'ignore' | number;
   } = {},
 ): Promise<BuiltCliRun> {
+  // Typed as piped: `stdin` is a variable, so spawn's overloads cannot see stdout and stderr are pipes.
   const child = spawn(process.execPath, [BIN, ...args], {
     env: { ...process.env, ...env },
     stdio: [stdin, 'pipe', 'pipe'],
-  });
+  }) as ChildProcessByStdio<null, Readable, Readable>;
   let stdout = 0;
   let stderr = '';
   child.stdout.on('data', (chunk: Buffer) => {
