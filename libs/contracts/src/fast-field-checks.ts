@@ -1,6 +1,7 @@
 import {
   EARLIEST_INSTANT,
   END_OF_INSTANTS,
+  hasLoneSurrogate,
   isCurrencyCode,
   PROGRAM_ID_PATTERN,
   REFERRAL_CODE_PATTERN,
@@ -31,25 +32,12 @@ function codePoints(s: string): number {
 /** Any surrogate: most text has none, and only then is a lone one looked for. */
 const SURROGATE = /[\ud800-\udfff]/;
 
-/** Whether every surrogate of `s` is half of a pair. */
-function surrogatesPaired(s: string): boolean {
-  for (let i = 0; i < s.length; i++) {
-    const unit = s.charCodeAt(i);
-    if (isLowSurrogate(unit)) return false;
-    if (isHighSurrogate(unit)) {
-      if (!isLowSurrogate(s.charCodeAt(i + 1))) return false;
-      i++;
-    }
-  }
-  return true;
-}
-
 /** shortText(max): 1..max code points, no U+0000, no lone surrogate. */
 export const isShortText =
   (max: number): FieldCheck =>
   (v) => {
     if (typeof v !== 'string' || v.length === 0 || v.includes('\u0000')) return false;
-    if (SURROGATE.test(v) && !surrogatesPaired(v)) return false;
+    if (SURROGATE.test(v) && hasLoneSurrogate(v)) return false;
     // A string is never more code points than UTF-16 units, so short ones need no count.
     return v.length <= max || codePoints(v) <= max;
   };

@@ -4,3 +4,4 @@ export * from './program-catalog';
 export * from './problems';
 export * from './validate-billing-event';
 export * from './forbidden-keys';
+export * from './json-paths';

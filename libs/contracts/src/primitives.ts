@@ -20,6 +20,8 @@ export const isCurrencyCode = (code: string): boolean => ISO_4217.has(code);
 // eslint-disable-next-line no-control-regex -- matching control characters is the point
 const CONTROL_CHARACTER = /[\u0000-\u001f\u007f]/;
 const LONE_SURROGATE = /[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/;
+/** Whether `text` holds half a character: no UTF-8 can carry it, and PostgreSQL refuses it. */
+export const hasLoneSurrogate = (text: string): boolean => LONE_SURROGATE.test(text);
 
 export const programId = z
   .string()
@@ -45,7 +47,7 @@ export const shortText = (max: number) =>
       return n >= 1 && n <= max;
     }, `must be 1 to ${max} characters`)
     .refine((s) => !s.includes('\u0000'), 'must not contain U+0000')
-    .refine((s) => !LONE_SURROGATE.test(s), 'must not contain a lone surrogate');
+    .refine((s) => !hasLoneSurrogate(s), 'must not contain a lone surrogate');
 
 /** §1's id rule: 1..max characters, no control characters, no lone surrogates. */
 export const identifierOf = (max: number) =>
@@ -59,7 +61,7 @@ export const identifierOf = (max: number) =>
       (s) => !CONTROL_CHARACTER.test(s),
       'must not contain control characters (U+0000–U+001F, U+007F)',
     )
-    .refine((s) => !LONE_SURROGATE.test(s), 'must not contain a lone surrogate');
+    .refine((s) => !hasLoneSurrogate(s), 'must not contain a lone surrogate');
 
 export const identifier = identifierOf(200);
 

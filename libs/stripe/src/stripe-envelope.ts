@@ -1,9 +1,8 @@
-import { identifier, type Problem } from '@referrals/contracts';
+import { firstPathWhere, hasLoneSurrogate, identifier, type Problem } from '@referrals/contracts';
 import type Stripe from 'stripe';
 
-// PostgreSQL's jsonb holds no U+0000 and no lone surrogate; a Stripe event is kept as received.
-// eslint-disable-next-line no-control-regex -- U+0000 is what is looked for
-const UNSTORABLE = /\u0000|[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/;
+/** PostgreSQL's jsonb holds no U+0000 and no lone surrogate; a Stripe event is kept as received. */
+const unstorable = (text: string) => text.includes('\u0000') || hasLoneSurrogate(text);
 
 /**
  * What makes a signed body no Stripe event this endpoint can keep: an id no
@@ -20,7 +19,7 @@ export function stripeEnvelopeProblems(event: Stripe.Event): Problem[] {
   const data = event.data as { object?: unknown } | null | undefined;
   if (typeof data?.object !== 'object' || data.object === null || Array.isArray(data.object))
     problems.push({ path: 'data.object', rule: 'must be an object' });
-  const text = unstorableTextPath(event);
+  const text = firstPathWhere(event, unstorable, unstorable);
   // Said once: an id with U+0000 already broke the id rule.
   if (text !== undefined && !problems.some((problem) => problem.path === text))
     problems.push({ path: text, rule: 'must not contain U+0000 or a lone surrogate' });
@@ -28,21 +27,3 @@ export function stripeEnvelopeProblems(event: Stripe.Event): Problem[] {
 }
 
 const isTime = (ms: number) => !Number.isNaN(new Date(ms).getTime());
-
-/** The path of the first key or string the store cannot hold, walked without recursion. */
-function unstorableTextPath(value: unknown): string | undefined {
-  const pending: { value: unknown; path: string }[] = [{ value, path: '' }];
-  while (pending.length > 0) {
-    const { value: node, path } = pending.pop()!;
-    if (typeof node === 'string') {
-      if (UNSTORABLE.test(node)) return path || '(event)';
-    } else if (typeof node === 'object' && node !== null) {
-      for (const [key, child] of Object.entries(node)) {
-        const at = Array.isArray(node) ? `${path}[${key}]` : path ? `${path}.${key}` : key;
-        if (UNSTORABLE.test(key)) return at;
-        pending.push({ value: child, path: at });
-      }
-    }
-  }
-  return undefined;
-}
