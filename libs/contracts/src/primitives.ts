@@ -69,11 +69,16 @@ export const referralCode = z
   .string()
   .regex(REFERRAL_CODE_PATTERN, 'must match ^[A-Z0-9][A-Z0-9-]{3,31}$');
 
-const ISO_DATE_TIME = /^(\d{4})-(\d{2})-(\d{2})T/;
+const ISO_DATE_TIME = /^\d{4}-\d{2}-\d{2}T/;
 
 /** The calendar date written is a real one (no 2026-02-30, which Date.parse rolls into March). */
 function isRealCalendarDate(iso: string): boolean {
-  const match = ISO_DATE_TIME.exec(iso);
+  return ISO_DATE_TIME.test(iso) && isCalendarDate(iso.slice(0, 10));
+}
+
+/** `YYYY-MM-DD` names a day that exists (no 2026-02-30, which Date.parse rolls into March). */
+export function isCalendarDate(date: string): boolean {
+  const match = /^(\d{4})-(\d{2})-(\d{2})$/.exec(date);
   if (!match) return false;
   const [year, month, day] = [Number(match[1]), Number(match[2]), Number(match[3])];
   const daysInMonth = new Date(Date.UTC(year, month, 0)).getUTCDate();

@@ -1,3 +1,4 @@
+import { isCalendarDate } from '@referrals/contracts';
 import { UsageError } from '../usage-error';
 
 const DATE_ONLY = /^\d{4}-\d{2}-\d{2}$/;
@@ -27,10 +28,4 @@ export function parseInstantOption(option: string, value: string): number {
     throw new UsageError(`${option}: ${value.slice(0, 10)} is not a calendar date`);
   }
   return at;
-}
-
-function isCalendarDate(date: string): boolean {
-  const [year, month, day] = date.split('-').map(Number);
-  const at = new Date(Date.UTC(year, month - 1, day));
-  return at.getUTCFullYear() === year && at.getUTCMonth() === month - 1 && at.getUTCDate() === day;
 }
