@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import IORedis from 'ioredis';
 import type { BillingEvent } from '@referrals/contracts';
-import { quoteIdent } from '@referrals/event-store';
+import { PgDatabase, quoteIdent } from '@referrals/event-store';
 import { configSchema } from '@referrals/runtime';
 import { RunningEngine, startEngine } from '../../apps/api/src/main';
 
@@ -39,16 +39,29 @@ export async function startTestEngine(
   return {
     engine,
     async stop() {
-      if (config.EVENT_STORE === 'postgres') {
-        await engine.runtime.db.query(
-          `DROP SCHEMA IF EXISTS ${quoteIdent(config.DATABASE_SCHEMA)} CASCADE`,
-        );
+      // The engine stops first: dropping its schema under a running sweep or
+      // projector deadlocks with their queries, and a failed stop would leave
+      // its pools reconnecting into the next suite of this jest worker.
+      try {
+        await engine.close();
+      } finally {
+        if (config.EVENT_STORE === 'postgres')
+          await dropSchema(config.DATABASE_URL, config.DATABASE_SCHEMA);
+        rmSync(dataDir, { recursive: true, force: true });
+        await forgetQueues(config.QUEUE_PREFIX);
       }
-      await engine.close();
-      rmSync(dataDir, { recursive: true, force: true });
-      await forgetQueues(config.QUEUE_PREFIX);
     },
   };
+}
+
+/** Drops a test's schema over a connection of its own, once its engine has stopped. */
+async function dropSchema(url: string, schema: string) {
+  const direct = new PgDatabase(url, { onError: () => undefined });
+  try {
+    await direct.query(`DROP SCHEMA IF EXISTS ${quoteIdent(schema)} CASCADE`);
+  } finally {
+    await direct.close();
+  }
 }
 
 /** Deletes a test's queues and leases from the shared Redis. */
