@@ -89,3 +89,12 @@ export function firstAnswer(response: string): { status: number; headers: string
   const length = Number(/\r\ncontent-length: (\d+)/i.exec(headers)?.[1] ?? 0);
   return { status, headers, body: response.slice(headEnd + 4, headEnd + 4 + length) };
 }
+
+/** A client that sends `head` and part of its body, then neither sends more nor closes. */
+export async function sendPartly(url: string, head: string, part: Buffer): Promise<RawExchange> {
+  const socket = open(url);
+  const exchange = readToClose(socket);
+  socket.write(head);
+  socket.write(part);
+  return exchange;
+}

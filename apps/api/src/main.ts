@@ -124,7 +124,7 @@ export async function startEngine(
   class EngineModule {}
   const app = await NestFactory.create<NestFastifyApplication>(
     EngineModule,
-    new FastifyAdapter(edgeFastifyOptions(config.BODY_LIMIT_BYTES)),
+    new FastifyAdapter(edgeFastifyOptions(config.BODY_LIMIT_BYTES, config.REQUEST_TIMEOUT)),
     // The Stripe webhook verifies its signature over the body's bytes (`request.rawBody`).
     // The edge parses bodies itself (configureHttpEdge); it keeps `rawBody` too.
     { bufferLogs: true, rawBody: true, bodyParser: false },

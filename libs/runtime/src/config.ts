@@ -57,6 +57,11 @@ export const configSchema = z.object({
   /** How far ahead of the engine's clock an `occurredAt` may be (CONTRACT §1). */
   MAX_CLOCK_SKEW: duration.default(300_000),
   BODY_LIMIT_BYTES: wholeNumber(1024, Number.MAX_SAFE_INTEGER).default(5 * 1024 * 1024),
+  /**
+   * How long a request may take to arrive, head and body: a client that stops
+   * sending mid-body gets a 408 instead of holding a connection open.
+   */
+  REQUEST_TIMEOUT: duration.default(30_000),
   /** The engine's address as people reach it (portal links); default: where it listens. */
   PUBLIC_URL: z.url({ protocol: /^https?$/, error: 'must be an http(s) URL' }).optional(),
   /** Where share links point; default: PUBLIC_URL + /r (the referee's landing page). */
