@@ -27,6 +27,24 @@ describe('referrals --version', () => {
   });
 });
 
+describe('referrals without a command', () => {
+  it('prints the usage and a last line saying a command is required, exit 2', async () => {
+    const run = await runCli([]);
+    expect(run.code).toBe(2);
+    expect(run.stdout).toBe('');
+    expect(run.stderr).toMatch(/^Usage: referrals/);
+    expect(run.stderr).toMatch(
+      /\nerror: a command is required \(replay, diff, explain, [^)]*\)\n$/,
+    );
+  });
+
+  it('prints the usage on stdout with exit 0 when asked for it', async () => {
+    const run = await runCli(['--help']);
+    expect(run).toMatchObject({ code: 0, stderr: '' });
+    expect(run.stdout).toMatch(/^Usage: referrals/);
+  });
+});
+
 describe('referrals replay', () => {
   it('names the variables that tune it in its help, within 100 columns', async () => {
     const run = await runCli(['replay', '--help']);
@@ -297,6 +315,35 @@ describe('referrals programs --program-file', () => {
     expect(run.stderr).toBe(
       `program file ${polluted}: eligibility.__proto__: is a forbidden key (it could reach an object prototype)\n`,
     );
+  });
+
+  it('refuses a program name that would restyle the terminal it is printed on', async () => {
+    const rules = JSON.parse(
+      readFileSync(example('programs', 'callrail-three-invoices.json'), 'utf8'),
+    ) as Record<string, unknown>;
+    const escaping = join(folder, 'escaping-program.json');
+    writeFileSync(escaping, JSON.stringify({ ...rules, name: 'Red \u001b[31malert' }));
+    const run = await runCli(['programs', '--program-file', escaping]);
+    expect(run.code).toBe(2);
+    expect(run.stdout).toBe('');
+    expect(run.stderr).toBe(
+      `program file ${escaping}: name: must not contain control characters\n`,
+    );
+    expect(run.stderr).not.toContain('\u001b');
+  });
+
+  it('keeps line breaks in a program description', async () => {
+    const rules = JSON.parse(
+      readFileSync(example('programs', 'callrail-three-invoices.json'), 'utf8'),
+    ) as Record<string, unknown>;
+    const described = join(folder, 'described-program.json');
+    writeFileSync(
+      described,
+      JSON.stringify({ ...rules, description: 'Three invoices.\nA trial.' }),
+    );
+    const run = await runCli(['programs', '--json', '--program-file', described]);
+    expect(run.code).toBe(0);
+    expect(run.stdout).toContain('"description": "Three invoices.\\nA trial."');
   });
 });
 

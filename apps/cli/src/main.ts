@@ -158,7 +158,13 @@ export async function main(
   try {
     await cli.parseAsync(argv);
   } catch (error) {
-    if (error instanceof CommanderError) return error.exitCode === 0 ? 0 : 2;
+    if (error instanceof CommanderError) {
+      // Commander prints the usage for a bare `referrals`, but no word of what was wrong.
+      if (error.code === 'commander.help') {
+        process.stderr.write(`error: a command is required (${commandNames(cli)})\n`);
+      }
+      return error.exitCode === 0 ? 0 : 2;
+    }
     if (
       error instanceof BadLineError ||
       error instanceof UsageError ||
@@ -179,6 +185,12 @@ export async function main(
   }
   return writeAll(out);
 }
+
+const commandNames = (cli: Command) =>
+  cli.commands
+    .map((command) => command.name())
+    .filter((name) => name !== 'help')
+    .join(', ');
 
 /**
  * An input problem as one line of stderr: control characters and line

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { PROGRAM_ID_PATTERN } from '@referrals/contracts';
+import { hasLoneSurrogate, PROGRAM_ID_PATTERN } from '@referrals/contracts';
 import { isKnownCalendar } from '../time/business-calendar';
 import { roundingModeSchema } from '../time/rounding';
 
@@ -11,6 +11,28 @@ import { roundingModeSchema } from '../time/rounding';
 
 const id = z.string().regex(/^[a-z0-9][a-z0-9_-]{0,63}$/, 'must be a lower-case id');
 const amount = z.number().int().min(0);
+
+/**
+ * Words for people, printed by `referrals programs` and the pages: no control
+ * character (an escape sequence in a name would restyle the analyst's
+ * terminal) and no lone surrogate. A description may have line breaks.
+ */
+const readableText = (max: number, { lineBreaks = false } = {}) =>
+  z
+    .string()
+    .min(1)
+    .max(max)
+    .refine(
+      (s) => !(lineBreaks ? DISPLAY_CONTROL : ANY_CONTROL).test(s),
+      lineBreaks
+        ? 'must not contain control characters other than line breaks and tabs'
+        : 'must not contain control characters',
+    )
+    .refine((s) => !hasLoneSurrogate(s), 'must not contain a lone surrogate');
+// eslint-disable-next-line no-control-regex -- matching control characters is the point
+const ANY_CONTROL = /[\u0000-\u001f\u007f-\u009f\u2028\u2029]/;
+// eslint-disable-next-line no-control-regex -- matching control characters is the point
+const DISPLAY_CONTROL = /[\u0000-\u0008\u000b-\u001f\u007f-\u009f]/;
 const basisPoints = z.number().int().min(0).max(1_000_000);
 
 export const rewardAmountSchema = z.discriminatedUnion('type', [
@@ -112,8 +134,8 @@ export const planSchema = z.strictObject({
 export const programSchema = z
   .strictObject({
     id: z.string().regex(PROGRAM_ID_PATTERN, 'must match ^[a-z0-9][a-z0-9_-]{0,63}$'),
-    name: z.string().min(1),
-    description: z.string().optional(),
+    name: readableText(200),
+    description: readableText(2000, { lineBreaks: true }).optional(),
     currency: z.string().regex(/^[A-Z]{3}$/),
     /** Plans lowest to highest, or `any` where plans are free-form within a product. */
     plans: z.union([z.literal('any'), z.array(planSchema).min(1)]),
