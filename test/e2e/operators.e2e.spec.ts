@@ -152,4 +152,28 @@ describe('/admin/queues (Bull Board)', () => {
     );
     expect(names.sort()).toEqual(['deliveries', 'payouts', 'timers']);
   });
+
+  it('answers another method on its paths 405 with Allow, as every route does', async () => {
+    for (const path of ['/admin/queues', '/admin/queues/api/queues']) {
+      const answer = await fetch(`${harness.engine.url}${path}`, {
+        method: 'DELETE',
+        headers: { authorization: `Bearer ${ADMIN_KEY}` },
+      });
+      expect(answer.status).toBe(405);
+      expect(answer.headers.get('allow')).toBe('GET, HEAD');
+      expect(answer.headers.get('content-type')).toMatch(/^application\/problem\+json/);
+    }
+  });
+
+  it('takes an action of the board with no body, as its page sends them', async () => {
+    const retried = await fetch(
+      `${harness.engine.url}/admin/queues/api/queues/payouts/retry/failed`,
+      {
+        method: 'PUT',
+        headers: { authorization: `Bearer ${ADMIN_KEY}` },
+      },
+    );
+    expect(retried.status).toBe(200);
+    expect(await retried.json()).toEqual({ retried: 0, skipped: 0 });
+  });
 });

@@ -140,8 +140,9 @@ export async function startEngine(
         nestLogger.warn(`queue ${queue.name}: ${error.message}`, 'queues');
     });
   }
-  await registerQueueBoard(app.getHttpAdapter().getInstance(), queues, adminKeys);
+  // The edge first: its hooks (the 405s' route list, the header rules) then see the board's routes too.
   configureHttpEdge(app, config.BODY_LIMIT_BYTES);
+  await registerQueueBoard(app.getHttpAdapter().getInstance(), queues, adminKeys);
   logRequests(app.getHttpAdapter().getInstance(), logger, logging);
   try {
     // Initialised first (the worker's start included), so the port changes hands in milliseconds:
