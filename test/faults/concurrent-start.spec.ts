@@ -1,4 +1,4 @@
-import { quoteIdent } from '@referrals/event-store';
+import { PgDatabase, quoteIdent } from '@referrals/event-store';
 import { configSchema, createRuntime, Runtime } from '@referrals/runtime';
 
 /**
@@ -27,8 +27,11 @@ describe('two processes starting together on a fresh schema', () => {
           ]);
         }
       } finally {
-        await runtimes[0]?.db.query(`DROP SCHEMA IF EXISTS ${quoteIdent(schema)} CASCADE`);
+        // Closed first: a schema dropped under a runtime still at work can deadlock with it.
         for (const runtime of runtimes) await runtime.close();
+        const direct = new PgDatabase(config.DATABASE_URL, { onError: () => undefined });
+        await direct.query(`DROP SCHEMA IF EXISTS ${quoteIdent(schema)} CASCADE`);
+        await direct.close();
       }
     },
     60_000,
