@@ -299,6 +299,12 @@ describe('Bull Board in a browser', () => {
     expect((await page.goto(`${harness.engine.url}/admin/queues`))?.status()).toBe(200);
     for (const queue of ['payouts', 'timers', 'deliveries'])
       await page.getByText(queue, { exact: true }).first().waitFor();
+    // The overview's cards come from the board's JSON API, asked by the page with the same key.
+    await page
+      .getByText(/^\d+ Jobs?$/)
+      .nth(2)
+      .waitFor();
+    expect(await page.getByText(/^\d+ Jobs?$/).count()).toBe(3);
     expect(outside).toEqual([]);
     await shot(page, 'admin-queues');
     await context.close();
