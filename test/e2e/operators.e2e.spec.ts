@@ -176,4 +176,21 @@ describe('/admin/queues (Bull Board)', () => {
     expect(retried.status).toBe(200);
     expect(await retried.json()).toEqual({ retried: 0, skipped: 0 });
   });
+
+  it.each([
+    ['text/plain', 'retry them', 415, 'urn:referrals:problem:unsupported-media-type'],
+    ['application/json', '{bad', 400, 'urn:referrals:problem:invalid-json'],
+  ])(
+    'answers a body it cannot take (%s) as every route does, after the key',
+    async (type, body, status, problemType) => {
+      const action = `${harness.engine.url}/admin/queues/api/queues/payouts/retry/failed`;
+      const send = (headers: Record<string, string>) =>
+        fetch(action, { method: 'PUT', headers: { 'content-type': type, ...headers }, body });
+      const refused = await send({ authorization: `Bearer ${ADMIN_KEY}` });
+      expect(refused.status).toBe(status);
+      expect(refused.headers.get('content-type')).toMatch(/^application\/problem\+json/);
+      expect(await refused.json()).toMatchObject({ type: problemType, status });
+      expect((await send({})).status).toBe(401);
+    },
+  );
 });

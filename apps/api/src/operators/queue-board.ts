@@ -4,6 +4,8 @@ import { FastifyAdapter as BullBoardFastify } from '@bull-board/fastify';
 import type { Queue } from 'bullmq';
 import type { FastifyInstance } from 'fastify';
 import type { ApiKeys } from '../auth/api-keys';
+import { RejectedBody } from '../http/edge/json-body';
+import { sendProblem } from '../http/edge/send-problem';
 import { isAdmin, refuse } from './admin-key';
 import { offlineViews } from './offline-views';
 
@@ -29,6 +31,14 @@ export async function registerQueueBoard(
     // Every route of the board, its assets and its JSON API included, needs the admin key.
     scope.addHook('onRequest', async (request, reply) => {
       if (!isAdmin(keys, request)) return refuse(reply, 'the admin key is required');
+    });
+    // The board's actions read no body, but one the edge refused (not JSON, not UTF-8…) is
+    // answered as on every other route (RejectedBodyInterceptor is Nest's), not ignored.
+    scope.addHook('preHandler', async (request, reply) => {
+      if (request.body instanceof RejectedBody) {
+        const { problem, headers } = request.body.problem;
+        return sendProblem(reply, problem, headers);
+      }
     });
     await scope.register(board.registerPlugin(), { prefix: QUEUE_BOARD_PATH });
   });
