@@ -25,10 +25,10 @@ describe('the OpenAPI document', () => {
     expect(document.components.schemas.Problem.required).toEqual(['type', 'title', 'status']);
   });
 
-  it('gives each operation 405 and 503, and those with a body 413 and 415', () => {
+  it('gives each operation 405 and 503, and those with a body 408, 413 and 415', () => {
     const events = operations.find((o) => o.name === 'post /v1/events')!;
     expect(Object.keys(events.responses)).toEqual(
-      expect.arrayContaining(['400', '405', '413', '415', '503']),
+      expect.arrayContaining(['400', '405', '408', '413', '415', '503']),
     );
     for (const { responses } of operations)
       expect(Object.keys(responses)).toEqual(expect.arrayContaining(['405', '503']));

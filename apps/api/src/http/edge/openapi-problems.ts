@@ -37,6 +37,7 @@ const EVERY_OPERATION: Responses = {
   '503': { description: 'The event store is unreachable; nothing stored', headers: retryAfter },
 };
 const WITH_BODY: Responses = {
+  '408': { description: 'The body did not arrive within REQUEST_TIMEOUT; nothing stored' },
   '413': { description: 'Body over BODY_LIMIT_BYTES, as sent or once inflated' },
   '415': { description: 'Body not application/json, or Content-Encoding not gzip' },
 };
