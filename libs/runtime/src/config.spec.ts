@@ -44,6 +44,21 @@ describe('configuration errors', () => {
     ]);
   });
 
+  it('holds durations to limits a timer can keep, naming them', () => {
+    expect(problemsOf({ SWEEP_INTERVAL: '50000m', LEASE_TTL: '0', WEBHOOK_BACKOFF: '0' })).toEqual([
+      'LEASE_TTL: must be a duration from 100ms to 35791m',
+      'SWEEP_INTERVAL: must be a duration from 100ms to 35791m',
+      'WEBHOOK_BACKOFF: must be a duration from 1ms to 35791m',
+    ]);
+    expect(problemsOf({ REORDER_WINDOW: '99999999999999999999m' })).toEqual([
+      'REORDER_WINDOW: must be a duration from 0ms to 35791m',
+    ]);
+    expect(loadConfig({ SWEEP_INTERVAL: '35791m', REQUEST_TIMEOUT: '0' })).toMatchObject({
+      SWEEP_INTERVAL: 2_147_460_000,
+      REQUEST_TIMEOUT: 0,
+    });
+  });
+
   it('reads durations in minutes, seconds or milliseconds', () => {
     expect(loadConfig({ PORTAL_LINK_TTL: '15m' }).PORTAL_LINK_TTL).toBe(900_000);
     expect(loadConfig({}).PORTAL_LINK_TTL).toBe(3_600_000);

@@ -6,18 +6,38 @@ import {
   webhookSecretsSchema,
 } from '@referrals/stripe';
 
-const duration = z
-  .string()
-  .regex(/^\d+(ms|s|m)?$/, 'must be a duration like 5m, 5s or 5000ms')
-  .transform((v) =>
-    v.endsWith('ms')
-      ? Number(v.slice(0, -2))
-      : v.endsWith('s')
-        ? Number(v.slice(0, -1)) * 1000
-        : v.endsWith('m')
-          ? Number(v.slice(0, -1)) * 60_000
-          : Number(v),
-  );
+const DURATION = /^\d+(ms|s|m)?$/;
+const milliseconds = (v: string) =>
+  v.endsWith('ms')
+    ? Number(v.slice(0, -2))
+    : v.endsWith('s')
+      ? Number(v.slice(0, -1)) * 1000
+      : v.endsWith('m')
+        ? Number(v.slice(0, -1)) * 60_000
+        : Number(v);
+const spoken = (ms: number) =>
+  ms % 60_000 === 0 && ms > 0
+    ? `${ms / 60_000}m`
+    : ms % 1000 === 0 && ms > 0
+      ? `${ms / 1000}s`
+      : `${ms}ms`;
+
+/**
+ * The longest duration a setting that drives a timer may have: Node fires a
+ * timer longer than 2^31 - 1 ms at once (after a warning), so a sweep every
+ * 50000m would have run every millisecond.
+ */
+const LONGEST_TIMER_MS = 35_791 * 60_000;
+
+/** A duration (`5m`, `5s`, `5000ms`, or bare milliseconds) within limits; the message names them. */
+const duration = (min: number, max = LONGEST_TIMER_MS) => {
+  const range = `must be a duration from ${spoken(min)} to ${spoken(max)}`;
+  return z
+    .string()
+    .regex(DURATION, 'must be a duration like 5m, 5s or 5000ms')
+    .transform(milliseconds)
+    .pipe(z.number().min(min, range).max(max, range));
+};
 
 /** A whole number within limits, read from an environment string; the message names the limits. */
 const wholeNumber = (min: number, max: number) => {
@@ -53,15 +73,15 @@ export const configSchema = z.object({
   ADMIN_API_KEY: z.string().optional(),
   /** The admin key's name, recorded on every admin event as who acted. */
   ADMIN_KEY_NAME: z.string().min(1).default('admin'),
-  REORDER_WINDOW: duration.default(5000),
+  REORDER_WINDOW: duration(0).default(5000),
   /** How far ahead of the engine's clock an `occurredAt` may be (CONTRACT §1). */
-  MAX_CLOCK_SKEW: duration.default(300_000),
+  MAX_CLOCK_SKEW: duration(0).default(300_000),
   BODY_LIMIT_BYTES: wholeNumber(1024, Number.MAX_SAFE_INTEGER).default(5 * 1024 * 1024),
   /**
    * How long a request may take to arrive, head and body: a client that stops
    * sending mid-body gets a 408 instead of holding a connection open.
    */
-  REQUEST_TIMEOUT: duration.default(30_000),
+  REQUEST_TIMEOUT: duration(0).default(30_000),
   /** The engine's address as people reach it (portal links); default: where it listens. */
   PUBLIC_URL: z.url({ protocol: /^https?$/, error: 'must be an http(s) URL' }).optional(),
   /** Where share links point; default: PUBLIC_URL + /r (the referee's landing page). */
@@ -69,7 +89,7 @@ export const configSchema = z.object({
   /** Signs portal links (HMAC-SHA256); unset, a random one per start (links die with the process). */
   PORTAL_SECRET: z.string().min(32, 'must be at least 32 characters').optional(),
   /** How long a portal link opens the page. */
-  PORTAL_LINK_TTL: duration.default(3_600_000),
+  PORTAL_LINK_TTL: duration(1000, 525_600 * 60_000).default(3_600_000),
   /** Per program, the upstream sign-up page the landing page's button opens (JSON {program: url}). */
   SIGNUP_URLS: z
     .string()
@@ -88,7 +108,7 @@ export const configSchema = z.object({
     .default('true')
     .transform((v) => v === 'true'),
   /** How long a worker's lease on a program lasts unrenewed: how soon another takes over a dead one's programs. */
-  LEASE_TTL: duration.default(5000),
+  LEASE_TTL: duration(100).default(5000),
   REDIS_URL: z.string().default('redis://127.0.0.1:6379'),
   /** BullMQ's key prefix, so several deployments (or test runs) can share one Redis. */
   QUEUE_PREFIX: z.string().default('referrals'),
@@ -110,10 +130,10 @@ export const configSchema = z.object({
   /** Payout jobs a worker runs at once; the more, the larger the shared transactions. */
   PAYOUT_CONCURRENCY: wholeNumber(1, 10_000).default(200),
   /** How often the worker re-enqueues unpaid rewards, re-derives timers and expires minutes. */
-  SWEEP_INTERVAL: duration.default(60_000),
+  SWEEP_INTERVAL: duration(100).default(60_000),
   /** Tries of a webhook delivery before it is a dead letter, and the first retry's delay (doubling). */
   WEBHOOK_ATTEMPTS: wholeNumber(1, 50).default(8),
-  WEBHOOK_BACKOFF: duration.default(1000),
+  WEBHOOK_BACKOFF: duration(1).default(1000),
   /** Stripe in, per program as JSON: the webhook endpoint's signing secret (a list while it rolls). */
   STRIPE_WEBHOOK_SECRETS: jsonSetting(
     webhookSecretsSchema,
