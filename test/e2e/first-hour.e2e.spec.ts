@@ -92,6 +92,15 @@ describe('npm start with a mistake in its configuration', () => {
     );
   });
 
+  it('a key for a program it does not run: one line naming API_KEYS and the programs', async () => {
+    const outcome = await engine({ API_KEYS: 'kallyai:k-key,callrial:c-key' });
+    expect(outcome.code).toBe(2);
+    expectOneLine(
+      outcome,
+      /^configuration: API_KEYS: "callrial" is not a program \(kallyai, callrail, smithai\)$/,
+    );
+  });
+
   it('several mistakes: one line each', async () => {
     const outcome = await engine({ PORT: 'eighty', REORDER_WINDOW: 'soon', EVENT_STORE: 'mysql' });
     expect(outcome.code).toBe(2);

@@ -5,6 +5,7 @@ import { NestFactory } from '@nestjs/core';
 import { FastifyAdapter, NestFastifyApplication } from '@nestjs/platform-fastify';
 import type { Queue } from 'bullmq';
 import { Logger } from 'nestjs-pino';
+import { ProgramRegistry } from '@referrals/domain';
 import {
   AppConfig,
   closeRedis,
@@ -193,7 +194,7 @@ export async function startEngine(
 if (require.main === module) {
   let config: AppConfig;
   try {
-    config = loadConfig();
+    config = loadConfig(process.env, { programs: ProgramRegistry.withBuiltins().programIds() });
   } catch (error) {
     // One line per problem, no stack trace: the operator fixes them all at once.
     const problems = error instanceof ConfigError ? error.problems : [(error as Error).message];

@@ -1,3 +1,4 @@
+import { ProgramRegistry } from '@referrals/domain';
 import {
   closeRedis,
   ConfigError,
@@ -20,7 +21,7 @@ const say = (line: string) => process.stderr.write(`worker: ${line}\n`);
  * or EventStoreDB). With PGlite, `npm start` runs both in one process instead.
  */
 async function main() {
-  const config = loadConfig();
+  const config = loadConfig(process.env, { programs: ProgramRegistry.withBuiltins().programIds() });
   // What SIGTERM closes, in order, filled as each part opens: a worker still waiting for Redis or
   // the store stops at once, a running one within a deadline (a step that does not end is said, exit 1).
   const opened: ShutdownStep[] = [];

@@ -59,6 +59,42 @@ describe('configuration errors', () => {
     });
   });
 
+  it('refuses an API_KEYS entry without a key or program, and a key given twice', () => {
+    expect(problemsOf({ API_KEYS: 'kallyai:, callrail:k1,smithai:k1, Bad:k2,:k3' })).toEqual([
+      'API_KEYS: entry 1 must be program:key',
+      "API_KEYS: entry 3: its key is already callrail's",
+      'API_KEYS: entry 4: the program must match ^[a-z0-9][a-z0-9_-]{0,63}$',
+      'API_KEYS: entry 5 must be program:key',
+    ]);
+  });
+
+  it('refuses an admin key that is also a program key: it would reach that program only', () => {
+    expect(problemsOf({ API_KEYS: 'kallyai:k1,callrail:k2', ADMIN_API_KEY: 'k2' })).toEqual([
+      "ADMIN_API_KEY: must differ from every key of API_KEYS (it is also callrail's)",
+    ]);
+  });
+
+  it('names a program the process does not run, in every setting that names programs', () => {
+    const programs = { programs: ['kallyai', 'callrail', 'smithai'] };
+    const env = {
+      API_KEYS: 'kallyai:k1,callrial:k2',
+      WEBHOOKS: JSON.stringify({ smithia: { url: 'https://x.example/h', secret: 'a'.repeat(16) } }),
+      SIGNUP_URLS: JSON.stringify({ kallyai: 'https://kally.example/signup' }),
+    };
+    let problems: readonly string[] = [];
+    try {
+      loadConfig(env, programs);
+    } catch (error) {
+      problems = (error as ConfigError).problems;
+    }
+    expect(problems).toEqual([
+      'API_KEYS: "callrial" is not a program (kallyai, callrail, smithai)',
+      'WEBHOOKS: "smithia" is not a program (kallyai, callrail, smithai)',
+    ]);
+    // Without the programs (the CLI's store commands, which may load others), not checked.
+    expect(loadConfig(env).API_KEYS).toBe(env.API_KEYS);
+  });
+
   it('reads durations in minutes, seconds or milliseconds', () => {
     expect(loadConfig({ PORTAL_LINK_TTL: '15m' }).PORTAL_LINK_TTL).toBe(900_000);
     expect(loadConfig({}).PORTAL_LINK_TTL).toBe(3_600_000);

@@ -8,3 +8,4 @@ export * from './migrations';
 export * from './when-available';
 export * from './start-up-failures';
 export * from './shutdown';
+export * from './program-settings';

@@ -1,4 +1,5 @@
 import { createHash, hash, timingSafeEqual } from 'node:crypto';
+import { readApiKeys } from '@referrals/runtime';
 
 /** Who called: `name` is what events record as the actor (`admin` or `program:<id>`). */
 export type Caller =
@@ -14,20 +15,12 @@ export class ApiKeys {
   private readonly keys: { digest: Buffer; caller: Caller }[] = [];
 
   constructor(apiKeys: string, adminKey?: string, adminName = 'admin') {
-    for (const entry of apiKeys
-      .split(',')
-      .map((e) => e.trim())
-      .filter(Boolean)) {
-      const colon = entry.indexOf(':');
-      if (colon <= 0 || colon === entry.length - 1)
-        throw new Error('API_KEYS: each entry must be program:key');
+    const { keys, problems } = readApiKeys(apiKeys);
+    if (problems.length > 0) throw new Error(`API_KEYS: ${problems.join('; ')}`);
+    for (const { program, key } of keys) {
       this.keys.push({
-        digest: digest(entry.slice(colon + 1)),
-        caller: {
-          admin: false,
-          program: entry.slice(0, colon),
-          name: `program:${entry.slice(0, colon)}`,
-        },
+        digest: digest(key),
+        caller: { admin: false, program, name: `program:${program}` },
       });
     }
     if (adminKey)
