@@ -33,6 +33,15 @@ describe('configuration errors', () => {
     ]);
   });
 
+  it('refuses a webhook URL that is not http(s): no delivery could ever reach it', () => {
+    const problems = problemsOf({
+      WEBHOOKS: JSON.stringify({ callrail: { url: 'ftp://x.example/h', secret: 'a'.repeat(16) } }),
+    });
+    expect(problems).toEqual([
+      'WEBHOOKS: must be JSON {program: {url, secret}}: callrail.url: must be an http(s) URL',
+    ]);
+  });
+
   it('refuses a short portal secret and a signup URL that is not http(s)', () => {
     const problems = problemsOf({
       PORTAL_SECRET: 'too-short',

@@ -52,7 +52,7 @@ const wholeNumber = (min: number, max: number) => {
 const webhooksSchema = z.record(
   z.string(),
   z.strictObject({
-    url: z.string().url(),
+    url: z.url({ protocol: /^https?$/, error: 'must be an http(s) URL' }),
     secret: z.string().min(16, 'must be at least 16 characters'),
   }),
 );
