@@ -1,5 +1,5 @@
-import { PgDatabase, quoteIdent } from '@referrals/event-store';
 import { configSchema, createRuntime, Runtime } from '@referrals/runtime';
+import { dropSchema } from '../support/schemas';
 
 /**
  * Two workers starting at once on a fresh schema both create the event
@@ -29,9 +29,7 @@ describe('two processes starting together on a fresh schema', () => {
       } finally {
         // Closed first: a schema dropped under a runtime still at work can deadlock with it.
         for (const runtime of runtimes) await runtime.close();
-        const direct = new PgDatabase(config.DATABASE_URL, { onError: () => undefined });
-        await direct.query(`DROP SCHEMA IF EXISTS ${quoteIdent(schema)} CASCADE`);
-        await direct.close();
+        await dropSchema(config.DATABASE_URL, schema);
       }
     },
     60_000,

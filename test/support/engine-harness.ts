@@ -3,9 +3,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import IORedis from 'ioredis';
 import type { BillingEvent } from '@referrals/contracts';
-import { PgDatabase, quoteIdent } from '@referrals/event-store';
 import { configSchema } from '@referrals/runtime';
 import { RunningEngine, startEngine } from '../../apps/api/src/main';
+import { dropSchema } from './schemas';
 
 export const ADMIN_KEY = 'test-admin-key';
 export const KALLYAI_KEY = 'test-kallyai-key';
@@ -52,16 +52,6 @@ export async function startTestEngine(
       }
     },
   };
-}
-
-/** Drops a test's schema over a connection of its own, once its engine has stopped. */
-async function dropSchema(url: string, schema: string) {
-  const direct = new PgDatabase(url, { onError: () => undefined });
-  try {
-    await direct.query(`DROP SCHEMA IF EXISTS ${quoteIdent(schema)} CASCADE`);
-  } finally {
-    await direct.close();
-  }
 }
 
 /** Deletes a test's queues and leases from the shared Redis. */

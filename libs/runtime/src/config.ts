@@ -49,10 +49,13 @@ const wholeNumber = (min: number, max: number) => {
   return z.coerce.number({ error: rule }).int(rule).min(min, rule).max(max, rule);
 };
 
+/** A URL people or the engine open over the web. */
+const httpUrl = () => z.url({ protocol: /^https?$/, error: 'must be an http(s) URL' });
+
 const webhooksSchema = z.record(
   z.string(),
   z.strictObject({
-    url: z.url({ protocol: /^https?$/, error: 'must be an http(s) URL' }),
+    url: httpUrl(),
     secret: z.string().min(16, 'must be at least 16 characters'),
   }),
 );
@@ -90,30 +93,18 @@ export const configSchema = z
      */
     REQUEST_TIMEOUT: duration(0).default(30_000),
     /** The engine's address as people reach it (portal links); default: where it listens. */
-    PUBLIC_URL: z.url({ protocol: /^https?$/, error: 'must be an http(s) URL' }).optional(),
+    PUBLIC_URL: httpUrl().optional(),
     /** Where share links point; default: PUBLIC_URL + /r (the referee's landing page). */
-    SHARE_LINK_BASE_URL: z
-      .url({ protocol: /^https?$/, error: 'must be an http(s) URL' })
-      .optional(),
+    SHARE_LINK_BASE_URL: httpUrl().optional(),
     /** Signs portal links (HMAC-SHA256); unset, a random one per start (links die with the process). */
     PORTAL_SECRET: z.string().min(32, 'must be at least 32 characters').optional(),
     /** How long a portal link opens the page. */
     PORTAL_LINK_TTL: duration(1000, 525_600 * 60_000).default(3_600_000),
     /** Per program, the upstream sign-up page the landing page's button opens (JSON {program: url}). */
-    SIGNUP_URLS: z
-      .string()
-      .default('{}')
-      .transform((text, ctx) => {
-        try {
-          return z.record(z.string(), z.url({ protocol: /^https?$/ })).parse(JSON.parse(text));
-        } catch (error) {
-          ctx.addIssue({
-            code: 'custom',
-            message: `must be JSON {program: url}: ${oneLine(error)}`,
-          });
-          return z.NEVER;
-        }
-      }),
+    SIGNUP_URLS: jsonSetting(
+      z.record(z.string(), z.url({ protocol: /^https?$/ })),
+      '{program: url}',
+    ),
     /** Run the referral process manager in this process too (the single-process default). */
     RUN_WORKER: z
       .enum(['true', 'false'])
@@ -125,20 +116,7 @@ export const configSchema = z
     /** BullMQ's key prefix, so several deployments (or test runs) can share one Redis. */
     QUEUE_PREFIX: z.string().default('referrals'),
     /** Webhook endpoint and signing secret per program, as JSON: {"callrail":{"url":"…","secret":"…"}}. */
-    WEBHOOKS: z
-      .string()
-      .default('{}')
-      .transform((text, ctx) => {
-        try {
-          return webhooksSchema.parse(JSON.parse(text));
-        } catch (error) {
-          ctx.addIssue({
-            code: 'custom',
-            message: `must be JSON {program: {url, secret}}: ${oneLine(error)}`,
-          });
-          return z.NEVER;
-        }
-      }),
+    WEBHOOKS: jsonSetting(webhooksSchema, '{program: {url, secret}}'),
     /** Payout jobs a worker runs at once; the more, the larger the shared transactions. */
     PAYOUT_CONCURRENCY: wholeNumber(1, 10_000).default(200),
     /** How often the worker re-enqueues unpaid rewards, re-derives timers and expires minutes. */

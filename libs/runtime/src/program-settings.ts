@@ -22,14 +22,13 @@ export function readApiKeys(text: string): { keys: ProgramKey[]; problems: strin
     const colon = entry.indexOf(':');
     const program = entry.slice(0, colon);
     const key = entry.slice(colon + 1);
+    const owner = keys.find((known) => known.key === key);
     if (colon <= 0 || key === '') {
       problems.push(`entry ${index + 1} must be program:key`);
     } else if (!PROGRAM_ID_PATTERN.test(program)) {
       problems.push(`entry ${index + 1}: the program must match ${PROGRAM_ID_PATTERN.source}`);
-    } else if (keys.some((known) => known.key === key)) {
-      problems.push(
-        `entry ${index + 1}: its key is already ${keys.find((k) => k.key === key)!.program}'s`,
-      );
+    } else if (owner) {
+      problems.push(`entry ${index + 1}: its key is already ${owner.program}'s`);
     } else {
       keys.push({ program, key });
     }

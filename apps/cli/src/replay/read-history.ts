@@ -21,7 +21,6 @@ export class BadLineError extends Error {
   }
 }
 
-/** What a line that does not parse breaks; a byte order mark, which nobody sees, is named. */
 /**
  * A line of JSON whitespace alone (spaces, tabs, a CR before the newline) is
  * skipped. Other spaces (a no-break space, a vertical tab, a form feed) are
@@ -30,6 +29,7 @@ export class BadLineError extends Error {
  */
 export const isBlankLine = (text: string): boolean => /^[ \t\r]*$/.test(text);
 
+/** What a line that does not parse breaks; a byte order mark, which nobody sees, is named. */
 export function notJsonRule(text: string, error: Error): string {
   if (startsWithByteOrderMark(text)) {
     return 'starts with a byte order mark (U+FEFF), allowed only at the start of the file';

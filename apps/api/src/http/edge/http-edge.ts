@@ -18,24 +18,24 @@ export const edgeFastifyOptions = (
   requestTimeout: number,
 ): FastifyHttpOptions<Server> => ({
   bodyLimit,
-  // A request not whole within this is answered 408 (answerMalformedHttp); 0 waits for
-  // ever. Node checks for late requests every `connectionsCheckingInterval`, 30 s by
-  // default: a tenth of the timeout keeps its answer within 10 % of it.
+  // A request not whole within this is answered 408 (answerMalformedHttp); 0 waits for ever.
   requestTimeout,
   // An id is up to 200 characters (§1), and a path carries it percent-encoded: up to
   // 4 UTF-8 bytes a character, 3 characters a byte. Fastify's default (100) refused
   // ids that events carry. The id rule itself is IdParamPipe's.
   routerOptions: { maxParamLength: 200 * 4 * 3 },
-  // Node would answer a missing Host with an empty 400; headerProblem gives the problem.
   http: {
+    // Node would answer a missing Host with an empty 400; headerProblem gives the problem.
     requireHostHeader: false,
     // Node (20) times a body out only when the head's own limit is no longer than the
     // request's: one set after the server is made, as Fastify sets requestTimeout, is not.
-    ...(requestTimeout > 0 && { requestTimeout, headersTimeout: Math.min(60_000, requestTimeout) }),
-    connectionsCheckingInterval:
-      requestTimeout > 0
-        ? Math.max(100, Math.min(30_000, Math.round(requestTimeout / 10)))
-        : 30_000,
+    // Node looks for late requests every `connectionsCheckingInterval` (30 s by default):
+    // a tenth of the timeout keeps the 408 within 10 % of it.
+    ...(requestTimeout > 0 && {
+      requestTimeout,
+      headersTimeout: Math.min(60_000, requestTimeout),
+      connectionsCheckingInterval: Math.max(100, Math.min(30_000, Math.round(requestTimeout / 10))),
+    }),
   },
   clientErrorHandler: answerMalformedHttp,
   frameworkErrors: answerBadUrl,
