@@ -7,8 +7,8 @@ import { wholeNumberFromEnv } from '../../options/whole-number-env';
  *
  * Threads trade memory for time. Each has a heap of its own, and several
  * books' engines live at once. On the 2-core machine this was measured on,
- * two threads replayed 1M events in 12.8–17.3 s at 323–333 MB peak against
- * 22.1–24.9 s at 203–209 MB on one. So the bound on memory is the default, and
+ * two threads replayed 1M events in 6.3 s at 323 MB peak against 7.9 s at
+ * 174 MB on one (README, Benchmarks). So the bound on memory is the default, and
  * threads, up to one per core, are for a machine with memory to spare.
  */
 export const replayThreadCount = (env: NodeJS.ProcessEnv = process.env): number =>
