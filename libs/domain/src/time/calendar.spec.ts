@@ -7,6 +7,7 @@ import {
   parseInstant,
   startOfMonthAfter,
 } from './calendar';
+import { isBusinessDay, isKnownCalendar } from './business-calendar';
 
 /** The calendar arithmetic of CONTRACT §3, all in UTC, against naive day-by-day counting. */
 
@@ -36,7 +37,7 @@ describe('the nth business day of a month', () => {
     ['August 2026, starting on a Saturday', 2026, 8, '2026-08-21'],
     ['November 2026, starting on a Sunday', 2026, 11, '2026-11-20'],
     ['June 2026, starting on a Monday', 2026, 6, '2026-06-19'],
-  ])('%s: the 15th is %s', (_, y, m, expected) => {
+  ])('%s (%i-%i): the 15th is %s', (_, y, m, expected) => {
     expect(formatDate(businessDayOfMonth(utc(y, m, 1), 15))).toBe(expected);
   });
 
@@ -104,7 +105,21 @@ describe('the nth business day on the US federal calendar (CONTRACT §3, Smith.a
     ['July 2026 (Independence Day on a Saturday, observed Friday the 3rd)', 2026, 7, '2026-07-22'],
     ['May 2026 (Memorial Day, the 25th, comes after the 15th business day)', 2026, 5, '2026-05-21'],
     ['June 2026 (Juneteenth on Friday the 19th)', 2026, 6, '2026-06-22'],
-  ])('%s: the 15th is %s', (_, y, m, expected) => {
+    // date-holidays lists no observed day for Veterans Day on a weekend; the federal rule does.
+    [
+      'November 2028 (Veterans Day on a Saturday, observed Friday the 10th)',
+      2028,
+      11,
+      '2028-11-22',
+    ],
+    ['November 2029 (Veterans Day on a Sunday, observed Monday the 12th)', 2029, 11, '2029-11-23'],
+    [
+      'November 2023 (Veterans Day on a Saturday, observed Friday the 10th)',
+      2023,
+      11,
+      '2023-11-22',
+    ],
+  ])('%s (%i-%i): the 15th is %s', (_, y, m, expected) => {
     expect(formatDate(businessDayOfMonth(utc(y, m, 1), 15, 'US'))).toBe(expected);
   });
 
@@ -112,6 +127,30 @@ describe('the nth business day on the US federal calendar (CONTRACT §3, Smith.a
     // December 2027: Christmas (Sat) observed Fri 24th, New Year's Day 2028 observed Fri 31st.
     expect(formatDate(businessDayOfMonth(utc(2027, 12, 1), 21, 'US'))).toBe('2027-12-30');
     expect(formatDate(businessDayOfMonth(utc(2027, 12, 1), 22, 'US'))).toBe('2028-01-03');
+  });
+
+  it('skips every fixed-date federal holiday that falls on a weekend on its observed weekday', () => {
+    const fixed: [month: number, day: number, since: number][] = [
+      [1, 1, 2000],
+      [6, 19, 2021], // Juneteenth, a federal holiday since 2021
+      [7, 4, 2000],
+      [11, 11, 2000],
+      [12, 25, 2000],
+    ];
+    let weekendHolidays = 0;
+    for (let y = 2000; y < 2100; y++) {
+      for (const [m, d, since] of fixed) {
+        const weekday = new Date(utc(y, m, d)).getUTCDay();
+        if (y < since || (weekday !== 0 && weekday !== 6)) continue;
+        weekendHolidays++;
+        const observed = utc(y, m, d + (weekday === 6 ? -1 : 1));
+        expect([formatDate(observed), isBusinessDay(observed, 'US')]).toEqual([
+          formatDate(observed),
+          false,
+        ]);
+      }
+    }
+    expect(weekendHolidays).toBeGreaterThan(100);
   });
 
   it('never lands on a weekend or a weekday the plain calendar would count less often', () => {
@@ -123,6 +162,16 @@ describe('the nth business day on the US federal calendar (CONTRACT §3, Smith.a
         return weekday !== 0 && weekday !== 6 && us >= plain;
       }),
     );
+  });
+});
+
+describe('the calendars a program can name', () => {
+  it.each(['weekdays', 'US', 'GB'])('knows %s', (calendar) => {
+    expect(isKnownCalendar(calendar)).toBe(true);
+  });
+
+  it.each(['constructor', 'toString', '__proto__', 'XX', 'us'])('refuses %s', (calendar) => {
+    expect(isKnownCalendar(calendar)).toBe(false);
   });
 });
 
