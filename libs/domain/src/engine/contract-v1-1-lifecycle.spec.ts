@@ -85,6 +85,18 @@ describe('only the first signup of an account counts', () => {
       .thenReferral('bob', { status: 'rewarded' });
   });
 
+  it('emails match in full Unicode lower case, not only ASCII (README, rules where the contract is silent)', () => {
+    kallyai
+      .given(
+        signedUp('alice', { email: 'élan@example.com' }, t(1)),
+        activated('alice', { plan: 'pro' }, t(1, 11)),
+        signedUp('bob', { referrerAccountId: 'alice', email: 'ÉLAN@example.com' }, t(2)),
+        activated('bob', { plan: 'pro' }, t(4)),
+      )
+      .thenReferral('bob', { status: 'ineligible', reason: 'self_referral' })
+      .thenRewards([]);
+  });
+
   it('an account.updated that brings the referrer’s email makes a pending referral ineligible', () => {
     kallyai
       .given(
