@@ -66,6 +66,38 @@ describe('referrals replay', () => {
     expect(run.stdout).toBe(same.stdout);
   });
 
+  it('counts time to the millisecond: two events within one are a tie, decided by arrival', async () => {
+    // Finer digits are accepted (Python's isoformat writes microseconds) and dropped, as Date does.
+    const line = (id: string, type: string, accountId: string, at: string, data: object) =>
+      JSON.stringify({ id, type, program: 'kallyai', accountId, occurredAt: at, data });
+    const subscribed = [
+      line('1', 'subscription.activated', 'ann', '2026-01-01T00:00:00Z', { plan: 'pro' }),
+      line('2', 'referral_code.assigned', 'ann', '2026-01-01T00:00:00Z', { code: 'ANN-1' }),
+    ];
+    const signup = line('3', 'account.signed_up', 'bob', '2026-01-05T00:00:00.000200+00:00', {
+      referralCode: 'ANN-1',
+    });
+    const cancel = line('4', 'subscription.cancelled', 'ann', '2026-01-05T00:00:00.0001Z', {});
+    const statusOf = async (lines: string[], asOf = '2026-02-01') => {
+      const path = join(folder, 'sub-millisecond.ndjson');
+      writeFileSync(path, `${lines.join('\n')}\n`);
+      const run = await runCli(['replay', '--input', path, '--as-of', asOf, '--json']);
+      expect(run.code).toBe(0);
+      return JSON.parse(run.stdout) as { asOf: string; referrals: object[] };
+    };
+    const signupFirst = await statusOf([...subscribed, signup, cancel]);
+    expect(signupFirst.referrals).toEqual([
+      expect.objectContaining({ status: 'pending', signedUpAt: '2026-01-05T00:00:00.000Z' }),
+    ]);
+    const cancelFirst = await statusOf([...subscribed, cancel, signup]);
+    expect(cancelFirst.referrals).toEqual([
+      expect.objectContaining({ status: 'ineligible', reason: 'referrer_not_subscribed' }),
+    ]);
+    const asOfWithin = await statusOf([...subscribed, signup], '2026-01-05T00:00:00.0001Z');
+    expect(asOfWithin.asOf).toBe('2026-01-05T00:00:00.000Z');
+    expect(asOfWithin.referrals).toHaveLength(1);
+  });
+
   it('leaves one summary line on stderr', async () => {
     const run = await runCli(['replay', '--input', history, '--as-of', '2026-04-02', '--json']);
     const result = JSON.parse(run.stdout);

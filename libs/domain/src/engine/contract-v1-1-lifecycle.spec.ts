@@ -49,6 +49,16 @@ describe('what a successful payment is', () => {
       .thenReferral('bob', { successfulPayments: 0, invoicesRemaining: 4 });
   });
 
+  it('refunds add up by amount whatever currency they name (README: the engine converts nothing)', () => {
+    callrail
+      .given(
+        ...referred,
+        paid('bob', { invoiceId: 'i1', amount: 4500 }, t(3)),
+        refunded('bob', { invoiceId: 'i1', amount: 4500, currency: 'EUR' }, t(4)),
+      )
+      .thenReferral('bob', { successfulPayments: 0, invoicesRemaining: 4 });
+  });
+
   it('the same invoice counts once however often its payment is reported', () => {
     callrail
       .given(
