@@ -156,6 +156,22 @@ describe('when the fourth payment succeeds', () => {
     expect(outcome.rewards().map((r) => r.amount)).toEqual([5000, 5000]);
   });
 
+  it('a referee with four paid invoices at its signup is rewarded then, by the plan it holds then (README)', () => {
+    callrail
+      .given(
+        signedUp('alice', {}, day(1, 1)),
+        activated('bob', { plan: 'starter' }, day(1, 2)),
+        ...[1, 2, 3, 4].map((n) => payment(n)),
+        planChanged('bob', { plan: 'pro' }, day(5, 20)),
+        signedUp('bob', { referrerAccountId: 'alice' }, day(6, 1)),
+      )
+      .thenReferral('bob', { status: 'rewarded', successfulPayments: 4, invoicesRemaining: 0 })
+      .thenRewards([
+        { beneficiaryAccountId: 'alice', amount: 15000, earnedAt: '2026-06-01T10:00:00.000Z' },
+        { beneficiaryAccountId: 'bob', amount: 15000, earnedAt: '2026-06-01T10:00:00.000Z' },
+      ]);
+  });
+
   it('counts payments made after a cancel too: the trigger is the count, not activity', () => {
     callrail
       .given(
