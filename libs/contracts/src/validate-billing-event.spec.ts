@@ -67,6 +67,11 @@ describe('the envelope', () => {
   it('an unknown type is named with the types allowed', () =>
     rejects(event({ type: 'payment.disputed' }), 'type', /must be one of .*payment\.succeeded/));
 
+  it.each(['toString', 'constructor', '__proto__', 'hasOwnProperty'])(
+    'a type named like what every object inherits (%s) is an unknown type, not a crash',
+    (type) => rejects(event({ type }), 'type', /must be one of/),
+  );
+
   it.each(['Callrail', '-callrail', 'call rail', 'a'.repeat(65)])(
     'program id %s breaks the pattern',
     (program) => rejects(event({ program }), 'program', /must match \^\[a-z0-9\]/),

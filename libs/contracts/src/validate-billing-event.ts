@@ -60,7 +60,8 @@ export function validateBillingEvent(
     // Check `data` too when the type is known, so one answer lists every problem.
     const type = (input as { type?: unknown } | null)?.type;
     const data = (input as { data?: unknown } | null)?.data;
-    if (typeof type === 'string' && type in eventDataSchemas && isObject(data)) {
+    // Own keys only: `toString` is in every object, and no schema.
+    if (typeof type === 'string' && Object.hasOwn(eventDataSchemas, type) && isObject(data)) {
       const dataCheck = eventDataSchemas[type as keyof typeof eventDataSchemas].safeParse(data, {
         reportInput: true,
       });

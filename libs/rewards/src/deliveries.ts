@@ -45,12 +45,12 @@ export class Deliveries {
   }
 
   hasEndpoint(program: string): boolean {
-    return this.endpoints[program] !== undefined;
+    return Object.hasOwn(this.endpoints, program);
   }
 
   /** Queues deliveries for programs that have an endpoint; others have nobody to tell. */
   async enqueue(deliveries: readonly Delivery[]): Promise<void> {
-    const wanted = deliveries.filter((d) => this.endpoints[d.program]);
+    const wanted = deliveries.filter((d) => this.hasEndpoint(d.program));
     if (wanted.length === 0) return;
     await this.queue.addBulk(
       wanted.map((d) => ({

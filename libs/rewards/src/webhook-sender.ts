@@ -54,11 +54,16 @@ export class WebhookSender {
   ) {}
 
   hasEndpoint(program: string): boolean {
-    return this.endpoints[program] !== undefined;
+    return this.endpointOf(program) !== undefined;
+  }
+
+  /** Own keys only: a program named `constructor` has no endpoint unless one is set for it. */
+  private endpointOf(program: string): WebhookEndpoint | undefined {
+    return Object.hasOwn(this.endpoints, program) ? this.endpoints[program] : undefined;
   }
 
   async send(delivery: Delivery): Promise<void> {
-    const endpoint = this.endpoints[delivery.program];
+    const endpoint = this.endpointOf(delivery.program);
     if (!endpoint) return;
     const body = JSON.stringify({
       id: delivery.deliveryId,

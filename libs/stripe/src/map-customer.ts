@@ -3,7 +3,7 @@ import type Stripe from 'stripe';
 import type { z } from 'zod';
 import { contractIdOf, ignored, mapped, Mapping, MappingContext } from './mapping';
 import { idOf, isoOf, metadataValue } from './stripe-objects';
-import type { ReferralOfDiscount, StripeProgramSettings } from './stripe-settings';
+import { ownValue, type ReferralOfDiscount, type StripeProgramSettings } from './stripe-settings';
 
 /** Customer metadata keys the mapping reads (set them in Checkout, the API or the dashboard). */
 export const METADATA = {
@@ -115,6 +115,9 @@ export function referralOfDiscount(
     typeof promotion === 'object' && promotion ? promotion.code : undefined,
     idOf(discount.source?.coupon),
   ];
-  for (const key of keys) if (key && settings.promotions[key]) return settings.promotions[key];
+  for (const key of keys) {
+    const referral = key ? ownValue(settings.promotions, key) : undefined;
+    if (referral) return referral;
+  }
   return undefined;
 }

@@ -1,7 +1,7 @@
 import type Stripe from 'stripe';
 import { contractIdOf, ignored, mapped, Mapping, MappingContext, unmappable } from './mapping';
 import { idOf, isoOf, metadataValue } from './stripe-objects';
-import type { PlanOfPrice, StripeProgramSettings } from './stripe-settings';
+import { ownValue, type PlanOfPrice, type StripeProgramSettings } from './stripe-settings';
 
 /** Statuses in which the customer is a subscriber: a failed payment (past_due) does not end it. */
 const SUBSCRIBED: ReadonlySet<string> = new Set(['active', 'trialing', 'past_due']);
@@ -174,6 +174,6 @@ function planOfPrice(
   return (
     fromMetadata(price.metadata) ??
     fromMetadata(product?.metadata) ??
-    keys.map((key) => (key ? settings.prices[key] : undefined)).find(Boolean)
+    keys.map((key) => (key ? ownValue(settings.prices, key) : undefined)).find(Boolean)
   );
 }

@@ -87,6 +87,12 @@ describe('the Stripe inbox', () => {
     expect(await inbox.receive('smithai', old.body, old.signature)).toEqual({
       status: 'no_endpoint',
     });
+    // A program named from the URL: one like what every object inherits has no endpoint either.
+    for (const program of ['__proto__', 'constructor', 'hasOwnProperty']) {
+      expect(await inbox.receive(program, old.body, old.signature)).toEqual({
+        status: 'no_endpoint',
+      });
+    }
     expect(await raw()).toHaveLength(1);
     expect(inbox.stats()).toMatchObject({ received: 1, badSignatures: 2 });
   });

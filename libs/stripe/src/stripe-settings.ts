@@ -60,12 +60,20 @@ export const programSettings = (
   settings: StripeSettings,
   program: string,
 ): StripeProgramSettings => ({
-  prices: settings.priceMap[program] ?? {},
-  promotions: settings.promotions[program] ?? {},
+  prices: ownValue(settings.priceMap, program) ?? {},
+  promotions: ownValue(settings.promotions, program) ?? {},
 });
 
 /** The secrets a program's endpoint verifies with; none means the program has no Stripe endpoint. */
 export function secretsOf(settings: StripeSettings, program: string): readonly string[] {
-  const secret = settings.webhookSecrets[program];
+  const secret = ownValue(settings.webhookSecrets, program);
   return secret === undefined ? [] : typeof secret === 'string' ? [secret] : secret;
 }
+
+/**
+ * A setting's value for a key that comes from outside (a URL's program, a
+ * price id, a promotion code): own keys only, since `__proto__` or
+ * `constructor` would otherwise find what every object inherits.
+ */
+export const ownValue = <T>(record: Readonly<Record<string, T>>, key: string): T | undefined =>
+  Object.hasOwn(record, key) ? record[key] : undefined;

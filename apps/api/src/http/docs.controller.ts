@@ -30,7 +30,8 @@ export class DocsController {
 
   @Get('assets/:file')
   asset(@Param('file') file: string, @Res({ passthrough: true }) reply: FastifyReply) {
-    const type = ASSETS[file];
+    // Own keys only: `toString` is in every object, and no file.
+    const type = Object.hasOwn(ASSETS, file) ? ASSETS[file] : undefined;
     if (!type) throw new NotFoundException();
     reply.header('content-type', type);
     return readFileSync(join(SWAGGER_UI, file));

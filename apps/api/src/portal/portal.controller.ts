@@ -42,7 +42,8 @@ export class PortalController {
 
   @Get('portal/assets/:file')
   asset(@Param('file') file: string, @Res() reply: FastifyReply) {
-    const asset = ASSETS[file];
+    // Own keys only: `toString` is in every object, and no file.
+    const asset = Object.hasOwn(ASSETS, file) ? ASSETS[file] : undefined;
     if (!asset) return page(reply, 404, messagePage('Not found', 'There is no such file.'));
     return reply
       .status(200)

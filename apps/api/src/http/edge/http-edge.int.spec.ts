@@ -85,8 +85,29 @@ describe('the HTTP edge', () => {
       });
     });
 
-    it('answers a URL it cannot decode 400', async () => {
-      expectProblem(await send('GET', '/v1/programs/%zz/summary'), 400);
+    it.each(['%zz', '%FF', '%ED%A0%80', '%'])(
+      'answers a URL it cannot decode (%s) 400 naming the URL, before the key',
+      async (segment) => {
+        const path = `/v1/programs/kallyai/accounts/${segment}/referrals`;
+        for (const key of [ADMIN_KEY, null]) {
+          expectProblem(await send('GET', path, { key }), 400, {
+            type: 'urn:referrals:problem:invalid-url',
+            problems: [{ path: '(url)', rule: 'is not percent-encoded UTF-8 (RFC 3986)' }],
+          });
+        }
+      },
+    );
+
+    it('answers a path segment longer than any id can be 400 naming the URL', async () => {
+      const longest = `/v1/programs/kallyai/accounts/${'a'.repeat(2400)}/rewards`;
+      expectProblem(await send('GET', longest), 400, {
+        problems: [{ path: 'accountId', rule: 'must be 1 to 200 characters' }],
+      });
+      const longer = `/v1/programs/kallyai/accounts/${'a'.repeat(2401)}/rewards`;
+      expectProblem(await send('GET', longer), 400, {
+        type: 'urn:referrals:problem:invalid-url',
+        problems: [{ path: '(url)', rule: 'has a path segment longer than 2400 bytes' }],
+      });
     });
 
     it('answers invalid events 400 with every problem by path', async () => {
@@ -131,12 +152,19 @@ describe('the HTTP edge', () => {
       expect(JSON.parse(answer.body)).toMatchObject({ type: 'about:blank', status });
     });
 
-    it('answers a Content-Type it cannot parse 415', async () => {
-      expectProblem(
-        await send('POST', '/v1/events', { headers: { 'content-type': '/' }, body: '{}' }),
-        415,
-      );
-    });
+    it.each(['/', '', 'application/', 'json', 'application/ json', 'application/json, text/plain'])(
+      'answers a Content-Type it cannot parse (%j) 415 as any other it refuses',
+      async (contentType) => {
+        expectProblem(
+          await send('POST', '/v1/events', {
+            headers: { 'content-type': contentType },
+            body: '{}',
+          }),
+          415,
+          { type: 'urn:referrals:problem:unsupported-media-type' },
+        );
+      },
+    );
   });
 
   describe('a wrong method on a known path', () => {
@@ -168,8 +196,15 @@ describe('the HTTP edge', () => {
       );
     });
 
-    it('takes exactly "Bearer <key>"', async () => {
+    it('takes "Bearer <key>", the scheme in any case (RFC 9110 §11.1)', async () => {
       expect((await send('GET', '/v1/programs/kallyai/summary')).status).toBe(200);
+      for (const scheme of ['bearer', 'BEARER']) {
+        const answer = await send('GET', '/v1/programs/kallyai/summary', {
+          key: null,
+          headers: { authorization: `${scheme} ${ADMIN_KEY}` },
+        });
+        expect(answer.status).toBe(200);
+      }
     });
   });
 
@@ -256,6 +291,42 @@ describe('the HTTP edge', () => {
       });
       expectProblem(answer, 400, { title: 'Invalid UTF-8' });
     });
+  });
+
+  describe('names of what every object inherits, where a name is looked up', () => {
+    it.each(['toString', 'constructor', '__proto__'])(
+      'answers an event type %s 400 as an unknown type',
+      async (type) => {
+        const answer = await send('POST', '/v1/events', {
+          headers: json,
+          body: JSON.stringify(event('inherited-type', { type })),
+        });
+        expectProblem(answer, 400, {
+          type: 'urn:referrals:problem:invalid-events',
+          problems: [expect.objectContaining({ path: 'type' })],
+        });
+      },
+    );
+
+    it.each(['__proto__', 'constructor', 'hasOwnProperty'])(
+      'answers a Stripe webhook for program %s 404, as for any program without one',
+      async (program) => {
+        const answer = await send('POST', `/v1/stripe/${program}/webhook`, {
+          key: null,
+          headers: { ...json, 'stripe-signature': 't=1,v1=abc' },
+          body: '{}',
+        });
+        expectProblem(answer, 404);
+      },
+    );
+
+    it.each(['toString', 'constructor', '__proto__', 'valueOf'])(
+      'answers /docs/assets/%s and /portal/assets/%s 404',
+      async (file) => {
+        expectProblem(await send('GET', `/docs/assets/${file}`, { key: null }), 404);
+        expect((await send('GET', `/portal/assets/${file}`, { key: null })).status).toBe(404);
+      },
+    );
   });
 
   describe('keys that could reach a prototype', () => {

@@ -6,7 +6,7 @@ import { continueBeforeBody, holdContinue, refuseOtherExpectations } from './exp
 import { headerProblem } from './header-rules';
 import { jsonBodyParser } from './json-body';
 import { closeConnectionsGracefully } from './lingering-close';
-import { answerBadUrl, answerMalformedHttp } from './malformed-http';
+import { answerBadUrl, answerMalformedHttp, MAX_PARAM_BYTES } from './malformed-http';
 import { answerWrongMethods } from './method-not-allowed';
 import { ProblemFilter } from './problem.filter';
 import { RejectedBodyInterceptor } from './rejected-body.interceptor';
@@ -20,10 +20,8 @@ export const edgeFastifyOptions = (
   bodyLimit,
   // A request not whole within this is answered 408 (answerMalformedHttp); 0 waits for ever.
   requestTimeout,
-  // An id is up to 200 characters (§1), and a path carries it percent-encoded: up to
-  // 4 UTF-8 bytes a character, 3 characters a byte. Fastify's default (100) refused
-  // ids that events carry. The id rule itself is IdParamPipe's.
-  routerOptions: { maxParamLength: 200 * 4 * 3 },
+  // Fastify's default (100) refused ids that events carry (see MAX_PARAM_BYTES).
+  routerOptions: { maxParamLength: MAX_PARAM_BYTES },
   http: {
     // Node would answer a missing Host with an empty 400; headerProblem gives the problem.
     requireHostHeader: false,

@@ -53,11 +53,7 @@ function unsupportedMedia(headers: IncomingHttpHeaders): ProblemException | unde
     ?.slice('charset='.length)
     .replace(/"/g, '');
   if (media.trim().toLowerCase() !== 'application/json' || (charset && charset !== 'utf-8')) {
-    return new ProblemException(415, {
-      kind: 'unsupported-media-type',
-      title: 'Unsupported media type',
-      detail: `the body must be application/json (UTF-8), not ${headers['content-type'] ?? 'untyped'}`,
-    });
+    return unsupportedMediaType(headers['content-type']);
   }
   const encoding = contentEncoding(headers);
   if (encoding !== 'identity' && encoding !== 'gzip' && encoding !== 'x-gzip') {
@@ -74,6 +70,14 @@ function unsupportedMedia(headers: IncomingHttpHeaders): ProblemException | unde
   }
   return undefined;
 }
+
+/** The 415 of a body that is not JSON: from this parser, or from Fastify for a Content-Type it cannot read at all. */
+export const unsupportedMediaType = (contentType: string | undefined) =>
+  new ProblemException(415, {
+    kind: 'unsupported-media-type',
+    title: 'Unsupported media type',
+    detail: `the body must be application/json (UTF-8), not ${contentType || 'untyped'}`,
+  });
 
 const contentEncoding = (headers: IncomingHttpHeaders) =>
   (headers['content-encoding'] ?? 'identity').trim().toLowerCase() || 'identity';

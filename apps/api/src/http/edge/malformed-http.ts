@@ -27,7 +27,35 @@ export function answerMalformedHttp(error: Error & { code?: string }, socket: So
   socket.destroy(error);
 }
 
-/** A URL Fastify cannot decode (`/%zz`): a 400 problem. */
-export function answerBadUrl(error: Error, _request: FastifyRequest, reply: FastifyReply) {
-  sendProblem(reply, problemDocument(400, { detail: error.message }));
+/**
+ * A URL Fastify cannot route: a path segment that is not percent-encoded
+ * UTF-8 (`%zz`, `%FF`, an encoded lone surrogate) or longer than any id can
+ * be. It is answered before a route is found, so before the key is checked;
+ * its problem names the URL as a body's problem names its field.
+ */
+export function answerBadUrl(
+  error: Error & { code?: string },
+  _request: FastifyRequest,
+  reply: FastifyReply,
+) {
+  const rule =
+    error.code === 'FST_ERR_MAX_PARAM_LENGTH'
+      ? `has a path segment longer than ${MAX_PARAM_BYTES} bytes`
+      : 'is not percent-encoded UTF-8 (RFC 3986)';
+  sendProblem(
+    reply,
+    problemDocument(400, {
+      kind: 'invalid-url',
+      title: 'Invalid URL',
+      detail: error.message,
+      problems: [{ path: '(url)', rule }],
+    }),
+  );
 }
+
+/**
+ * The longest path segment routed: an id is up to 200 characters (§1), and a
+ * path carries it percent-encoded, up to 4 UTF-8 bytes a character and 3
+ * characters a byte. Longer cannot be an id; IdParamPipe names the id rule.
+ */
+export const MAX_PARAM_BYTES = 200 * 4 * 3;

@@ -7,6 +7,7 @@ import {
   RETRY_AFTER_HEADERS,
   storeUnavailableProblem,
 } from './problem';
+import { unsupportedMediaType } from './json-body';
 import { sendProblem } from './send-problem';
 import { isStoreUnavailable } from '@referrals/event-store';
 
@@ -28,6 +29,11 @@ export class ProblemFilter implements ExceptionFilter {
 /** The answer `ProblemFilter` gives `error`, for a route outside Nest (see events.route.ts). */
 export function answerError(reply: FastifyReply, error: unknown, logger: Logger): FastifyReply {
   if (error instanceof ProblemException) return sendProblem(reply, error.problem, error.headers);
+  // Fastify refuses a Content-Type it cannot parse (`json`, `application/`) before
+  // the body parser sees it: the same problem as any other type that is not JSON.
+  if (statusOf(error) === 415) {
+    return sendProblem(reply, unsupportedMediaType(reply.request.headers['content-type']).problem);
+  }
   if (error instanceof HttpException) return sendProblem(reply, fromHttpException(error));
   if (isStoreUnavailable(error)) {
     logger.warn(`event store unreachable: ${(error as Error).message}`);
@@ -49,6 +55,11 @@ function fromHttpException(error: HttpException): ProblemDocument {
     problems: isProblemList(body.problems) ? body.problems : undefined,
   });
 }
+
+const statusOf = (error: unknown): unknown =>
+  error instanceof HttpException
+    ? error.getStatus()
+    : (error as { statusCode?: unknown } | null)?.statusCode;
 
 const isProblemList = (value: unknown): value is Problem[] =>
   Array.isArray(value) &&
