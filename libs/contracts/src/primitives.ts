@@ -88,14 +88,6 @@ export function isCalendarDate(date: string): boolean {
 const isoDateTime = z.iso.datetime({ offset: true });
 
 /**
- * An ISO-8601 date-time on a real calendar date that names its offset (`Z`
- * or `±hh:mm`), in any year: the form of `instant` without its range, for
- * times that are not events' (the CLI's `--as-of`).
- */
-export const isOffsetDateTime = (iso: string): boolean =>
-  isoDateTime.safeParse(iso).success && isRealCalendarDate(iso);
-
-/**
  * An ISO-8601 date-time that names its offset (`Z` or `+hh:mm`), so it is one
  * instant, from 2000-01-01T00:00:00Z up to but not including 2100-01-01T00:00:00Z.
  * One problem per field: the first rule it breaks.

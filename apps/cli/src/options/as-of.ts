@@ -1,8 +1,8 @@
-import { isCalendarDate, isOffsetDateTime } from '@referrals/contracts';
+import { isCalendarDate } from '@referrals/contracts';
 import { UsageError } from '../usage-error';
 
 const DATE_ONLY = /^\d{4}-\d{2}-\d{2}$/;
-const STARTS_WITH_DATE = /^\d{4}-\d{2}-\d{2}(T|$)/;
+const WITH_OFFSET = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d+)?)?([zZ]|[+-]\d{2}:?\d{2})$/;
 
 /**
  * `--as-of`: an ISO-8601 date-time with an offset or Z, or a date alone,
@@ -14,21 +14,18 @@ export function parseAsOf(value: string | undefined, now: () => Date): number {
   return parseInstantOption('--as-of', value);
 }
 
-/**
- * A date-time option (`--as-of`, `--since`): as `--as-of` reads it, named by
- * `option` in its error. A date-time takes the form an event's `occurredAt`
- * takes (seconds, an offset `Z` or `±hh:mm`), in any year.
- */
+/** A date-time option (`--as-of`, `--since`): as `--as-of` reads it, named by `option` in its error. */
 export function parseInstantOption(option: string, value: string): number {
-  // Date.parse rolls 2026-02-30 over to March, with a time too; the date must exist as written.
-  if (STARTS_WITH_DATE.test(value) && !isCalendarDate(value.slice(0, 10))) {
-    throw new UsageError(`${option}: ${value.slice(0, 10)} is not a calendar date`);
-  }
-  if (DATE_ONLY.test(value)) return Date.parse(`${value}T00:00:00Z`);
-  if (!isOffsetDateTime(value)) {
+  const iso = DATE_ONLY.test(value) ? `${value}T00:00:00Z` : value;
+  const at = Date.parse(iso);
+  if (!(DATE_ONLY.test(value) || WITH_OFFSET.test(value)) || Number.isNaN(at)) {
     throw new UsageError(
       `${option}: must be a date (2026-04-02, midnight UTC) or an ISO-8601 date-time with an offset or Z, got ${value}`,
     );
   }
-  return Date.parse(value);
+  // Date.parse rolls 2026-02-30 over to March, with a time too; the date must exist as written.
+  if (!isCalendarDate(value.slice(0, 10))) {
+    throw new UsageError(`${option}: ${value.slice(0, 10)} is not a calendar date`);
+  }
+  return at;
 }
