@@ -98,6 +98,16 @@ describe('referrals replay', () => {
     expect(asOfWithin.referrals).toHaveLength(1);
   });
 
+  it.each([
+    ['minutes without seconds', '2026-04-02T09:30Z', '2026-04-02T09:30:00.000Z'],
+    ['an offset without its colon', '2026-04-02T10:30:00+0100', '2026-04-02T09:30:00.000Z'],
+    ['T24:00, the next midnight', '2026-04-01T24:00:00Z', '2026-04-02T00:00:00.000Z'],
+  ])('reads an --as-of with %s, as a person types it', async (_case, asOf, read) => {
+    const run = await runCli(['replay', '--input', history, '--as-of', asOf, '--json']);
+    expect(run.code).toBe(0);
+    expect(JSON.parse(run.stdout).asOf).toBe(read);
+  });
+
   it('leaves one summary line on stderr', async () => {
     const run = await runCli(['replay', '--input', history, '--as-of', '2026-04-02', '--json']);
     const result = JSON.parse(run.stdout);
