@@ -28,8 +28,12 @@ const start = (main: string, env: Record<string, string>) =>
 const request = (base: string, method: string, path: string, body?: unknown) =>
   adminRequest(base, ADMIN_KEY, method, path, body);
 
+/** Whole lines only: a line still being written when the test looks has no end yet. */
 const waitingLines = (stderr: string, prefix: string) =>
-  stderr.split('\n').filter((line) => line.startsWith(prefix));
+  stderr
+    .slice(0, stderr.lastIndexOf('\n') + 1)
+    .split('\n')
+    .filter((line) => line.startsWith(prefix));
 
 /**
  * Operators start things in any order: the API and the worker started while
@@ -73,11 +77,12 @@ describe('the API (and the worker) started while Redis is down', () => {
         `api: waiting for Redis at ${redisUrl} (REDIS_URL): attempt `,
       );
       expect(attempts.length).toBeGreaterThanOrEqual(3);
-      expect(
-        attempts.every((line) => / failed: .*ECONNREFUSED.*; next in \d+ ms$/.test(line)),
-      ).toBe(true);
+      // Each names what failed (on a busy machine not always ECONNREFUSED: a connect can time out).
+      expect(attempts.filter((line) => !/ failed: \S.*; next in \d+ ms$/.test(line))).toEqual([]);
+      expect(attempts.some((line) => line.includes('ECONNREFUSED'))).toBe(true);
       // One line per attempt and nothing else (no stack trace per failed connection).
-      expect(api.output.stderr.split('\n').filter(Boolean).length).toBe(attempts.length);
+      const wholeLines = api.output.stderr.slice(0, api.output.stderr.lastIndexOf('\n'));
+      expect(wholeLines.split('\n').filter(Boolean).length).toBe(attempts.length);
       expect(
         waitingLines(worker.output.stderr, 'worker: waiting for Redis').length,
       ).toBeGreaterThan(0);
