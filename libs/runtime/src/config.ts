@@ -101,10 +101,7 @@ export const configSchema = z
     /** How long a portal link opens the page. */
     PORTAL_LINK_TTL: duration(1000, 525_600 * 60_000).default(3_600_000),
     /** Per program, the upstream sign-up page the landing page's button opens (JSON {program: url}). */
-    SIGNUP_URLS: jsonSetting(
-      z.record(z.string(), z.url({ protocol: /^https?$/ })),
-      '{program: url}',
-    ),
+    SIGNUP_URLS: jsonSetting(z.record(z.string(), httpUrl()), '{program: url}'),
     /** Run the referral process manager in this process too (the single-process default). */
     RUN_WORKER: z
       .enum(['true', 'false'])
