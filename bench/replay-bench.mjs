@@ -1,6 +1,7 @@
 // npm run bench:replay [-- --sizes 1000000,2000000] [--events N] [--out FILE] [--as-of ISO]
 // For each size: generates a synthetic history, then in the same run (a child process each)
 //  - the bare loop: split the file into lines and JSON.parse each one (bench/parse-loop.cjs);
+//  - the check loop: the same, and validateBillingEvent of each parsed line (parse-loop.cjs --check);
 //  - the replay: `referrals replay --json` through the CLI (bench/replay-runner.cjs);
 // (on one thread, REPLAY_THREADS=1, and on a thread per core up to one per program,
 // REPLAY_THREADS=min(cores, 3); the CLI's default, replayThreadCount, is printed beside them)
@@ -50,14 +51,12 @@ try {
 
     // Read the file once first, so both runs find it in the page cache alike.
     spawnSync('cat', [file], { stdio: ['ignore', 'ignore', 'inherit'] });
-    const loop = spawnSync(process.execPath, [join(root, 'bench/parse-loop.cjs'), file], {
-      encoding: 'utf8',
-      stdio: ['ignore', 'pipe', 'inherit'],
-    });
-    if (loop.status !== 0) throw new Error(`parse loop exited ${loop.status}`);
-    const bare = JSON.parse(loop.stdout);
-
+    const bare = parseLoop(file);
     const bareRate = bare.events / bare.seconds;
+    // The check loop: the bare loop plus the contract's check of each line, which any replay
+    // must make of every line; its rate is the most a replay could reach if it did nothing else.
+    const checked = parseLoop(file, '--check');
+    const checkRatio = +(checked.events / checked.seconds / bareRate).toFixed(2);
     // On one thread, then a thread per core (no more than a thread per program):
     // the CLI's default is one of the two.
     const outputs = [];
@@ -99,6 +98,7 @@ try {
         'replay events/s': Math.round(replayRate),
         'parse loop events/s': Math.round(bareRate),
         ratio: +(replayRate / bareRate).toFixed(2),
+        'check loop ratio': checkRatio,
         // Per CPU second: what each costs, however busy the machine was while it ran.
         'replay events/CPU s': Math.round(generated.events / cpuSeconds),
         'parse loop events/CPU s': Math.round(bare.events / bare.cpuSeconds),
@@ -119,3 +119,16 @@ try {
 // One row a line: the table is too wide for a terminal.
 for (const row of rows) console.log(row);
 console.log('targets: ratio >= 0.5, replay peak RSS <= 256 MB at 1M events and no more at 2M');
+console.log(
+  "check loop ratio: the bare loop plus the contract's check of each line, against the bare loop",
+);
+
+/** Runs bench/parse-loop.cjs over `file` in a child process: { events, seconds, cpuSeconds, maxRssKb }. */
+function parseLoop(file, ...flags) {
+  const loop = spawnSync(process.execPath, [join(root, 'bench/parse-loop.cjs'), file, ...flags], {
+    encoding: 'utf8',
+    stdio: ['ignore', 'pipe', 'inherit'],
+  });
+  if (loop.status !== 0) throw new Error(`parse loop ${flags.join(' ')} exited ${loop.status}`);
+  return JSON.parse(loop.stdout);
+}
