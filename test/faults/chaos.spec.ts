@@ -2,7 +2,8 @@ import { runChaos } from './chaos/chaos-run';
 
 /**
  * The chaos run, short (CI): 3,000 events sent three times over, workers
- * SIGKILLed every three seconds, the API killed (once more while PostgreSQL is cut), Redis restarted empty,
+ * SIGKILLed every three seconds, a worker frozen past its leases twice, the API
+ * killed (once more while PostgreSQL is cut), Redis restarted empty,
  * PostgreSQL away for four seconds. `npm run chaos` runs the long one
  * (CHAOS_EVENTS=50000, PostgreSQL away ten seconds). Needs `npm run build`.
  */

@@ -82,7 +82,8 @@ export class ProgramLeaders {
 
   /** How often leases are taken and kept: a third of their life. */
   private get period(): number {
-    return Math.max(50, this.options.ttlMs / 3);
+    // Whole milliseconds: the period names itself in "no answer within N ms".
+    return Math.max(50, Math.round(this.options.ttlMs / 3));
   }
 
   /** One round of taking and keeping leases; rounds never overlap, and one that fails ends. */

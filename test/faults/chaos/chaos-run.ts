@@ -16,6 +16,7 @@ const WORKER = join(ROOT, 'apps', 'worker', 'dist', 'main.js');
 const ADMIN_KEY = 'chaos-admin-key';
 const SECRET = 'chaos-webhook-secret-0123456789';
 const WINDOW_MS = 2_000;
+const LEASE_TTL_MS = 2_000;
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 export interface ChaosOptions {
@@ -45,8 +46,9 @@ export interface ChaosOutcome {
  * processes, built), on PostgreSQL behind a proxy and a Redis of its own,
  * fed a three-program history three times over, partly reordered, in batches
  * and single events, while workers are SIGKILLed every few seconds, the API
- * is killed and restarted, Redis restarts empty once, PostgreSQL goes away
- * once, and the webhook receiver fails its first answers. It then waits for
+ * is killed and restarted, a worker is frozen (SIGSTOP) past its leases twice,
+ * Redis restarts empty once, PostgreSQL goes away once, and the webhook
+ * receiver fails its first answers. It then waits for
  * the engine to settle and audits the money through the tables.
  */
 export async function runChaos(options: ChaosOptions): Promise<ChaosOutcome> {
@@ -74,7 +76,7 @@ export async function runChaos(options: ChaosOptions): Promise<ChaosOutcome> {
     HOST: '127.0.0.1',
     ADMIN_API_KEY: ADMIN_KEY,
     REORDER_WINDOW: `${WINDOW_MS}ms`,
-    LEASE_TTL: '2s',
+    LEASE_TTL: `${LEASE_TTL_MS}ms`,
     SWEEP_INTERVAL: '2s',
     WEBHOOK_BACKOFF: '200ms',
     WEBHOOK_ATTEMPTS: '10',
@@ -107,14 +109,33 @@ export async function runChaos(options: ChaosOptions): Promise<ChaosOutcome> {
     log(
       `chaos: ${history.length} events, ${sends.length} deliveries, schema ${schema}, logs in ${logDir}`,
     );
+    // A worker frozen for three lease lifetimes while events flow: another takes its programs
+    // over, and it wakes with decisions it had not flushed, believing it still leads.
+    const frozen = new Set<Supervised>();
+    const pauses: Promise<void>[] = [];
+    const pauseWorker = async () => {
+      let victim: Supervised | undefined;
+      for (let waited = 0; !victim && waited < 30_000; waited += 100) {
+        victim = workers.find((w) => w.upSince !== undefined);
+        if (!victim) await sleep(100);
+      }
+      if (!victim) return fault('no worker up to freeze');
+      frozen.add(victim);
+      fault(`SIGSTOP ${victim.name} for ${(3 * LEASE_TTL_MS) / 1000}s`);
+      if (await victim.pause(3 * LEASE_TTL_MS)) fault(`SIGCONT ${victim.name}`);
+      // Awake for two lease lifetimes before it may be killed again: time to act on what it held.
+      await sleep(2 * LEASE_TTL_MS);
+      frozen.delete(victim);
+    };
     // Workers die every few seconds for as long as events flow.
     const killer = (async () => {
       while (chaosOn) {
         await sleep(options.killEveryMs ?? 3_000);
         if (!chaosOn) break;
-        // The worker up the longest: a kill of one still starting would test little.
+        // The worker up the longest: a kill of one still starting would test little (nor
+        // would one of a frozen worker's, which must wake and act on what it held to test anything).
         const [victim] = workers
-          .filter((w) => w.upSince !== undefined)
+          .filter((w) => w.upSince !== undefined && !frozen.has(w))
           .sort((a, b) => (a.upSince as number) - (b.upSince as number));
         if (!victim) continue;
         victim.kill();
@@ -124,6 +145,7 @@ export async function runChaos(options: ChaosOptions): Promise<ChaosOutcome> {
     let sent = 0;
     let step = 0;
     const milestones: [number, () => Promise<void>][] = [
+      [0.15, async () => void pauses.push(pauseWorker())],
       [0.3, async () => (api.kill(), fault('SIGKILL api (restarts by itself)'))],
       [0.5, async () => (await redis.restart(), fault('Redis restarted empty'))],
       [
@@ -140,6 +162,7 @@ export async function runChaos(options: ChaosOptions): Promise<ChaosOutcome> {
           );
         },
       ],
+      [0.85, async () => void pauses.push(pauseWorker())],
     ];
     while (sent < sends.length) {
       // Mostly batches of 20 to 200; every fifth step, five single events.
@@ -156,7 +179,7 @@ export async function runChaos(options: ChaosOptions): Promise<ChaosOutcome> {
         await (milestones.shift() as [number, () => Promise<void>])[1]();
     }
     chaosOn = false;
-    await killer;
+    await Promise.all([killer, ...pauses]);
     fault('all events acknowledged; faults stop');
 
     const deadline = Date.now() + (options.settleMs ?? 180_000);

@@ -52,6 +52,22 @@ export class Supervised {
     this.child.kill('SIGKILL');
   }
 
+  /**
+   * SIGSTOP, then SIGCONT `ms` later: a long GC pause, a frozen VM or a
+   * throttled container. Its leases run out meanwhile and another process
+   * takes its work over; it wakes not knowing, with what it held in memory.
+   */
+  async pause(ms: number): Promise<boolean> {
+    const child = this.child;
+    if (!child || child.exitCode !== null || child.signalCode !== null) return false;
+    child.kill('SIGSTOP');
+    await new Promise((resolve) => setTimeout(resolve, ms));
+    // A kill meanwhile leaves nothing to wake (a stopped process still dies of SIGKILL).
+    if (child.exitCode !== null || child.signalCode !== null) return false;
+    child.kill('SIGCONT');
+    return true;
+  }
+
   async stop(): Promise<void> {
     this.stopped = true;
     const child = this.child;
