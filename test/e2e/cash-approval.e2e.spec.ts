@@ -62,7 +62,10 @@ describe('cash needs an admin', () => {
 
     // Nothing due that early: no batch.
     const early = await admin('POST', '/v1/admin/payout-batches', { dueBefore: '2026-04-20' });
-    expect(early).toMatchObject({ status: 200, body: { batchId: null } });
+    expect(early).toMatchObject({
+      status: 200,
+      body: { batchId: null, status: 'none', rewardIds: [], csv: '' },
+    });
     expect((await admin('POST', '/v1/admin/payout-batches', { dueBefore: 'soon' })).status).toBe(
       400,
     );

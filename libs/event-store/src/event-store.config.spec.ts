@@ -1,5 +1,10 @@
 import { createEventStore } from './create-event-store';
-import { eventStoreConfigFromEnv, pgliteLocation } from './event-store.config';
+import {
+  eventStoreConfigFromEnv,
+  pgliteLocation,
+  SQL_SCHEMA_NAME,
+  StoreSettingsError,
+} from './event-store.config';
 import { InMemoryEventStore } from './in-memory-event-store';
 
 describe('event store configuration from the environment', () => {
@@ -34,9 +39,28 @@ describe('event store configuration from the environment', () => {
   });
 
   it('refuses an unknown store, and EventStoreDB without a connection string', () => {
-    expect(() => eventStoreConfigFromEnv({ EVENT_STORE: 'mongo' })).toThrow(/EVENT_STORE must be/);
+    expect(() => eventStoreConfigFromEnv({ EVENT_STORE: 'mongo' })).toThrow(
+      'EVENT_STORE: must be one of pglite, postgres, eventstoredb, memory (got "mongo")',
+    );
     expect(() => eventStoreConfigFromEnv({ EVENT_STORE: 'eventstoredb' })).toThrow(
-      /EVENTSTORE_CONNECTION_STRING/,
+      'EVENTSTORE_CONNECTION_STRING: is needed with EVENT_STORE=eventstoredb',
+    );
+  });
+
+  it.each(['Bad-X', '1bad', 'a;drop', ''])(
+    'refuses a DATABASE_SCHEMA of %j, as the API does',
+    (schema) => {
+      expect(() => eventStoreConfigFromEnv({ DATABASE_SCHEMA: schema })).toThrow(
+        new StoreSettingsError([`DATABASE_SCHEMA: ${SQL_SCHEMA_NAME.rule}`]),
+      );
+    },
+  );
+
+  it('names every setting that breaks its rule at once', () => {
+    expect(() =>
+      eventStoreConfigFromEnv({ EVENT_STORE: 'eventstoredb', DATABASE_SCHEMA: 'X' }),
+    ).toThrow(
+      'EVENTSTORE_CONNECTION_STRING: is needed with EVENT_STORE=eventstoredb; DATABASE_SCHEMA: must be',
     );
   });
 

@@ -25,25 +25,47 @@ export interface EventStoreConfig {
   readonly pollIntervalMs?: number;
 }
 
+/** The rule of DATABASE_SCHEMA: a name every SQL statement can take unquoted. */
+export const SQL_SCHEMA_NAME = {
+  pattern: /^[a-z_][a-z0-9_]*$/,
+  rule: 'must be a lower-case SQL name: a-z, 0-9 and _',
+} as const;
+
+/** Store settings that break their rules, each as `VARIABLE: rule`. */
+export class StoreSettingsError extends Error {
+  constructor(readonly problems: readonly string[]) {
+    super(problems.join('; '));
+    this.name = 'StoreSettingsError';
+  }
+}
+
 /**
  * Reads EVENT_STORE (default `pglite`), DATA_DIR (default `./data`),
- * DATABASE_URL, DATABASE_SCHEMA and EVENTSTORE_CONNECTION_STRING.
+ * DATABASE_URL, DATABASE_SCHEMA and EVENTSTORE_CONNECTION_STRING, and refuses
+ * them (StoreSettingsError) where they break the rules the API's
+ * configuration holds them to.
  */
 export function eventStoreConfigFromEnv(
   env: Readonly<Record<string, string | undefined>> = process.env,
 ): EventStoreConfig {
   const kind = (env.EVENT_STORE || 'pglite') as EventStoreKind;
+  const problems: string[] = [];
   if (!KINDS.includes(kind)) {
-    throw new Error(`EVENT_STORE must be one of ${KINDS.join(', ')}; got "${env.EVENT_STORE}"`);
+    problems.push(`EVENT_STORE: must be one of ${KINDS.join(', ')} (got "${env.EVENT_STORE}")`);
   }
   if (kind === 'eventstoredb' && !env.EVENTSTORE_CONNECTION_STRING) {
-    throw new Error('EVENT_STORE=eventstoredb needs EVENTSTORE_CONNECTION_STRING');
+    problems.push('EVENTSTORE_CONNECTION_STRING: is needed with EVENT_STORE=eventstoredb');
   }
+  const schema = env.DATABASE_SCHEMA ?? DEFAULT_SCHEMA;
+  if (!SQL_SCHEMA_NAME.pattern.test(schema)) {
+    problems.push(`DATABASE_SCHEMA: ${SQL_SCHEMA_NAME.rule}`);
+  }
+  if (problems.length > 0) throw new StoreSettingsError(problems);
   return {
     kind,
     dataDir: env.DATA_DIR || DEFAULT_DATA_DIR,
     url: env.DATABASE_URL || DEFAULT_DATABASE_URL,
-    schema: env.DATABASE_SCHEMA || DEFAULT_SCHEMA,
+    schema,
     connectionString: env.EVENTSTORE_CONNECTION_STRING || undefined,
   };
 }

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { SQL_SCHEMA_NAME } from '@referrals/event-store';
 import {
   priceMapSchema,
   promotionsSchema,
@@ -70,7 +71,7 @@ export const configSchema = z
     DATABASE_URL: z.string().default('postgres://postgres@127.0.0.1:5432/postgres'),
     DATABASE_SCHEMA: z
       .string()
-      .regex(/^[a-z_][a-z0-9_]*$/, 'must be a lower-case SQL name: a-z, 0-9 and _')
+      .regex(SQL_SCHEMA_NAME.pattern, SQL_SCHEMA_NAME.rule)
       .default('referrals'),
     EVENTSTORE_CONNECTION_STRING: z.string().optional(),
     /** `program:key,…`: each key reaches only its program. */

@@ -168,4 +168,27 @@ describe('replay from the event store', () => {
     expect(run.code).toBe(2);
     expect(run.stderr).toMatch(/^settings: DATABASE_SCHEMA: /);
   });
+
+  // replay, diff and explain read the store through its own settings, not the API's
+  // configuration: they once took any schema name, and PGlite's replayed as empty, exit 0.
+  describe.each([
+    ['replay', ['replay', '--as-of', '2026-06-01', '--json']],
+    ['diff', ['diff', '--program-file', example('programs', 'callrail-capped.json')]],
+    ['explain', ['explain', '--program', 'callrail', '--referee', 'r1']],
+  ])('%s from the store', (_, args) => {
+    it.each(['postgres', 'pglite'])(
+      'refuses a DATABASE_SCHEMA that breaks its rule, on %s, before opening it',
+      async (store) => {
+        const run = await withEnv(
+          { EVENT_STORE: store, DATABASE_URL, DATA_DIR: tmpdir(), DATABASE_SCHEMA: 'Bad-X' },
+          () => runCli(args),
+        );
+        expect(run).toEqual({
+          code: 2,
+          stdout: '',
+          stderr: 'settings: DATABASE_SCHEMA: must be a lower-case SQL name: a-z, 0-9 and _\n',
+        });
+      },
+    );
+  });
 });

@@ -10,6 +10,7 @@ import {
   EventStoreConfig,
   pgliteLocation,
   quoteIdent,
+  StoreSettingsError,
 } from '@referrals/event-store';
 import { accountHistory } from '@referrals/ingestion';
 import { UsageError } from '../usage-error';
@@ -26,9 +27,9 @@ export async function openStoreInput(env: NodeJS.ProcessEnv): Promise<HistoryInp
   try {
     config = eventStoreConfigFromEnv(env);
   } catch (error) {
-    throw new UsageError(
-      `no --input, and the event store is not configured: ${(error as Error).message}`,
-    );
+    // As every command that opens a store names a setting it refuses (see main).
+    if (error instanceof StoreSettingsError) throw new UsageError(`settings: ${error.message}`);
+    throw error;
   }
   if (config.kind === 'memory') {
     throw new UsageError('no --input, and EVENT_STORE=memory keeps no history to replay');
