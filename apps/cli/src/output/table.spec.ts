@@ -12,6 +12,17 @@ describe('a table cell that wraps', () => {
     expect(wrapText('abcdefghij', 4)).toBe('abcd\nefgh\nij');
   });
 
+  it('breaks a long JSON value after a comma before it cuts a key in two', () => {
+    const value = '{"at":"2026-01-12T09:30:00.000Z","plan":"vr-50","beforeSignup":false}';
+    expect(wrapText(`firstActivation: (none) → ${value}`, 60).split('\n')).toEqual([
+      'firstActivation: (none) →',
+      '{"at":"2026-01-12T09:30:00.000Z","plan":"vr-50",',
+      '"beforeSignup":false}',
+    ]);
+    // A piece between commas longer than a line is still cut to fit.
+    expect(wrapText('aaaaaa,bbbbbbbbbb,c', 8)).toBe('aaaaaa,\nbbbbbbbb\nbb,c');
+  });
+
   it('never cuts an emoji, or a letter from its accent, in half', () => {
     const emoji = '😀'.repeat(41);
     const wrapped = wrapText(emoji, 15);

@@ -70,11 +70,13 @@ export function fitWidths(
 }
 
 const graphemes = new Intl.Segmenter(undefined, { granularity: 'grapheme' });
+const AFTER_COMMA = /(?<=,)/;
 
 /**
- * Lines at most `width` columns wide: breaks at spaces, and inside words
- * longer than a line between characters as people see them (an emoji, or a
- * letter with its accents, is never cut in half).
+ * Lines at most `width` columns wide: breaks at spaces; inside a word longer
+ * than a line, after its commas first (a JSON value breaks between its
+ * members, not inside a key), then between characters as people see them (an
+ * emoji, or a letter with its accents, is never cut in half).
  */
 export function wrapText(text: string, width: number): string {
   if (stringWidth(text) <= width) return text;
@@ -94,11 +96,15 @@ export function wrapText(text: string, width: number): string {
       continue;
     }
     flush();
-    for (const { segment } of graphemes.segment(word)) {
-      const segmentWidth = stringWidth(segment);
-      if (line !== '' && lineWidth + segmentWidth > width) flush();
-      line += segment;
-      lineWidth += segmentWidth;
+    for (const piece of wordWidth > width ? word.split(AFTER_COMMA) : [word]) {
+      const pieceWidth = stringWidth(piece);
+      if (lineWidth + pieceWidth > width) flush();
+      for (const { segment } of graphemes.segment(piece)) {
+        const segmentWidth = stringWidth(segment);
+        if (line !== '' && lineWidth + segmentWidth > width) flush();
+        line += segment;
+        lineWidth += segmentWidth;
+      }
     }
   }
   flush();
