@@ -82,6 +82,11 @@ export class PrivateRedis {
     }
   }
 
+  /** Everything deleted while the server and every client's connection stay up (FLUSHALL). */
+  async flushAll(): Promise<void> {
+    await this.command(this.password, 'FLUSHALL');
+  }
+
   /**
    * The password rotated while clients run: it requires `to` instead of `from`, and drops every
    * client's connection, so that theirs reconnect with the credentials they have (or fail).

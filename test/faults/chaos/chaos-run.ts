@@ -47,8 +47,8 @@ export interface ChaosOutcome {
  * fed a three-program history three times over, partly reordered, in batches
  * and single events, while workers are SIGKILLed every few seconds, the API
  * is killed and restarted, a worker is frozen (SIGSTOP) past its leases twice,
- * Redis restarts empty once, PostgreSQL goes away once, and the webhook
- * receiver fails its first answers. It then waits for
+ * Redis restarts empty once and is emptied by FLUSHALL once, PostgreSQL
+ * goes away once, and the webhook receiver fails its first answers. It then waits for
  * the engine to settle and audits the money through the tables.
  */
 export async function runChaos(options: ChaosOptions): Promise<ChaosOutcome> {
@@ -163,6 +163,9 @@ export async function runChaos(options: ChaosOptions): Promise<ChaosOutcome> {
         },
       ],
       [0.85, async () => void pauses.push(pauseWorker())],
+      // Emptied again with no restart: no client sees its connection drop, so nothing
+      // reconnects; queues, timers and leases are just gone.
+      [0.9, async () => (await redis.flushAll(), fault('Redis emptied (FLUSHALL)'))],
     ];
     while (sent < sends.length) {
       // Mostly batches of 20 to 200; every fifth step, five single events.
