@@ -107,6 +107,18 @@ describe('only the first signup of an account counts', () => {
       .thenRewards([]);
   });
 
+  it('emails match whichever way an accent is written: one character or a combining mark (NFC)', () => {
+    kallyai
+      .given(
+        signedUp('alice', { email: '\u00e9lan@example.com' }, t(1)),
+        activated('alice', { plan: 'pro' }, t(1, 11)),
+        signedUp('bob', { referrerAccountId: 'alice', email: 'E\u0301LAN@example.com' }, t(2)),
+        activated('bob', { plan: 'pro' }, t(4)),
+      )
+      .thenReferral('bob', { status: 'ineligible', reason: 'self_referral' })
+      .thenRewards([]);
+  });
+
   it('an account.updated that brings the referrer’s email makes a pending referral ineligible', () => {
     kallyai
       .given(

@@ -15,7 +15,7 @@ export function isSelfReferral(referrer: AccountView, referee: AccountView): boo
   if (
     referrer.email !== undefined &&
     referee.email !== undefined &&
-    referrer.email.toLowerCase() === referee.email.toLowerCase()
+    sameEmail(referrer.email, referee.email)
   ) {
     return true;
   }
@@ -23,6 +23,18 @@ export function isSelfReferral(referrer: AccountView, referee: AccountView): boo
     if (referrer.paymentFingerprints.includes(fingerprint)) return true;
   }
   return false;
+}
+
+/**
+ * Emails match in Unicode lower case, and in one normal form (NFC): `é` typed
+ * as one character or as `e` and a combining accent is the same address to
+ * the person who types it, and must not let them refer themselves.
+ */
+function sameEmail(a: string, b: string): boolean {
+  return (
+    a.toLowerCase() === b.toLowerCase() ||
+    a.normalize('NFC').toLowerCase() === b.normalize('NFC').toLowerCase()
+  );
 }
 
 /** Why a referral could never earn, judged at the referee's signup; fraud first. */
