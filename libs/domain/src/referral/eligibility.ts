@@ -30,12 +30,8 @@ export function isSelfReferral(referrer: AccountView, referee: AccountView): boo
  * as one character or as `e` and a combining accent is the same address to
  * the person who types it, and must not let them refer themselves.
  */
-function sameEmail(a: string, b: string): boolean {
-  return (
-    a.toLowerCase() === b.toLowerCase() ||
-    a.normalize('NFC').toLowerCase() === b.normalize('NFC').toLowerCase()
-  );
-}
+const sameEmail = (a: string, b: string): boolean =>
+  a.normalize('NFC').toLowerCase() === b.normalize('NFC').toLowerCase();
 
 /** Why a referral could never earn, judged at the referee's signup; fraud first. */
 export function ineligibility(
